@@ -1,0 +1,44 @@
+# mailtls — the two commands a newcomer needs are `make demo` and `make test`.
+VENV    ?= .venv
+PY      := $(VENV)/bin/python
+MAILTLS := $(VENV)/bin/mailtls
+LAKE    ?= mailtls-lake
+STAMP   := $(VENV)/.installed
+
+.PHONY: install test lint e2e demo bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev,app,dask]'
+	touch $(STAMP)
+
+## test: the full offline suite (no network, no root, no servers)
+test: install
+	$(PY) -m pytest
+
+## lint: ruff (format + check) and mypy strict on parsers/ and pipeline/
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+## e2e: system tiers — real Postfix/Dovecot on loopback, a real browser. Installs Debian
+## packages when run as root.
+e2e: install
+	@if [ "$$(id -u)" = 0 ]; then bash .ci/e2e-deps.sh; else echo "not root: using the Debian packages already installed"; fi
+	$(PY) -m pytest -m "e2e or slow" -p no:cacheprovider
+
+## demo: ingest sample_data/, print the report
+demo: install
+	$(MAILTLS) ingest sample_data --lake $(LAKE)
+	$(MAILTLS) report --lake $(LAKE)
+
+## bench: throughput and memory figures (prints them; never a pass/fail timing)
+bench: install
+	$(PY) benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) $(LAKE) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,23 @@
+"""Named regular-expression fragments that every dialect builds on.
+
+Each fragment is bounded (no nested unbounded repetition), so a dialect assembled from them
+cannot backtrack catastrophically on a hostile line.
+"""
+
+from __future__ import annotations
+
+IPV4 = r"(?:\d{1,3}\.){3}\d{1,3}"
+IPV6 = r"(?:IPv6:)?[0-9A-Fa-f:.]{2,45}(?:%[\w.]{1,16})?"
+IP = rf"(?:{IPV4}|{IPV6})"
+HOSTNAME = r"[\w.\-:]{1,253}"
+# Postfix "host[ip]" with an optional ":port" after the bracket (smtpd_client_port_logging)
+HOST_IP = rf"(?P<client_host>[^\s\[\]]{{1,253}})\[(?P<client_ip>{IP})\](?::(?P<client_port>\d{{1,5}}))?"
+QUEUE_ID = r"(?:[0-9A-F]{6,12}|[0-9B-DF-HJ-NP-TV-Zb-df-hj-np-tv-z]{10,16})"
+TLS_PROTO = r"(?:TLSv1(?:\.[0-3])?|SSLv[23])"
+CIPHER = r"[A-Za-z0-9_\-]{1,64}"
+USER = r"[^\s,>]{0,320}"
+
+
+def named(name: str, fragment: str) -> str:
+    """Wrap ``fragment`` in a named group."""
+    return f"(?P<{name}>{fragment})"

@@ -1,0 +1,47 @@
+"""The records parsers produce. Frozen and slotted: cheap to build, safe to share."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+RAW_LIMIT = 2048  # characters of an offending line kept in a Reject
+
+
+@dataclass(frozen=True, slots=True)
+class Envelope:
+    """The syslog (or journald, or program-own) wrapper around one log message."""
+
+    event_at: datetime | None  # aware, UTC; None only when the line carried no usable time
+    host: str
+    program: str  # e.g. "postfix/submission/smtpd", "dovecot"
+    pid: int | None
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class LogEvent:
+    """One log line a dialect recognised. ``fields`` holds the dialect's named captures."""
+
+    kind: str  # the dialect key, e.g. "postfix.smtpd.connect"
+    event_at: datetime | None
+    host: str
+    program: str
+    pid: int | None
+    fields: Mapping[str, str | None]
+    line_no: int
+
+
+@dataclass(frozen=True, slots=True)
+class Reject:
+    """A line or header that looked in scope but could not be parsed."""
+
+    line_no: int
+    kind: str  # what it looked like: a dialect key, "envelope", "encoding", …
+    reason: str
+    raw: str
+
+    @classmethod
+    def of(cls, line_no: int, kind: str, reason: str, raw: str) -> Reject:
+        return cls(line_no, kind, reason, raw[:RAW_LIMIT])

@@ -1,0 +1,1 @@
+"""The pipeline: ingest into the Parquet lake, DuckDB views over it, and the one query API."""

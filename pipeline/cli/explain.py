@@ -1,0 +1,35 @@
+"""``mailtls explain``: which dialect a log line matches and what it yields."""
+
+from __future__ import annotations
+
+import click
+
+from parsers.logline import LogLineParser
+from parsers.records import LogEvent, Reject
+
+
+@click.command(epilog="\b\nExamples:\n  mailtls explain 'Mar 14 00:31:06 mx postfix/smtpd[1]: connect from a[192.0.2.1]'\n  mailtls explain /var/log/mail.log")
+@click.argument("line_or_file")
+def explain(line_or_file: str) -> None:
+    """Show which dialect matches LINE (or each line of FILE) and the fields it yields."""
+    import os
+
+    if os.path.isfile(line_or_file):
+        with open(line_or_file, encoding="utf-8", errors="surrogateescape") as handle:
+            lines = [line.rstrip("\n") for line in handle]
+    else:
+        lines = [line_or_file]
+    parser = LogLineParser()
+    for number, line in enumerate(lines, 1):
+        click.echo(render(parser.parse(line, number), line))
+
+
+def render(record: LogEvent | Reject | None, line: str) -> str:
+    if record is None:
+        return f"out of scope: {line}"
+    if isinstance(record, Reject):
+        return f"rejected ({record.kind}): {record.reason}\n  {line}"
+    rows = [f"dialect  {record.kind}", f"time     {record.event_at.isoformat() if record.event_at else '-'}",
+            f"host     {record.host}", f"program  {record.program}", f"pid      {record.pid}"]
+    rows += [f"  {name:14} {value}" for name, value in record.fields.items() if value is not None]
+    return "\n".join(rows)

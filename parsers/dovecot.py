@@ -16,7 +16,7 @@ from parsers import dovecot_auth
 from parsers.dialect import Dialect, Example
 from parsers.dovecot_fields import ELEMENTS, SERVICES, failure_fields, login_fields
 
-_PREFIX = rf"^{SERVICES}-login: (?:Info: )?"
+_PREFIX = rf"^{SERVICES}-login: (?:Info: )?+"  # possessive: "Info" is never part of the text
 _FAILURE_HEAD = (
     r"(?!Login: )(?P<disconnect_text>[^\n]{1,2048}?)"
     r"(?: \((?P<reason>[^()\n]{1,512})\)(?: \((?P<code>[a-z0-9_]{1,64})\))?)?: "

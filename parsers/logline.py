@@ -7,6 +7,7 @@ from datetime import tzinfo
 from parsers.dialect import Dialect
 from parsers.envelope import EnvelopeParser
 from parsers.records import Envelope, LogEvent, Reject
+from parsers.redact import redact
 from parsers.registry import dialects_for
 
 
@@ -46,5 +47,5 @@ def classify(envelope: Envelope, line: str, line_no: int) -> LogEvent | Reject |
             )
         looked_like = looked_like or dialect
     if looked_like is not None:
-        return Reject.of(line_no, looked_like.key, f"looks like {looked_like.key} but does not match its pattern", line)
+        return Reject.of(line_no, looked_like.key, f"looks like {looked_like.key} but does not match its pattern", redact(line))
     return None

@@ -6,6 +6,7 @@ import click
 
 from parsers.logline import LogLineParser
 from parsers.records import LogEvent, Reject
+from parsers.redact import redact
 
 
 @click.command(epilog="\b\nExamples:\n  mailtls explain 'Mar 14 00:31:06 mx postfix/smtpd[1]: connect from a[192.0.2.1]'\n  mailtls explain /var/log/mail.log")
@@ -21,7 +22,7 @@ def explain(line_or_file: str) -> None:
         lines = [line_or_file]
     parser = LogLineParser()
     for number, line in enumerate(lines, 1):
-        click.echo(render(parser.parse(line, number), line))
+        click.echo(render(parser.parse(line, number), redact(line)))
 
 
 def render(record: LogEvent | Reject | None, line: str) -> str:

@@ -141,22 +141,27 @@ def daily_trend(
         con,
         """
         SELECT day,
-            sum(login_count + refused_cleartext_count) FILTER (WHERE security = 'cleartext'
-                AND service <> 'smtp') AS cleartext_logins,
-            sum(login_count) FILTER (WHERE security = 'legacy_tls' AND service <> 'smtp')
+            CAST(coalesce(sum(login_count + refused_cleartext_count) FILTER (
+                WHERE security = 'cleartext' AND service <> 'smtp'), 0) AS BIGINT)
+                AS cleartext_logins,
+            CAST(coalesce(sum(login_count) FILTER (
+                WHERE security = 'legacy_tls' AND service <> 'smtp'), 0) AS BIGINT)
                 AS legacy_tls_logins,
-            sum(login_count) FILTER (WHERE security = 'modern_tls' AND service <> 'smtp')
+            CAST(coalesce(sum(login_count) FILTER (
+                WHERE security = 'modern_tls' AND service <> 'smtp'), 0) AS BIGINT)
                 AS modern_tls_logins,
-            sum(login_count) FILTER (WHERE security IN ('tls_unknown', 'unknown')
-                AND service <> 'smtp') AS unknown_logins,
-            sum(session_count) FILTER (WHERE service = 'smtp') AS smtp_sessions
+            CAST(coalesce(sum(login_count) FILTER (
+                WHERE security IN ('tls_unknown', 'unknown') AND service <> 'smtp'), 0) AS BIGINT)
+                AS unknown_logins,
+            CAST(coalesce(sum(session_count) FILTER (WHERE service = 'smtp'), 0) AS BIGINT)
+                AS smtp_sessions
         FROM daily_security
         WHERE day >= CAST($since AS DATE) AND day < CAST($until AS DATE)
         GROUP BY day ORDER BY day
         """,
         since=w.since,
         until=w.until,
-    ).fillna(0)
+    )
 
 
 def client_breakdown(
@@ -227,7 +232,8 @@ def overview(
             (SELECT count(*) FROM sessions WHERE is_level_evidence) AS login_count,
             (SELECT count(*) FILTER (WHERE is_tls_known) / nullif(count(*), 0)
                 FROM sessions WHERE is_level_evidence) AS coverage,
-            (SELECT coalesce(sum(failed_attempts), 0) FROM sessions WHERE is_mua_service)
+            (SELECT CAST(coalesce(sum(failed_attempts), 0) AS BIGINT) FROM sessions
+                WHERE is_mua_service)
                 AS failed_login_count,
             (SELECT count(*) FROM sessions WHERE service = 'smtp') AS smtp_session_count,
             (SELECT count(*) FROM stg_rejects WHERE partition_date >= CAST($since AS DATE)

@@ -1,0 +1,67 @@
+"""``mailtls users``: the per-user list an admin mails, resets or blocks."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Final
+
+import click
+
+from pipeline import queries
+from pipeline.cli.query_options import (
+    is_terminal,
+    lake_option,
+    read_plan,
+    window_options,
+    write_output,
+)
+from pipeline.db import connect
+from pipeline.render import csv_text, records, text_table
+
+# the table's columns; CSV and JSON carry every column of user_posture, these first
+TABLE_COLUMNS: Final = (
+    "user_name", "level", "password_reset_required", "last_cleartext_at", "last_legacy_tls_at",
+    "coverage", "sessions_count", "failed_count",
+)
+EPILOG = """\b
+Examples:
+  mailtls users --level L0 --level L1
+  mailtls users --level L0 --format csv -o reset.csv
+  mailtls users --since 2025-03-01 --format json
+"""
+
+
+@click.command(epilog=EPILOG)
+@lake_option
+@window_options
+@click.option("--level", "levels", multiple=True, type=click.Choice(queries.LEVELS), help="Only users at this level (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(("table", "csv", "json")), default="table", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE instead of stdout.")
+def users(
+    lake: Path,
+    since: date | None,
+    until: date | None,
+    window_days: int,
+    plan_path: Path | None,
+    levels: tuple[str, ...],
+    fmt: str,
+    output: Path | None,
+) -> None:
+    """One row per user: level (worst in the window), reset flag, last cleartext and legacy-TLS
+    logins, coverage and counts."""
+    plan = read_plan(plan_path)
+    with connect(lake) as con:
+        frame = queries.user_posture(
+            con, since=since, until=until, window_days=window_days,
+            baseline=plan.baseline, levels=levels or None,
+        )
+    ordered = frame[[*TABLE_COLUMNS, *(c for c in frame.columns if c not in TABLE_COLUMNS)]]
+    if fmt == "csv":
+        text = csv_text(ordered)
+    elif fmt == "json":
+        text = json.dumps(records(ordered), indent=2) + "\n"
+    else:
+        text = text_table(ordered[list(TABLE_COLUMNS)], styled=is_terminal(output)) + "\n"
+    write_output(text, output)

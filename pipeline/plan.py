@@ -1,4 +1,4 @@
-"""The migration plan (``plan.toml``): phases P0–P8 with dates, a history of date changes,
+"""The migration plan (``plan.toml``): phases P0 to P8 with dates, a history of date changes,
 measurable exit criteria, and a grace list; and the evaluation of those criteria.
 
 Evaluation is pure: it is handed a ``measure(days)`` function that returns the lake's metrics
@@ -194,8 +194,12 @@ def _criterion(phase_id: str, data: Mapping[str, Any]) -> Criterion:
     if days < 1:
         raise ValueError(f"{phase_id}: criterion on {metric} needs days >= 1")
     bounds = " and ".join(
-        part for part in (f">= {low:g}" if low is not None else "",
-                          f"<= {high:g}" if high is not None else "") if part
+        part
+        for part in (
+            f">= {low:g}" if low is not None else "",
+            f"<= {high:g}" if high is not None else "",
+        )
+        if part
     )
     text = str(data.get("text") or f"{metric} {bounds} over {days} days")
     return Criterion(
@@ -230,7 +234,9 @@ def evaluate(plan: Plan, measure: Measure, as_of: date) -> list[PhaseResult]:
                 planned=phase.planned,
                 actual=phase.actual,
                 date_changes=len(phase.history),
-                is_late=phase.actual is None and phase.planned is not None and phase.planned < as_of,
+                is_late=phase.actual is None
+                and phase.planned is not None
+                and phase.planned < as_of,
                 status=_phase_status(criteria),
                 criteria=criteria,
             )
@@ -258,7 +264,9 @@ def _judge(
     if METRICS[criterion.metric][1] and not is_proven_by_presence:
         days, coverage = metrics.get("days_with_data"), metrics.get("coverage")
         if days is None or days < criterion.days:
-            return result(value, "not measurable", f"only {days or 0:g} of {criterion.days} days in the lake")
+            return result(
+                value, "not measurable", f"only {days or 0:g} of {criterion.days} days in the lake"
+            )
         if coverage is None or coverage < threshold:
             shown = "none" if coverage is None else f"{coverage:.1%}"
             return result(value, "not measurable", f"TLS coverage {shown} below {threshold:.0%}")

@@ -113,7 +113,7 @@ def daily_security(
     until: Moment | None = None,
     window_days: int = DEFAULT_WINDOW_DAYS,
 ) -> pd.DataFrame:
-    """Sessions per day × service × security × tls_mode (all services, port 25 included)."""
+    """Sessions per day by service, security and tls_mode (all services, port 25 included)."""
     w = window(con, since=since, until=until, window_days=window_days)
     return _df(
         con,
@@ -171,7 +171,7 @@ def client_breakdown(
     until: Moment | None = None,
     window_days: int = DEFAULT_WINDOW_DAYS,
 ) -> pd.DataFrame:
-    """Sessions per client IP × service × security × TLS version, most sessions first."""
+    """Sessions per client IP, service, security and TLS version, most sessions first."""
     w = window(con, since=since, until=until, window_days=window_days)
     return _df(
         con,
@@ -251,7 +251,7 @@ def overview(
 def plan_status(
     con: Connection, plan: Plan = EMPTY_PLAN, *, as_of: Moment | None = None
 ) -> pd.DataFrame:
-    """One row per phase × criterion of ``plan`` on ``as_of`` (default: the lake's last day):
+    """One row per criterion of each phase of ``plan`` on ``as_of`` (default: the lake's last day):
     the phase's dates and status, the criterion, its measured value and status."""
     end = window(con, until=as_of).until
     on = (end - timedelta(days=1)).date()
@@ -264,7 +264,7 @@ def plan_status(
             until=end,
             grace=plan.grace_users(on),
         )
-        return {k: None if pd.isna(v) else float(v) for k, v in frame.iloc[0].items()}
+        return {str(k): None if pd.isna(v) else float(v) for k, v in frame.iloc[0].items()}
 
     rows = [
         {
@@ -283,8 +283,19 @@ def plan_status(
         for p in evaluate(plan, measure, on)
         for c in (p.criteria or (None,))
     ]
-    columns = ["phase", "name", "planned", "actual", "date_changes", "is_late", "phase_status",
-               "criterion", "value", "status", "reason"]
+    columns = [
+        "phase",
+        "name",
+        "planned",
+        "actual",
+        "date_changes",
+        "is_late",
+        "phase_status",
+        "criterion",
+        "value",
+        "status",
+        "reason",
+    ]
     return pd.DataFrame(rows, columns=columns)
 
 

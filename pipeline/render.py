@@ -46,9 +46,7 @@ def cell(value: Any) -> str:
 
 
 def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    return [
-        {str(k): plain_value(v) for k, v in row.items()} for row in frame.to_dict("records")
-    ]
+    return [{str(k): plain_value(v) for k, v in row.items()} for row in frame.to_dict("records")]
 
 
 def rows(frame: pd.DataFrame) -> list[list[str]]:

@@ -59,18 +59,27 @@ def build_report(
     plan: Plan = EMPTY_PLAN,
 ) -> Report:
     window = queries.window(con, since=since, until=until, window_days=window_days)
-    span = {"since": window.since, "until": window.until}
-    headline = queries.overview(con, baseline=plan.baseline, **span).iloc[0]
+    since, until = window.since, window.until
+    headline = queries.overview(con, since=since, until=until, baseline=plan.baseline).iloc[0]
     return Report(
         window=window,
         sections=(
-            Section("Headline", pd.DataFrame(
-                {"measure": list(HEADLINE.values()), "value": [headline[k] for k in HEADLINE]}
-            )),
-            Section("Users per level", queries.level_counts(con, baseline=plan.baseline, **span)),
+            Section(
+                "Headline",
+                pd.DataFrame(
+                    {"measure": list(HEADLINE.values()), "value": [headline[k] for k in HEADLINE]}
+                ),
+            ),
+            Section(
+                "Users per level",
+                queries.level_counts(con, since=since, until=until, baseline=plan.baseline),
+            ),
             Section("Migration plan", _phases(queries.plan_status(con, plan, as_of=window.until))),
-            Section("Daily trend", queries.daily_trend(con, **span)),
-            Section("Rejects", queries.rejects_summary(con, **span).drop(columns="example")),
+            Section("Daily trend", queries.daily_trend(con, since=since, until=until)),
+            Section(
+                "Rejects",
+                queries.rejects_summary(con, since=since, until=until).drop(columns="example"),
+            ),
         ),
     )
 
@@ -78,19 +87,23 @@ def build_report(
 def _phases(status: pd.DataFrame) -> pd.DataFrame:
     """One row per phase, with how many of its criteria are met."""
     if status.empty:
-        return pd.DataFrame(columns=["phase", "name", "planned", "actual", "status", "criteria_met"])
+        return pd.DataFrame(
+            columns=["phase", "name", "planned", "actual", "status", "criteria_met"]
+        )
     grouped = status.groupby("phase", sort=True)
     met = grouped["status"].agg(lambda s: f"{(s == 'met').sum()}/{len(s)}")
     first = grouped.first()
     late = first["is_late"].map({True: " (late)", False: ""})
-    return pd.DataFrame({
-        "phase": first.index,
-        "name": first["name"].to_numpy(),
-        "planned": first["planned"].to_numpy(),
-        "actual": first["actual"].to_numpy(),
-        "status": (first["phase_status"] + late).to_numpy(),
-        "criteria_met": met.to_numpy(),
-    })
+    return pd.DataFrame(
+        {
+            "phase": first.index,
+            "name": first["name"].to_numpy(),
+            "planned": first["planned"].to_numpy(),
+            "actual": first["actual"].to_numpy(),
+            "status": (first["phase_status"] + late).to_numpy(),
+            "criteria_met": met.to_numpy(),
+        }
+    )
 
 
 def render(report: Report, fmt: str, *, styled: bool = False) -> str:
@@ -129,9 +142,10 @@ def _long_csv(report: Report) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["section", "row", "column", "value"])
+    writer.writerow(["Window", 0, "since", report.window.since.isoformat()])
+    writer.writerow(["Window", 0, "until", report.window.until.isoformat()])
     for section in report.sections:
         for number, row in enumerate(records(section.frame)):
             for column, value in row.items():
                 writer.writerow([section.title, number, column, "" if value is None else value])
     return buffer.getvalue()
-

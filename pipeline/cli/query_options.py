@@ -18,18 +18,18 @@ F = TypeVar("F", bound=Callable[..., Any])
 DEFAULT_PLAN = "plan.toml"
 
 
-class MomentType(click.ParamType):
+def parse_moment(
+    ctx: click.Context, param: click.Parameter, value: str | None
+) -> date | datetime | None:
     """``YYYY-MM-DD`` (a whole day) or an ISO date and time (UTC unless it says otherwise)."""
-
-    name = "DATE"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        if isinstance(value, date):
-            return value
-        try:
-            return date.fromisoformat(value) if len(value) == 10 else datetime.fromisoformat(value)
-        except ValueError:
-            self.fail(f"{value!r} is not a date (2025-03-01) or time (2025-03-01T08:00)", param, ctx)
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value) if len(value) == 10 else datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(
+            f"{value!r} is not a date (2025-03-01) or a time (2025-03-01T08:00)"
+        ) from None
 
 
 def lake_option(command: F) -> F:
@@ -43,12 +43,37 @@ def lake_option(command: F) -> F:
 
 
 def window_options(command: F) -> F:
-    for option in reversed((
-        click.option("--since", type=MomentType(), help="Window start (default: --days before --until)."),
-        click.option("--until", type=MomentType(), help="Window end, inclusive for a date (default: the last day in the lake)."),
-        click.option("--days", "window_days", type=click.IntRange(min=1), default=DEFAULT_WINDOW_DAYS, show_default=True, help="Window length when --since is not given."),
-        click.option("--plan", "plan_path", type=click.Path(dir_okay=False, path_type=Path), envvar="MAILTLS_PLAN", help=f"Migration plan (default: ./{DEFAULT_PLAN} when present)."),
-    )):
+    for option in reversed(
+        (
+            click.option(
+                "--since",
+                metavar="DATE",
+                callback=parse_moment,
+                help="Window start (default: --days before --until).",
+            ),
+            click.option(
+                "--until",
+                metavar="DATE",
+                callback=parse_moment,
+                help="Window end, inclusive for a date (default: the last day in the lake).",
+            ),
+            click.option(
+                "--days",
+                "window_days",
+                type=click.IntRange(min=1),
+                default=DEFAULT_WINDOW_DAYS,
+                show_default=True,
+                help="Window length when --since is not given.",
+            ),
+            click.option(
+                "--plan",
+                "plan_path",
+                type=click.Path(dir_okay=False, path_type=Path),
+                envvar="MAILTLS_PLAN",
+                help=f"Migration plan (default: ./{DEFAULT_PLAN} when present).",
+            ),
+        )
+    ):
         command = option(command)
     return command
 

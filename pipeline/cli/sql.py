@@ -24,7 +24,13 @@ PROMPT = "mailtls> "
 
 @click.command(epilog=EPILOG)
 @lake_option
-@click.option("--format", "fmt", type=click.Choice(("table", "csv", "json")), default="table", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("table", "csv", "json")),
+    default="table",
+    show_default=True,
+)
 @click.argument("query", required=False)
 def sql(lake: Path, fmt: str, query: str | None) -> None:
     """Run QUERY and print its result, or read statements from stdin (a prompt on a terminal)."""

@@ -22,8 +22,14 @@ from pipeline.render import csv_text, records, text_table
 
 # the table's columns; CSV and JSON carry every column of user_posture, these first
 TABLE_COLUMNS: Final = (
-    "user_name", "level", "password_reset_required", "last_cleartext_at", "last_legacy_tls_at",
-    "coverage", "sessions_count", "failed_count",
+    "user_name",
+    "level",
+    "password_reset_required",
+    "last_cleartext_at",
+    "last_legacy_tls_at",
+    "coverage",
+    "sessions_count",
+    "failed_count",
 )
 EPILOG = """\b
 Examples:
@@ -36,9 +42,26 @@ Examples:
 @click.command(epilog=EPILOG)
 @lake_option
 @window_options
-@click.option("--level", "levels", multiple=True, type=click.Choice(queries.LEVELS), help="Only users at this level (repeatable).")
-@click.option("--format", "fmt", type=click.Choice(("table", "csv", "json")), default="table", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE instead of stdout.")
+@click.option(
+    "--level",
+    "levels",
+    multiple=True,
+    type=click.Choice(queries.LEVELS),
+    help="Only users at this level (repeatable).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("table", "csv", "json")),
+    default="table",
+    show_default=True,
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to FILE instead of stdout.",
+)
 def users(
     lake: Path,
     since: date | None,
@@ -54,8 +77,12 @@ def users(
     plan = read_plan(plan_path)
     with connect(lake) as con:
         frame = queries.user_posture(
-            con, since=since, until=until, window_days=window_days,
-            baseline=plan.baseline, levels=levels or None,
+            con,
+            since=since,
+            until=until,
+            window_days=window_days,
+            baseline=plan.baseline,
+            levels=levels or None,
         )
     ordered = frame[[*TABLE_COLUMNS, *(c for c in frame.columns if c not in TABLE_COLUMNS)]]
     if fmt == "csv":

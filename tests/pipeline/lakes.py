@@ -54,7 +54,9 @@ def hop(**fields: Any) -> dict[str, Any]:
     return row
 
 
-def write_table(lake: Path, table: str, rows: Iterable[Mapping[str, Any]], time_column: str) -> None:
+def write_table(
+    lake: Path, table: str, rows: Iterable[Mapping[str, Any]], time_column: str
+) -> None:
     """Rows into ``<lake>/<table>/date=YYYY-MM-DD/part-0.parquet``, one folder per day."""
     by_day: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
     for row in rows:

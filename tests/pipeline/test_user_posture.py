@@ -35,9 +35,20 @@ EXPECTED: dict[str, tuple[Any, ...]] = {
     "ivan@example.org": ("unknown", False, NONE, NONE, NONE, 1, 0, 0, 0, 1, 0, 1),
     "pat@example.org": ("unknown", False, NONE, NONE, NONE, 1, 0, 0, 0, 1, 1, 1),
 }
-COLUMNS = ("level", "password_reset_required", "last_cleartext_at", "last_legacy_tls_at",
-           "coverage", "sessions_count", "login_count", "failed_count", "failed_ip_count",
-           "trusted_hop_count", "received_hop_count", "client_ip_count")
+COLUMNS = (
+    "level",
+    "password_reset_required",
+    "last_cleartext_at",
+    "last_legacy_tls_at",
+    "coverage",
+    "sessions_count",
+    "login_count",
+    "failed_count",
+    "failed_ip_count",
+    "trusted_hop_count",
+    "received_hop_count",
+    "client_ip_count",
+)
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +65,9 @@ def posture(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 def _same(actual: Any, expected: Any) -> bool:
     if expected is None:
-        return actual is None or actual is pd.NaT or (isinstance(actual, float) and math.isnan(actual))
+        return (
+            actual is None or actual is pd.NaT or (isinstance(actual, float) and math.isnan(actual))
+        )
     if isinstance(expected, float):
         return math.isclose(actual, expected)
     return bool(actual == expected)
@@ -116,7 +129,11 @@ def test_default_window_ends_after_the_last_day(con: duckdb.DuckDBPyConnection) 
 def test_level_counts(con: duckdb.DuckDBPyConnection) -> None:
     frame = queries.level_counts(con, **MARCH)
     assert frame.values.tolist() == [
-        ["L0", 3, 3], ["L1", 1, 0], ["L2", 2, 0], ["L3", 3, 1], ["unknown", 3, 0],
+        ["L0", 3, 3],
+        ["L1", 1, 0],
+        ["L2", 2, 0],
+        ["L3", 3, 1],
+        ["unknown", 3, 0],
     ]
 
 

@@ -13,27 +13,42 @@ import pytest
 from pipeline import queries
 from pipeline.db import connect
 from pipeline.plan import load_plan
-from pipeline.report import FORMATS, build_report, render
+from pipeline.report import FORMATS, Report, build_report, render
 
 EXAMPLE_PLAN = Path(__file__).parents[2] / "pipeline" / "plan.example.toml"
 MARCH = {"since": date(2025, 3, 1), "until": date(2025, 3, 31)}
 
 
-@pytest.mark.parametrize("fmt", FORMATS)
-def test_report_renders(lake: Path, fmt: str) -> None:
+@pytest.fixture(scope="module")
+def march_report(lake: Path) -> Report:
     with connect(lake) as con:
-        report = build_report(con, plan=load_plan(EXAMPLE_PLAN), **MARCH)
-    text = render(report, fmt)
+        return build_report(con, plan=load_plan(EXAMPLE_PLAN), **MARCH)
+
+
+@pytest.fixture(scope="module")
+def empty_report(tmp_path_factory: pytest.TempPathFactory) -> Report:
+    with connect(tmp_path_factory.mktemp("empty")) as con:
+        return build_report(con, plan=load_plan(EXAMPLE_PLAN))
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_report_renders(march_report: Report, fmt: str) -> None:
+    text = render(march_report, fmt)
     for heading in ("Users per level", "Migration plan", "Daily trend", "Rejects"):
         assert heading in text
     assert "2025-03-01" in text
+    assert "Cleartext cut" in text
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_empty_lake_gives_an_empty_report(empty_lake: Path, fmt: str) -> None:
-    with connect(empty_lake) as con:
-        text = render(build_report(con), fmt)
+def test_empty_lake_gives_an_empty_report(empty_report: Report, fmt: str) -> None:
+    text = render(empty_report, fmt)
     assert "Users per level" in text
+    assert "not measurable" in text  # no phase is met on no data
+
+
+def test_styled_text_uses_rich_tables(march_report: Report) -> None:
+    assert "\x1b[" in render(march_report, "text", styled=True)
 
 
 def test_json_report_numbers(lake: Path) -> None:

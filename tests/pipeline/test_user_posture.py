@@ -144,3 +144,32 @@ def test_empty_lake_has_every_view(empty_lake: Path) -> None:
         assert queries.daily_security(con).empty
         assert queries.rejects_summary(con).empty
         assert queries.overview(con).loc[0, "user_count"] == 0
+
+
+def test_hop_without_client_ip_next_to_a_logged_submission_is_that_login(tmp_path: Path) -> None:
+    from tests.pipeline.lakes import hop, session, write_table
+
+    logged = session(
+        user_name="f@example.org",
+        event_at=at("2025-03-17 09:00"),
+        service="submission",
+        client_ip="192.0.2.1",
+        tls_mode="starttls",
+        tls_version="TLSv1.2",
+        security="modern_tls",
+    )
+    header = hop(
+        message_key="a",
+        auth_user="f@example.org",
+        received_at=at("2025-03-17 09:01"),
+        from_ip=None,
+        tls=False,
+        security="cleartext",
+    )
+    write_table(tmp_path, "sessions", [logged], "event_at")
+    write_table(tmp_path, "received_hops", [header], "received_at")
+    with connect(tmp_path) as con:
+        frame = queries.user_posture(con, **MARCH)
+    assert frame[["user_name", "level", "received_hop_count"]].values.tolist() == [
+        ["f@example.org", "L2", 0]
+    ]

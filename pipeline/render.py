@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import io
+import json
 import math
 from datetime import date, datetime
 from typing import Any
@@ -103,3 +104,15 @@ def csv_text(frame: pd.DataFrame) -> str:
     for column in out.columns:
         out[column] = [plain_value(v) for v in out[column]]
     return str(out.to_csv(index=False, lineterminator="\n"))
+
+
+FRAME_FORMATS = ("table", "csv", "json")
+
+
+def frame_as(frame: pd.DataFrame, fmt: str, *, styled: bool = False) -> str:
+    """``frame`` as one of FRAME_FORMATS, ending with a newline."""
+    if fmt == "csv":
+        return csv_text(frame)
+    if fmt == "json":
+        return json.dumps(records(frame), indent=2) + "\n"
+    return text_table(frame, styled=styled) + "\n"

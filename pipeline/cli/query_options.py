@@ -13,6 +13,7 @@ import click
 from pipeline.db import DEFAULT_LAKE, LAKE_ENV, default_lake
 from pipeline.plan import EMPTY_PLAN, Plan, load_plan
 from pipeline.queries import DEFAULT_WINDOW_DAYS
+from pipeline.render import FRAME_FORMATS
 
 F = TypeVar("F", bound=Callable[..., Any])
 DEFAULT_PLAN = "plan.toml"
@@ -76,6 +77,25 @@ def window_options(command: F) -> F:
     ):
         command = option(command)
     return command
+
+
+def output_option(command: F) -> F:
+    return click.option(
+        "-o",
+        "--output",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Write to FILE instead of stdout.",
+    )(command)
+
+
+def frame_format_option(command: F) -> F:
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(FRAME_FORMATS),
+        default="table",
+        show_default=True,
+    )(command)
 
 
 def read_plan(path: Path | None) -> Plan:

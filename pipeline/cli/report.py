@@ -10,6 +10,7 @@ import click
 from pipeline.cli.query_options import (
     is_terminal,
     lake_option,
+    output_option,
     read_plan,
     window_options,
     write_output,
@@ -29,12 +30,7 @@ Examples:
 @lake_option
 @window_options
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to FILE instead of stdout.",
-)
+@output_option
 def report(
     lake: Path,
     since: date | None,

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 import click
 import duckdb
 
-from pipeline.cli.query_options import lake_option
+from pipeline.cli.query_options import frame_format_option, lake_option
 from pipeline.db import connect
-from pipeline.render import csv_text, records, text_table
+from pipeline.render import frame_as
 
 EPILOG = """\b
 Examples:
@@ -24,13 +23,7 @@ PROMPT = "mailtls> "
 
 @click.command(epilog=EPILOG)
 @lake_option
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(("table", "csv", "json")),
-    default="table",
-    show_default=True,
-)
+@frame_format_option
 @click.argument("query", required=False)
 def sql(lake: Path, fmt: str, query: str | None) -> None:
     """Run QUERY and print its result, or read statements from stdin (a prompt on a terminal)."""
@@ -53,12 +46,7 @@ def _run(con: duckdb.DuckDBPyConnection, query: str, fmt: str) -> str:
         raise click.ClickException(str(exc).splitlines()[0]) from exc
     if result.description is None:
         return ""
-    frame = result.df()
-    if fmt == "csv":
-        return csv_text(frame)
-    if fmt == "json":
-        return json.dumps(records(frame), indent=2) + "\n"
-    return text_table(frame, styled=sys.stdout.isatty()) + "\n"
+    return frame_as(result.df(), fmt, styled=sys.stdout.isatty())
 
 
 def _loop(con: duckdb.DuckDBPyConnection, fmt: str) -> None:

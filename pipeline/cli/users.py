@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from pathlib import Path
 from typing import Final
@@ -11,14 +10,16 @@ import click
 
 from pipeline import queries
 from pipeline.cli.query_options import (
+    frame_format_option,
     is_terminal,
     lake_option,
+    output_option,
     read_plan,
     window_options,
     write_output,
 )
 from pipeline.db import connect
-from pipeline.render import csv_text, records, text_table
+from pipeline.render import frame_as
 
 # the table's columns; CSV and JSON carry every column of user_posture, these first
 TABLE_COLUMNS: Final = (
@@ -49,19 +50,8 @@ Examples:
     type=click.Choice(queries.LEVELS),
     help="Only users at this level (repeatable).",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(("table", "csv", "json")),
-    default="table",
-    show_default=True,
-)
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to FILE instead of stdout.",
-)
+@frame_format_option
+@output_option
 def users(
     lake: Path,
     since: date | None,
@@ -85,10 +75,7 @@ def users(
             levels=levels or None,
         )
     ordered = frame[[*TABLE_COLUMNS, *(c for c in frame.columns if c not in TABLE_COLUMNS)]]
-    if fmt == "csv":
-        text = csv_text(ordered)
-    elif fmt == "json":
-        text = json.dumps(records(ordered), indent=2) + "\n"
-    else:
-        text = text_table(ordered[list(TABLE_COLUMNS)], styled=is_terminal(output)) + "\n"
+    if fmt == "table":
+        ordered = ordered[list(TABLE_COLUMNS)]
+    text = frame_as(ordered, fmt, styled=is_terminal(output))
     write_output(text, output)

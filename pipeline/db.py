@@ -48,8 +48,7 @@ def connect(lake: Path | str, *, database: str = ":memory:") -> duckdb.DuckDBPyC
     con.execute("SET TimeZone = 'UTC'")
     for table, schema in TABLES.items():
         pattern = str(lake / table / "**" / "*.parquet") if _has_parquet(lake / table) else None
-        # `messages` has a data column named `date` that DuckDB's hive partition would overwrite
-        con.execute(source_view_sql(table, schema, pattern, partitioned="date" not in schema.names))
+        con.execute(source_view_sql(table, schema, pattern, partitioned=True))
     ingested = lake / INGESTED_FILE
     pattern = str(ingested) if ingested.is_file() else None
     con.execute(source_view_sql("ingested", INGESTED, pattern, partitioned=False))

@@ -78,7 +78,7 @@ MESSAGES: Final = pa.schema(
         ("offset", pa.int64()),
         ("message_id", pa.string()),
         ("header_from", pa.string()),
-        ("date", _TS),
+        ("header_date_at", _TS),  # the Date: header; `date` is the partition column
         ("hop_count", pa.int32()),
     ]
 )

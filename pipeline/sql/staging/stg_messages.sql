@@ -6,6 +6,6 @@ SELECT
     "offset" AS file_offset,
     message_id,
     header_from,
-    "date" AS header_date_at,
+    header_date_at,
     hop_count
 FROM src_messages;

@@ -77,6 +77,13 @@ class SystemZone(tzinfo):
     def dst(self, dt: datetime | None) -> timedelta | None:
         return None
 
+    def fromutc(self, dt: datetime) -> datetime:
+        try:
+            seconds = (dt.replace(tzinfo=UTC) - _EPOCH).total_seconds()
+            return dt + timedelta(seconds=time.localtime(seconds).tm_gmtoff)
+        except (OverflowError, ValueError, OSError):
+            return dt
+
     def tzname(self, dt: datetime | None) -> str:
         return time.tzname[0]
 

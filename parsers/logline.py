@@ -60,9 +60,7 @@ def family_and_daemon(program: str) -> tuple[str, str]:
     return ("postfix" if postfix else head.lower()), daemon
 
 
-def match(
-    dialects: tuple[Dialect, ...], message: str
-) -> tuple[Dialect, Fields | None] | None:
+def match(dialects: tuple[Dialect, ...], message: str) -> tuple[Dialect, Fields | None] | None:
     """The first dialect whose pattern matches, with its fields; else the first whose literal
     the message held (fields None: a Reject); else None (out of scope)."""
     looked_like: Dialect | None = None
@@ -92,6 +90,11 @@ def classify(envelope: Envelope, line: str, line_no: int) -> LogEvent | Reject |
     if fields is None:
         return _reject(dialect, line, line_no)
     return LogEvent(
-        dialect.key, envelope.event_at, envelope.host, envelope.program, envelope.pid,
-        fields, line_no,
+        dialect.key,
+        envelope.event_at,
+        envelope.host,
+        envelope.program,
+        envelope.pid,
+        fields,
+        line_no,
     )

@@ -14,7 +14,9 @@ from parsers.dialect import Example
 
 PIX = "corpus postfix/pixelpark-postfix-logsums__mail.log"
 LAB = "corpus generated/lab-postfix3.7.11-dovecot2.3.19.1__mail-traditional.log"
-LAB5424 = "corpus generated/lab-postfix3.7.11-dovecot2.3.19.1__mail-rfc5424.log (APP-NAME cut to postfix)"
+LAB5424 = (
+    "corpus generated/lab-postfix3.7.11-dovecot2.3.19.1__mail-rfc5424.log (APP-NAME cut to postfix)"
+)
 F2B = "corpus postfix/fail2ban__postfix.log"
 JOURNAL = "corpus generated/journalctl-252__json.log"
 ENV = "Jan 10 12:00:00 mx postfix/smtpd[4242]: "  # the envelope added to whyscream messages
@@ -22,7 +24,9 @@ ENV_SMTP = "Jan 10 12:00:00 mx postfix/smtp[4243]: "
 
 
 def why(case: str) -> str:
-    return f"corpus postfix/whyscream-postfix-grok-patterns__test-data.tsv.log {case} (envelope added)"
+    return (
+        f"corpus postfix/whyscream-postfix-grok-patterns__test-data.tsv.log {case} (envelope added)"
+    )
 
 
 V6 = "2a02:8109:b240:41c8:9264:99a9:1b0d:15c8"
@@ -69,17 +73,29 @@ DISCONNECT = (
     Example(
         f"2023-03-14T00:31:06.651444+01:00 helga postfix/submission/smtpd[303987]: disconnect from unknown[{V6}] ehlo=2 starttls=1 auth=1 mail=1 rcpt=1 data=1 quit=1 commands=8",
         {
-            "client_ip": V6, "cmd_ehlo": "2", "cmd_starttls": "1", "cmd_auth": "1",
-            "starttls_ok": "1", "starttls_attempts": "1", "auth_ok": "1", "auth_attempts": "1",
-            "commands_ok": "8", "commands_total": "8",
+            "client_ip": V6,
+            "cmd_ehlo": "2",
+            "cmd_starttls": "1",
+            "cmd_auth": "1",
+            "starttls_ok": "1",
+            "starttls_attempts": "1",
+            "auth_ok": "1",
+            "auth_attempts": "1",
+            "commands_ok": "8",
+            "commands_total": "8",
         },
         PIX,
     ),
     Example(
         "Nov 29 04:14:16 vm postfix/submission/smtpd[10736]: disconnect from unknown[127.0.0.2] ehlo=1 starttls=0/1 commands=1/2",
         {
-            "cmd_starttls": "0/1", "starttls_ok": "0", "starttls_attempts": "1",
-            "auth_ok": "0", "auth_attempts": "0", "commands_ok": "1", "commands_total": "2",
+            "cmd_starttls": "0/1",
+            "starttls_ok": "0",
+            "starttls_attempts": "1",
+            "auth_ok": "0",
+            "auth_attempts": "0",
+            "commands_ok": "1",
+            "commands_total": "2",
         },
         LAB,
     ),
@@ -115,7 +131,12 @@ DISCONNECT = (
     ),
     Example(
         ENV + "disconnect from 061238241086.static.ctinets.com[61.238.241.86]",
-        {"client_ip": "61.238.241.86", "starttls_ok": None, "auth_attempts": None, "commands_total": None},
+        {
+            "client_ip": "61.238.241.86",
+            "starttls_ok": None,
+            "auth_attempts": None,
+            "commands_total": None,
+        },
         why("smtpd_0002"),
     ),
 )
@@ -128,21 +149,37 @@ TLS_ESTABLISHED = (
     Example(
         "2023-03-14T00:00:31.331110+01:00 helga postfix/smtpd[297535]: Anonymous TLS connection established from host1.uhu-banane.de[185.48.118.128]: TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 (256/256 bits) key-exchange X25519 server-signature RSA-PSS (2048 bits) server-digest SHA256",
         {
-            "trust": "Anonymous", "tls_session": "established", "client_host": "host1.uhu-banane.de",
-            "client_ip": "185.48.118.128", "tls_version_raw": "TLSv1.3", "tls_version": "TLSv1.3",
-            "tls_cipher": "TLS_AES_256_GCM_SHA384", "tls_bits": "256", "tls_key_exchange": "X25519",
-            "tls_server_signature": "RSA-PSS", "tls_server_digest": "SHA256",
+            "trust": "Anonymous",
+            "tls_session": "established",
+            "client_host": "host1.uhu-banane.de",
+            "client_ip": "185.48.118.128",
+            "tls_version_raw": "TLSv1.3",
+            "tls_version": "TLSv1.3",
+            "tls_cipher": "TLS_AES_256_GCM_SHA384",
+            "tls_bits": "256",
+            "tls_key_exchange": "X25519",
+            "tls_server_signature": "RSA-PSS",
+            "tls_server_digest": "SHA256",
         },
         "corpus postfix/pixelpark-postfix-logsums__mail.log (log-formats.md b2)",
     ),
     Example(
         "2023-03-14T02:17:40.958802+01:00 helga postfix/smtpd[310417]: Anonymous TLS connection established from a41-69.smtp-out.amazonses.com[54.240.41.69]: TLSv1.2 with cipher ECDHE-RSA-AES128-SHA256 (128/128 bits)",
-        {"tls_version": "TLSv1.2", "tls_cipher": "ECDHE-RSA-AES128-SHA256", "tls_bits": "128", "tls_key_exchange": None},
+        {
+            "tls_version": "TLSv1.2",
+            "tls_cipher": "ECDHE-RSA-AES128-SHA256",
+            "tls_bits": "128",
+            "tls_key_exchange": None,
+        },
         PIX,
     ),
     Example(
         "Nov 29 04:13:45 vm postfix/smtpd[10673]: Anonymous TLS connection established from unknown[127.0.0.2]: TLSv1.1 with cipher ECDHE-RSA-AES256-SHA (256/256 bits)",
-        {"tls_version_raw": "TLSv1.1", "tls_version": "TLSv1.1", "tls_cipher": "ECDHE-RSA-AES256-SHA"},
+        {
+            "tls_version_raw": "TLSv1.1",
+            "tls_version": "TLSv1.1",
+            "tls_cipher": "ECDHE-RSA-AES256-SHA",
+        },
         LAB,
     ),
     Example(
@@ -166,15 +203,20 @@ TLS_ESTABLISHED = (
         "log-formats.md b2 (public Q&A excerpt)",
     ),
     Example(
-        ENV + "Anonymous TLS connection established from julie.example.com[10.163.89.202]: TLSv1.2 with cipher AECDH-AES256-SHA (256/256 bits)",
+        ENV
+        + "Anonymous TLS connection established from julie.example.com[10.163.89.202]: TLSv1.2 with cipher AECDH-AES256-SHA (256/256 bits)",
         {"client_host": "julie.example.com", "tls_cipher": "AECDH-AES256-SHA"},
         why("smtpd_0010"),
     ),
     Example(
         "Mar 14 09:12:01 mx postfix/submission/smtpd[4711]: Untrusted TLS connection reused from unknown[192.0.2.7]:50110 to mail.example.org: TLSv1.3 with cipher TLS_AES_128_GCM_SHA256 (128/128 bits) key-exchange ECDHE (P-256) server-signature ECDSA (P-256) server-digest SHA256 client-signature ECDSA (P-256) client-digest SHA256",
         {
-            "trust": "Untrusted", "tls_session": "reused", "client_port": "50110",
-            "tls_sni": "mail.example.org", "tls_key_exchange": "ECDHE", "tls_server_signature": "ECDSA",
+            "trust": "Untrusted",
+            "tls_session": "reused",
+            "client_port": "50110",
+            "tls_sni": "mail.example.org",
+            "tls_key_exchange": "ECDHE",
+            "tls_server_signature": "ECDSA",
         },
         "format-derived (log-formats.md b2: tls_misc.c, 3.4 'reused' and SNI, client-signature)",
     ),
@@ -188,15 +230,23 @@ SMTP_TLS_ESTABLISHED = (
     Example(
         "2023-03-14T17:20:59.199820+01:00 helga postfix/smtp[374638]: Trusted TLS connection established to mx-ha02.web.de[212.227.17.8]:25: TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 (256/256 bits) key-exchange ECDHE (P-256) server-signature RSA-PSS (2048 bits) server-digest SHA256",
         {
-            "service": "smtp", "trust": "Trusted", "server_host": "mx-ha02.web.de",
-            "server_ip": "212.227.17.8", "server_port": "25", "tls_version": "TLSv1.3",
+            "service": "smtp",
+            "trust": "Trusted",
+            "server_host": "mx-ha02.web.de",
+            "server_ip": "212.227.17.8",
+            "server_port": "25",
+            "tls_version": "TLSv1.3",
             "tls_key_exchange": "ECDHE",
         },
         PIX,
     ),
     Example(
         "2023-03-16T02:27:30.328538+01:00 helga postfix/smtp[505058]: Trusted TLS connection established to aspmx.l.google.com[2a00:1450:400c:c00::1a]:25: TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 (256/256 bits) key-exchange X25519 server-signature ECDSA (P-256) server-digest SHA256",
-        {"server_ip": "2a00:1450:400c:c00::1a", "server_port": "25", "tls_server_signature": "ECDSA"},
+        {
+            "server_ip": "2a00:1450:400c:c00::1a",
+            "server_port": "25",
+            "tls_server_signature": "ECDSA",
+        },
         PIX,
     ),
     Example(
@@ -205,17 +255,20 @@ SMTP_TLS_ESTABLISHED = (
         "corpus postfix/kumina-postfix_exporter__test-lines.log",
     ),
     Example(
-        ENV_SMTP + "Verified TLS connection established to mail.sys4.de[2001:1578:400:111::7]:25: TLSv1 with cipher ECDHE-RSA-AES256-SHA (256/256 bits)",
+        ENV_SMTP
+        + "Verified TLS connection established to mail.sys4.de[2001:1578:400:111::7]:25: TLSv1 with cipher ECDHE-RSA-AES256-SHA (256/256 bits)",
         {"tls_version_raw": "TLSv1", "tls_version": "TLSv1.0", "server_ip": "2001:1578:400:111::7"},
         why("smtp_0016"),
     ),
     Example(
-        ENV_SMTP + "Untrusted TLS connection established to 127.0.0.1[127.0.0.1]:2525: TLSv1.2 with cipher AECDH-AES256-SHA (256/256 bits)",
+        ENV_SMTP
+        + "Untrusted TLS connection established to 127.0.0.1[127.0.0.1]:2525: TLSv1.2 with cipher AECDH-AES256-SHA (256/256 bits)",
         {"trust": "Untrusted", "server_port": "2525"},
         why("smtp_0004"),
     ),
     Example(
-        ENV_SMTP + "Trusted TLS connection established to mail.example.com[127.0.0.1]:25: TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 (256/256 bits) key-exchange X25519 server-signature RSA-PSS (4096 bits)",
+        ENV_SMTP
+        + "Trusted TLS connection established to mail.example.com[127.0.0.1]:25: TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 (256/256 bits) key-exchange X25519 server-signature RSA-PSS (4096 bits)",
         {"tls_server_signature": "RSA-PSS", "tls_server_digest": None},
         why("smtp_0036"),
     ),
@@ -227,7 +280,12 @@ SMTP_TLS_ESTABLISHED_NOT = (
 TLSPROXY_TLS_ESTABLISHED = (
     Example(
         "2023-03-14T00:05:05.999028+01:00 helga postfix/tlsproxy[301555]: Anonymous TLS connection established from [122.189.87.41]:52908: TLSv1.2 with cipher ECDHE-RSA-AES256-GCM-SHA384 (256/256 bits)",
-        {"client_ip": "122.189.87.41", "client_port": "52908", "tls_version": "TLSv1.2", "trust": "Anonymous"},
+        {
+            "client_ip": "122.189.87.41",
+            "client_port": "52908",
+            "tls_version": "TLSv1.2",
+            "trust": "Anonymous",
+        },
         PIX,
     ),
 )
@@ -244,19 +302,31 @@ CLIENT_LINE = (
     Example(
         f"2023-03-14T00:31:06.621091+01:00 helga postfix/submission/smtpd[303987]: 4PbCZy4PWKz3tBr: client=unknown[{V6}], sasl_method=PLAIN, sasl_username=vmail@uhu-banane.net",
         {
-            "queue_id": "4PbCZy4PWKz3tBr", "client_ip": V6, "auth_method": "PLAIN",
+            "queue_id": "4PbCZy4PWKz3tBr",
+            "client_ip": V6,
+            "auth_method": "PLAIN",
             "user_name": "vmail@uhu-banane.net",
         },
         PIX,
     ),
     Example(
         "2023-03-14T00:08:35.917122+01:00 helga postfix/10025/smtpd[302614]: 4PbC4z6W5Qz3tG3: client=localhost[127.0.0.1]",
-        {"queue_id": "4PbC4z6W5Qz3tG3", "client_host": "localhost", "auth_method": None, "user_name": None},
+        {
+            "queue_id": "4PbC4z6W5Qz3tG3",
+            "client_host": "localhost",
+            "auth_method": None,
+            "user_name": None,
+        },
         PIX,
     ),
     Example(
         "Oct 30 13:19:26 mailgw-out1 postfix/smtpd[27530]: EB4B2C19E2: client=xxx[1.2.3.4], sasl_method=PLAIN, sasl_username=user@domain",
-        {"queue_id": "EB4B2C19E2", "client_ip": "1.2.3.4", "auth_method": "PLAIN", "user_name": "user@domain"},
+        {
+            "queue_id": "EB4B2C19E2",
+            "client_ip": "1.2.3.4",
+            "auth_method": "PLAIN",
+            "user_name": "user@domain",
+        },
         "corpus postfix/kumina-postfix_exporter__test-lines.log",
     ),
     Example(
@@ -283,7 +353,9 @@ SASL_FAILED = (
     Example(
         "Nov 29 04:13:48 vm postfix/submission/smtpd[10677]: warning: unknown[127.0.0.2]: SASL PLAIN authentication failed: (reason unavailable), sasl_username=alice@example.org",
         {
-            "client_ip": "127.0.0.2", "auth_method": "PLAIN", "reason": "(reason unavailable)",
+            "client_ip": "127.0.0.2",
+            "auth_method": "PLAIN",
+            "reason": "(reason unavailable)",
             "user_name": "alice@example.org",
         },
         LAB,
@@ -336,7 +408,8 @@ SASL_FAILED = (
 )
 SASL_FAILED_NOT = (
     "Apr 26 10:55:19 tcc1 postfix/smtpd[21126]: warning: SASL authentication failure: Password verification failed",
-    ENV_SMTP + "D0F29603B4: SASL authentication failed; server xyz.example.com[1.2.3.4] said: 535 5.7.8 Error: authentication failed: authentication failure",
+    ENV_SMTP
+    + "D0F29603B4: SASL authentication failed; server xyz.example.com[1.2.3.4] said: 535 5.7.8 Error: authentication failed: authentication failure",
 )
 
 AFTER = {

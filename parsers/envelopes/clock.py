@@ -90,7 +90,7 @@ class SystemZone(tzinfo):
 
 def fraction_us(digits: str | None) -> int:
     """Microseconds from the digits after the decimal point (nanoseconds are cut, not rounded)."""
-    if not digits:
+    if not digits or not digits.isdigit():
         return 0
     return int(digits[:6].ljust(6, "0"))
 

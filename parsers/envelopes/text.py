@@ -36,29 +36,42 @@ def iso_stamp(text: str, clock: Clock, years: YearInference | None = None) -> St
         return no_time
     date, hms, frac, zone = found.groups()
     if years is not None:
-        years.observe(int(date[:4]), int(date[5:7]))
+        years.observe_date(date)
     return partial(clock.iso, date, hms, frac, zone)
 
 
 def traditional(line: str, clock: Clock, years: YearInference) -> Split | None:
-    found = _TRADITIONAL.match(line)
-    if found is None:
-        return None
-    mon, day, hms, frac = found.groups()
+    if line[15:16] == " " and line[3:4] == " " and line[6:7] == " " and line[9:10] == ":":
+        # the fixed-width common case "Mar  4 00:31:06 " / "Mar 04 00:31:06 ": no regex
+        mon, day, hms, frac, end = line[:3], line[4:6], line[7:15], None, 16
+        if not (day.strip().isdigit() and hms[:2].isdigit()):
+            return None
+    else:
+        found = _TRADITIONAL.match(line)
+        if found is None:
+            return None
+        mon, day, hms, frac = found.groups()
+        end = found.end()
     month = MONTHS.get(mon)
     if month is None:
         return None
     year = years.for_month(month)
-    return after_stamp(line, found.end(), partial(clock.civil, year, month, int(day), hms, frac))
+    return after_stamp(line, end, partial(clock.civil, year, month, int(day), hms, frac))
 
 
 def iso(line: str, clock: Clock, years: YearInference) -> Split | None:
-    found = _ISO.match(line)
-    if found is None:
-        return None
-    date, hms, frac, zone = found.groups()
-    years.observe(int(date[:4]), int(date[5:7]))
-    return after_stamp(line, found.end(), partial(clock.iso, date, hms, frac, zone))
+    if line[32:33] == " " and line[19:20] == "." and line[10:11] == "T" and line[26:27] in "+-":
+        # rsyslog's fixed-width "2023-03-14T00:31:06.294639+01:00 ": no regex (clock.iso
+        # still refuses a date or time that is not digits)
+        date, hms, frac, zone, end = line[:10], line[11:19], line[20:26], line[26:32], 33
+    else:
+        found = _ISO.match(line)
+        if found is None:
+            return None
+        date, hms, frac, zone = found.groups()
+        end = found.end()
+    years.observe_date(date)
+    return after_stamp(line, end, partial(clock.iso, date, hms, frac, zone))
 
 
 def short_full(line: str, clock: Clock, years: YearInference) -> Split | None:
@@ -66,7 +79,7 @@ def short_full(line: str, clock: Clock, years: YearInference) -> Split | None:
     if found is None:
         return None
     date, hms, frac, zone = found.groups()
-    years.observe(int(date[:4]), int(date[5:7]))
+    years.observe_date(date)
     return after_stamp(line, found.end(), partial(clock.iso, date, hms, frac, zone))
 
 

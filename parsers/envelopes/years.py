@@ -18,6 +18,7 @@ class YearInference:
         self.tz = tz
         self.year: int | None = None
         self.month = 0
+        self._observed = ""
 
     def for_month(self, month: int) -> int:
         if self.year is None:
@@ -31,9 +32,14 @@ class YearInference:
         elif month > self.month + 6:
             self.year -= 1  # a late line from before New Year
         self.month = month
+        self._observed = ""
         return self.year
 
-    def observe(self, year: int, month: int) -> None:
-        """A line that carried its own year anchors the following year-less ones."""
-        self.year = year
-        self.month = month
+    def observe_date(self, date: str) -> None:
+        """A line that carried its own date (``YYYY-MM-DD``) anchors the following year-less ones."""
+        if date[:7] == self._observed:
+            return
+        year, month = date[:4], date[5:7]
+        if year.isdigit() and month.isdigit():
+            self._observed = date[:7]
+            self.year, self.month = int(year), int(month)

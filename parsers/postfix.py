@@ -75,13 +75,14 @@ def _counters(fields: Fields) -> Fields:
         seen[name] = value
         fields[f"cmd_{name}"] = value
     for name in ("starttls", "auth", "commands"):
-        value = seen.get(name, "0" if seen else None)
-        ok = total = None
-        if value is not None:
-            ok, _, total = value.partition("/")
-            total = total or ok
+        total_key = "commands_total" if name == "commands" else f"{name}_attempts"
+        counter = seen.get(name, "0") if seen else None
+        if counter is None:
+            fields[f"{name}_ok"] = fields[total_key] = None
+            continue
+        ok, _, total = counter.partition("/")
         fields[f"{name}_ok"] = ok
-        fields["commands_total" if name == "commands" else f"{name}_attempts"] = total
+        fields[total_key] = total or ok
     return _client(fields)
 
 

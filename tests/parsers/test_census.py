@@ -59,7 +59,7 @@ CENSUS = [
 
 @pytest.mark.parametrize(("name", "recognised", "other", "rejected"), CENSUS, ids=[c[0] for c in CENSUS])
 def test_census(name: str, recognised: int, other: int, rejected: int) -> None:
-    counts, rejects = census(DATA / name, "postfix", year=2023)
+    counts, rejects = census(DATA / name, "postfix", 2023)
     print(f"{name}: recognised={counts['recognised']} other={counts['other']} rejected={counts['rejected']}")
     for reject in rejects:
         print(f"  reject line {reject.line_no} ({reject.kind}): {reject.raw[:160]}")

@@ -61,8 +61,9 @@ def family_and_daemon(program: str) -> tuple[str, str]:
 
 
 def match(dialects: tuple[Dialect, ...], message: str) -> tuple[Dialect, Fields | None] | None:
-    """The first dialect whose pattern matches, with its fields; else the first whose literal
-    the message held (fields None: a Reject); else None (out of scope)."""
+    """The first dialect whose pattern matches, with its fields; else, of those whose literal the
+    message held, the one with the longest literal (fields None: a Reject; "disconnect from "
+    says more than "connect from "); else None (out of scope)."""
     looked_like: Dialect | None = None
     for dialect in dialects:
         if dialect.contains not in message:
@@ -70,7 +71,8 @@ def match(dialects: tuple[Dialect, ...], message: str) -> tuple[Dialect, Fields 
         fields = dialect.match(message)
         if fields is not None:
             return dialect, fields
-        looked_like = looked_like or dialect
+        if looked_like is None or len(dialect.contains) > len(looked_like.contains):
+            looked_like = dialect
     if looked_like is not None:
         return looked_like, None
     return None

@@ -57,19 +57,28 @@ CENSUS = [
 ]
 
 
-@pytest.mark.parametrize(("name", "recognised", "other", "rejected"), CENSUS, ids=[c[0] for c in CENSUS])
+@pytest.mark.parametrize(
+    ("name", "recognised", "other", "rejected"), CENSUS, ids=[c[0] for c in CENSUS]
+)
 def test_census(name: str, recognised: int, other: int, rejected: int) -> None:
     counts, rejects = census(DATA / name, "postfix", 2023)
-    print(f"{name}: recognised={counts['recognised']} other={counts['other']} rejected={counts['rejected']}")
+    print(
+        f"{name}: recognised={counts['recognised']} other={counts['other']} rejected={counts['rejected']}"
+    )
     for reject in rejects:
         print(f"  reject line {reject.line_no} ({reject.kind}): {reject.raw[:160]}")
-    assert (counts["recognised"], counts["other"], counts["rejected"]) == (recognised, other, rejected)
+    assert (counts["recognised"], counts["other"], counts["rejected"]) == (
+        recognised,
+        other,
+        rejected,
+    )
 
 
 def test_every_copied_file_is_in_the_census() -> None:
     copied = {
         f"{folder.name}/{path.name}"
-        for folder in DATA.iterdir() if folder.name in ("postfix", "generated", "envelope")
+        for folder in DATA.iterdir()
+        if folder.name in ("postfix", "generated", "envelope")
         for path in folder.iterdir()
     }
     assert copied == {c[0] for c in CENSUS}

@@ -6,6 +6,7 @@ from datetime import tzinfo
 
 from parsers.dialect import Dialect, Fields
 from parsers.envelope import EnvelopeParser
+from parsers.envelopes.split import Split
 from parsers.records import Envelope, LogEvent, Reject
 from parsers.registry import dialects_for
 
@@ -37,15 +38,7 @@ class LogLineParser:
             )
         if not dialects:
             return None
-        found = match(dialects, split.message)
-        if found is None:
-            return None
-        dialect, fields = found
-        if fields is None:
-            return _reject(dialect, line, line_no)
-        return LogEvent(
-            dialect.key, split.stamp(), split.host, split.program, split.pid, fields, line_no
-        )
+        return record_of(dialects, split, line, line_no)
 
 
 # Daemons only Postfix has: a fully custom syslog_name ("mx1/smtpd") still reads as Postfix.
@@ -78,25 +71,25 @@ def match(dialects: tuple[Dialect, ...], message: str) -> tuple[Dialect, Fields 
     return None
 
 
-def _reject(dialect: Dialect, line: str, line_no: int) -> Reject:
-    return Reject.of(
-        line_no, dialect.key, f"looks like {dialect.key} but does not match its pattern", line
-    )
-
-
-def classify(envelope: Envelope, line: str, line_no: int) -> LogEvent | Reject | None:
-    found = match(dialects_for(*family_and_daemon(envelope.program)), envelope.message)
+def record_of(
+    dialects: tuple[Dialect, ...], split: Split, line: str, line_no: int
+) -> LogEvent | Reject | None:
+    """The event, Reject or None for one split line; its time is built only for a record."""
+    found = match(dialects, split.message)
     if found is None:
         return None
     dialect, fields = found
     if fields is None:
-        return _reject(dialect, line, line_no)
+        reason = f"looks like {dialect.key} but does not match its pattern"
+        return Reject.of(line_no, dialect.key, reason, line)
     return LogEvent(
-        dialect.key,
-        envelope.event_at,
-        envelope.host,
-        envelope.program,
-        envelope.pid,
-        fields,
-        line_no,
+        dialect.key, split.stamp(), split.host, split.program, split.pid, fields, line_no
     )
+
+
+def classify(envelope: Envelope, line: str, line_no: int) -> LogEvent | Reject | None:
+    """The record for an already-built envelope (same rules as :meth:`LogLineParser.parse`)."""
+    split = Split(
+        lambda: envelope.event_at, envelope.host, envelope.program, envelope.pid, envelope.message
+    )
+    return record_of(dialects_for(*family_and_daemon(envelope.program)), split, line, line_no)

@@ -63,19 +63,21 @@ def iso(line: str, clock: Clock, years: YearInference) -> Split | None:
     if line[32:33] == " " and line[19:20] == "." and line[10:11] == "T" and line[26:27] in "+-":
         # rsyslog's fixed-width "2023-03-14T00:31:06.294639+01:00 ": no regex (clock.iso
         # still refuses a date or time that is not digits)
-        date, hms, frac, zone, end = line[:10], line[11:19], line[20:26], line[26:32], 33
-    else:
-        found = _ISO.match(line)
-        if found is None:
-            return None
-        date, hms, frac, zone = found.groups()
-        end = found.end()
-    years.observe_date(date)
-    return after_stamp(line, end, partial(clock.iso, date, hms, frac, zone))
+        date = line[:10]
+        years.observe_date(date)
+        return after_stamp(
+            line, 33, partial(clock.iso, date, line[11:19], line[20:26], line[26:32])
+        )
+    return _dated(_ISO, line, clock, years)
 
 
 def short_full(line: str, clock: Clock, years: YearInference) -> Split | None:
-    found = _SHORT_FULL.match(line)
+    return _dated(_SHORT_FULL, line, clock, years)
+
+
+def _dated(pattern: re.Pattern[str], line: str, clock: Clock, years: YearInference) -> Split | None:
+    """A stamp of date, time, fraction and zone groups, then the host and tag."""
+    found = pattern.match(line)
     if found is None:
         return None
     date, hms, frac, zone = found.groups()

@@ -1,6 +1,6 @@
 """Postfix dialects: smtpd sessions, TLS, SASL, and the outbound smtp client's TLS lines.
 
-The examples live in :mod:`parsers.postfix_examples`; the line formats are Postfix's own
+The examples live in :mod:`parsers.postfix_examples` and :mod:`parsers.postfix_tls_examples`; the line formats are Postfix's own
 (``src/smtpd/smtpd.c``, ``src/tls/tls_misc.c``, ``src/tls/tls_server.c``), catalogued with sources
 in research/log-formats.md §b. smtpd runs under any ``syslog_name`` (``postfix/submission/smtpd``,
 ``postfix-mx/smtpd``, ``postfix/10025/smtpd``): the dialects key on the daemon, not the name.
@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from parsers import postfix_examples as ex
+from parsers import postfix_tls_examples as tls_ex
 from parsers.dialect import Dialect, Fields
 from parsers.fragments import CIPHER, IP, QUEUE_ID
 from parsers.vocab import normalise_tls_version
@@ -142,8 +143,8 @@ TLS_ESTABLISHED = Dialect(
         rf"{ESTABLISHED}from {CLIENT}(?: to (?P<tls_sni>[\w.-]{{1,253}}))?: {TLS_SUMMARY}"
     ),
     derive=_tls,
-    examples=ex.TLS_ESTABLISHED,
-    not_examples=ex.TLS_ESTABLISHED_NOT,
+    examples=tls_ex.TLS_ESTABLISHED,
+    not_examples=tls_ex.TLS_ESTABLISHED_NOT,
     description="TLS handshake done (smtpd_tls_loglevel >= 1): version and cipher",
 )
 
@@ -157,8 +158,8 @@ SMTP_TLS_ESTABLISHED = Dialect(
         rf"(?::(?P<server_port>\d{{1,5}}))?: {TLS_SUMMARY}"
     ),
     derive=_outbound,
-    examples=ex.SMTP_TLS_ESTABLISHED,
-    not_examples=ex.SMTP_TLS_ESTABLISHED_NOT,
+    examples=tls_ex.SMTP_TLS_ESTABLISHED,
+    not_examples=tls_ex.SMTP_TLS_ESTABLISHED_NOT,
     description="outbound TLS to another MTA (service smtp; never counts against the plan)",
 )
 
@@ -171,7 +172,7 @@ TLSPROXY_TLS_ESTABLISHED = Dialect(
         rf"{ESTABLISHED}from \[(?P<client_ip>{IP})\]:(?P<client_port>\d{{1,5}}): {TLS_SUMMARY}"
     ),
     derive=_tls,
-    examples=ex.TLSPROXY_TLS_ESTABLISHED,
+    examples=tls_ex.TLSPROXY_TLS_ESTABLISHED,
     description="postscreen's STARTTLS on port 25, done by tlsproxy: [ip]:port, no host name",
 )
 
@@ -184,7 +185,7 @@ TLSPROXY_HANDSHAKE_FAILED = Dialect(
         r"^TLS handshake failed for service=(?P<proxy_service>[\w/.-]{1,64})"
         rf" peer=\[(?P<client_ip>{IP})\]:(?P<client_port>\d{{1,5}})$"
     ),
-    examples=ex.TLSPROXY_HANDSHAKE_FAILED,
+    examples=tls_ex.TLSPROXY_HANDSHAKE_FAILED,
     description="a port-25 client's STARTTLS handshake through tlsproxy failed",
 )
 
@@ -237,7 +238,7 @@ TLS_ERROR = Dialect(
     contains="SSL_accept error from ",
     pattern=re.compile(rf"^SSL_accept error from {CLIENT}: (?P<reason>.{{0,256}})$"),
     derive=_client,
-    examples=ex.TLS_ERROR,
+    examples=tls_ex.TLS_ERROR,
     description="the TLS handshake failed (plaintext sent to port 465, a legacy client, a scanner)",
 )
 
@@ -251,7 +252,7 @@ TLS_LIBRARY_PROBLEM = Dialect(
         r"(?P<tls_error_code>[0-9A-Fa-f]{1,16}):[^:]{0,64}:[^:]{0,64}:(?P<tls_error>[^:]{0,256})"
         r".{0,512})$"
     ),
-    examples=ex.TLS_LIBRARY_PROBLEM,
+    examples=tls_ex.TLS_LIBRARY_PROBLEM,
     description="OpenSSL's reason for the handshake failure just logged (no client on the line)",
 )
 

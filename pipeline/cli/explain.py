@@ -9,7 +9,9 @@ from parsers.records import LogEvent, Reject
 from parsers.redact import redact
 
 
-@click.command(epilog="\b\nExamples:\n  mailtls explain 'Mar 14 00:31:06 mx postfix/smtpd[1]: connect from a[192.0.2.1]'\n  mailtls explain /var/log/mail.log")
+@click.command(
+    epilog="\b\nExamples:\n  mailtls explain 'Mar 14 00:31:06 mx postfix/smtpd[1]: connect from a[192.0.2.1]'\n  mailtls explain /var/log/mail.log"
+)
 @click.argument("line_or_file")
 def explain(line_or_file: str) -> None:
     """Show which dialect matches LINE (or each line of FILE) and the fields it yields."""
@@ -30,7 +32,14 @@ def render(record: LogEvent | Reject | None, line: str) -> str:
         return f"out of scope: {line}"
     if isinstance(record, Reject):
         return f"rejected ({record.kind}): {record.reason}\n  {line}"
-    rows = [f"dialect  {record.kind}", f"time     {record.event_at.isoformat() if record.event_at else '-'}",
-            f"host     {record.host}", f"program  {record.program}", f"pid      {record.pid}"]
-    rows += [f"  {name:14} {value}" for name, value in record.fields.items() if value is not None]
+    rows = [
+        f"dialect  {record.kind}",
+        f"time     {record.event_at.isoformat() if record.event_at else '-'}",
+        f"host     {record.host}",
+        f"program  {record.program}",
+        f"pid      {record.pid}",
+    ]
+    shown = {name: value for name, value in record.fields.items() if value is not None}
+    width = max(map(len, shown), default=0)
+    rows += [f"  {name:{width}}  {value}" for name, value in shown.items()]
     return "\n".join(rows)

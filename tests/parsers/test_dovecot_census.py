@@ -24,10 +24,11 @@ CENSUS = {
     "dovecot/crowdsec-hub__dovecot-slow-bf.log": (4, 0, 0),
     "dovecot/crowdsec-hub__dovecot-spam.log": (12, 0, 0),
     "dovecot/crowdsec-hub__dovecot-time-based-bf.log": (4, 0, 0),
-    # out of scope, 17: 11 Dovecot log_path lines without a syslog host and 4 tai64n lines
-    # (envelopes this parser does not read yet), 1 PAM pam_unix line under the "auth" tag, and
-    # the GHSA-33wh probe "Disconnected: a: a: … test no match" (no element list: not a login).
-    "dovecot/fail2ban__dovecot.log": (50, 17, 0),
+    # out of scope, 7: 4 tai64n lines (an envelope this parser does not read yet), 1 PAM
+    # pam_unix line under the "auth" tag, 1 log_path "auth: Info: ldap(…): invalid credentials"
+    # line (program "auth", not "dovecot"), and the GHSA-33wh probe "Disconnected: a: a: … test
+    # no match" (no element list: not a login).
+    "dovecot/fail2ban__dovecot.log": (60, 7, 0),
     # out of scope, 9: 6 Dovecot 1.x log_path lines whose "host" reads as "Info:"/"Warn:", the
     # 1.2.rc3 start-up line and two Fatal start-up errors.
     "dovecot/wazuh-ruleset__dovecot-ini-lines.log": (6, 9, 0),
@@ -143,7 +144,7 @@ PASSWORDS = ("Password123$", "XxxxXXxx123", "21bd12", "f638ff")
 def test_no_password_survives() -> None:
     seen_in_corpus = 0
     for path in sorted(DATA.rglob("*.log")):
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8", errors="surrogateescape")
         seen_in_corpus += sum(text.count(p) for p in PASSWORDS)
         parser = LogLineParser(year=2024)
         for number, line in enumerate(text.splitlines(), 1):

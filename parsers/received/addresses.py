@@ -18,6 +18,7 @@ _BRACKETED = re.compile(r"(?:(?P<rdns>[^\s\[\]()]{1,253})\s+)?\[(?P<ip>[^\]\s]{2
 _HELO = re.compile(r"(?:\b(?:HELO|EHLO|LHLO)\s+|\bhelo=)(?P<helo>[^\s)]{1,253})", re.IGNORECASE)
 _BARE_IP = re.compile(r"^(?:[\w.-]{1,253}@)?\[?\(?(?P<ip>[0-9A-Fa-f:.]{2,45}(?:%\w{1,16})?)\)?\]?$")
 _LOGIN_IP = re.compile(r"@(?P<ip>\d{1,3}(?:\.\d{1,3}){3}) with login$")
+_PORT_SUFFIX = re.compile(r"\]:\d{1,5}$")  # qmail-style "[1.2.3.4]:2780"
 _NO_NAME = frozenset({"unknown", "softdnserr", "may be forged"})
 
 
@@ -31,7 +32,7 @@ class FromPart:
 
 def canonical_ip(text: str) -> str | None:
     """``[IPv6:2001:DB8::1]`` → ``2001:db8::1``; ``::ffff:1.2.3.4`` → ``1.2.3.4``; else None."""
-    candidate = text.strip("[]() ")
+    candidate = _PORT_SUFFIX.sub("", text).strip("[]() ")
     if candidate[:5].lower() == "ipv6:":
         candidate = candidate[5:]
     candidate = candidate.partition("%")[0]

@@ -123,10 +123,10 @@ AUTHENTICATED_SENDER = DetailDialect(
 
 KERIO_AUTH = DetailDialect(
     key="kerio.authenticated_user",
-    writers="Kerio Connect",
+    writers="Kerio Connect, SquirrelMail ('(SquirrelMail authenticated user NAME)')",
     where=("comment",),
     contains="authenticated user",
-    pattern=re.compile(r"^authenticated user (?P<user>[^\s()]{1,320})$", re.IGNORECASE),
+    pattern=re.compile(r"^(?:[A-Za-z]{1,32}\s)?authenticated user (?P<user>[^\s()]{1,320})$", re.IGNORECASE),
     read=auth_user,
     examples=(
         HeaderExample(
@@ -134,6 +134,12 @@ KERIO_AUTH = DetailDialect(
             "        by mail.fink.org (Kerio Connect 9.4.2) with ESMTPA;\n        Mon, 8 Jun 2020 08:13:31 +0200",
             {"authenticated": True, "auth_user": "list@fink.org", "tls": False, "security": "cleartext"},
             "research received-formats §5.18 (Kerio non-TLS form)",
+        ),
+        HeaderExample(
+            "from 144.137.3.98\n        (SquirrelMail authenticated user jmmail)\n        by jmason.org with HTTP;\n"
+            "        Thu, 6 Dec 2001 09:21:06 -0000 (GMT)",
+            {"authenticated": True, "auth_user": "jmmail", "tls": None, "from_ip": "144.137.3.98"},
+            "corpus spamassassin t/data/nice/002 (SquirrelMail webmail)",
         ),
     ),
 )

@@ -46,6 +46,7 @@ def _family() -> dict[str, KeywordSense]:
 
 KEYWORDS: Final = _family()
 _SILENT = KeywordSense(None, None)
+_LOCAL = KeywordSense(None, None, True)
 
 
 def sense_of(protocol: str | None) -> KeywordSense:
@@ -58,4 +59,6 @@ def sense_of(protocol: str | None) -> KeywordSense:
     found = KEYWORDS.get(upper)
     if found is None and "/" in upper:
         found = KEYWORDS.get(upper.partition("/")[0])
+    if found is None and upper.startswith("LOCAL-"):  # Exim local-rmail, local-generated, …
+        return _LOCAL
     return found or _SILENT

@@ -66,7 +66,7 @@ def _parse(value: str, raw: str) -> ReceivedHop:
         from_helo=origin.helo,
         from_rdns=origin.rdns,
         from_ip=origin.ip,
-        by_host=by.words[0].rstrip(".") if by is not None and by.words else None,
+        by_host=_by_host(by.words if by is not None else ()),
         with_protocol=with_raw.upper() if with_raw else None,
         with_raw=with_raw,
         tls=tls,
@@ -90,6 +90,15 @@ def _parse(value: str, raw: str) -> ReceivedHop:
         via=_word(stamp, "via", whole=True),
         problems=stamp.problems,
     )
+
+
+def _by_host(words: tuple[str, ...]) -> str | None:
+    """The first word, unless a product name precedes the host ("by Barricade gw.foobar.com")."""
+    if not words:
+        return None
+    if len(words) > 1 and "." not in words[0] and ":" not in words[0] and "." in words[1]:
+        return words[1].rstrip(".")
+    return words[0].rstrip(".")
 
 
 def _texts(stamp: Stamp, with_raw: str | None) -> list[tuple[Where, str]]:

@@ -25,6 +25,8 @@ _FOLD = re.compile(r"\r?\n[ \t]*|\r")
 _NAME = re.compile(r"^[ \t]*(?:x-)?received[ \t]*:", re.IGNORECASE)
 _WORD_END = frozenset(" \t();")
 _CLOSERS = {"[": "]", "<": ">", '"': '"'}
+_PLAIN = re.compile(r'[^ ();\[<"]*')
+_COMMENT_STOP = re.compile(r"[()\\]")
 _CIPHER_NAME = re.compile(r"^[A-Z0-9]{2,20}[_-][A-Z0-9_-]{2,60}$")
 
 
@@ -121,34 +123,33 @@ def _scan(text: str, problems: list[str]) -> tuple[list[tuple[str, str]], list[i
 def _comment_end(text: str, start: int) -> tuple[int, bool, int]:
     """Index of the ')' closing the comment opened at ``start`` (or len), closed?, max depth."""
     depth = deepest = 0
-    i, n = start, len(text)
-    while i < n:
-        char = text[i]
+    n = len(text)
+    found = _COMMENT_STOP.search(text, start)
+    while found is not None:
+        char, i = found.group(), found.start()
         if char == "\\":
-            i += 2
+            found = _COMMENT_STOP.search(text, i + 2)
             continue
         if char == "(":
             depth += 1
             deepest = max(deepest, depth)
-        elif char == ")":
+        else:
             depth -= 1
             if depth == 0:
                 return i, True, deepest
-        i += 1
+        found = _COMMENT_STOP.search(text, i + 1)
     return n, False, deepest
 
 
 def _word_end(text: str, start: int) -> int:
     i, n = start, len(text)
-    while i < n and text[i] not in _WORD_END:
-        closer = _CLOSERS.get(text[i])
-        if closer is not None:
-            found = text.find(closer, i + 1, i + 1 + MAX_DELIMITED)
-            if found != -1 and "(" not in text[i + 1 : found]:
-                i = found + 1
-                continue
-        i += 1
-    return i
+    while True:
+        i = _PLAIN.match(text, i).end()  # type: ignore[union-attr]  # matches the empty string
+        if i >= n or text[i] in _WORD_END:
+            return i
+        closer = _CLOSERS[text[i]]
+        found = text.find(closer, i + 1, i + 1 + MAX_DELIMITED)
+        i = found + 1 if found != -1 and "(" not in text[i + 1 : found] else i + 1
 
 
 def _clauses(tokens: list[tuple[str, str]]) -> tuple[Clause, ...]:

@@ -7,12 +7,12 @@ end — after the reader has yielded everything complete before it.
 from __future__ import annotations
 
 import bz2
-import gzip
 import io
 import lzma
 import zlib
+from collections.abc import Callable
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Protocol
 
 import zstandard
 
@@ -27,6 +27,14 @@ _MAGIC = {
 }
 
 
+class _Decoder(Protocol):
+    @property
+    def eof(self) -> bool: ...
+    @property
+    def unused_data(self) -> bytes: ...
+    def decompress(self, data: bytes, /) -> bytes: ...
+
+
 class TruncatedInput(MailtlsError):
     """A compressed mailbox or message ended before its end-of-stream marker."""
 
@@ -38,6 +46,18 @@ def compression_of(head: bytes) -> str | None:
     return None
 
 
+def _gzip() -> _Decoder:
+    return zlib.decompressobj(wbits=31)
+
+
+_DECODERS: dict[str, Callable[[], _Decoder]] = {
+    "gzip": _gzip,
+    "bzip2": bz2.BZ2Decompressor,
+    "xz": lzma.LZMADecompressor,
+    "zstd": lambda: zstandard.ZstdDecompressor().decompressobj(),
+}
+
+
 def open_binary(path: str | Path) -> BinaryIO:
     """The decompressed content of ``path`` (plain files as they are)."""
     raw = open(path, "rb")  # noqa: SIM115 - the returned stream owns it
@@ -45,48 +65,18 @@ def open_binary(path: str | Path) -> BinaryIO:
     raw.seek(0)
     if kind is None:
         return raw
-    inner: io.RawIOBase
-    if kind == "gzip":
-        inner = _Guarded(gzip.GzipFile(fileobj=raw, mode="rb"), path)
-    elif kind == "bzip2":
-        inner = _Guarded(bz2.BZ2File(raw, mode="rb"), path)
-    elif kind == "xz":
-        inner = _Guarded(lzma.LZMAFile(raw, mode="rb"), path)
-    else:
-        inner = _ZstdReader(raw, path)
-    return io.BufferedReader(inner, _CHUNK)
+    return io.BufferedReader(_Decompressing(raw, path, _DECODERS[kind]), _CHUNK)
 
 
-class _Guarded(io.RawIOBase):
-    """Turns the decompressors' own end-of-data errors into :class:`TruncatedInput`."""
+class _Decompressing(io.RawIOBase):
+    """Members/frames one after another, output as soon as it is decoded, so a stream cut short
+    still yields everything before the cut, then raises :class:`TruncatedInput`."""
 
-    def __init__(self, inner: BinaryIO, path: str | Path) -> None:
-        self.inner, self.path = inner, path
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
-        try:
-            data = self.inner.read(len(buffer))
-        except (EOFError, OSError, zlib.error, lzma.LZMAError) as exc:
-            raise TruncatedInput(f"{self.path}: compressed data ends early ({exc})") from exc
-        buffer[: len(data)] = data
-        return len(data)
-
-    def close(self) -> None:
-        self.inner.close()
-        super().close()
-
-
-class _ZstdReader(io.RawIOBase):
-    """zstd frames one after another; a frame cut short is reported, not silently dropped."""
-
-    def __init__(self, raw: BinaryIO, path: str | Path) -> None:
-        self.raw, self.path = raw, path
-        self.decoder = zstandard.ZstdDecompressor().decompressobj()
+    def __init__(self, raw: BinaryIO, path: str | Path, factory: Callable[[], _Decoder]) -> None:
+        self.raw, self.path, self.factory = raw, path, factory
+        self.decoder = factory()
         self.pending = b""
-        self.started = False
+        self.fed = False  # any input was decoded (an empty file is not "truncated")
 
     def readable(self) -> bool:
         return True
@@ -95,8 +85,8 @@ class _ZstdReader(io.RawIOBase):
         while not self.pending:
             chunk = self.raw.read(_CHUNK)
             if not chunk:
-                if self.started and not self.decoder.eof:
-                    raise TruncatedInput(f"{self.path}: zstd frame ends early")
+                if self.fed and not self.decoder.eof:
+                    raise TruncatedInput(f"{self.path}: compressed data ends early")
                 return 0
             self._feed(chunk)
         size = min(len(buffer), len(self.pending))
@@ -106,14 +96,16 @@ class _ZstdReader(io.RawIOBase):
 
     def _feed(self, chunk: bytes) -> None:
         while chunk:
+            if self.decoder.eof:  # another member or frame follows
+                self.decoder = self.factory()
             try:
                 self.pending += self.decoder.decompress(chunk)
-            except zstandard.ZstdError as exc:
-                raise TruncatedInput(f"{self.path}: bad zstd data ({exc})") from exc
-            self.started = True
+            except (OSError, EOFError, zlib.error, lzma.LZMAError, zstandard.ZstdError) as exc:
+                raise TruncatedInput(f"{self.path}: bad compressed data ({exc})") from exc
+            self.fed = True
             chunk = self.decoder.unused_data if self.decoder.eof else b""
-            if self.decoder.eof and chunk:
-                self.decoder = zstandard.ZstdDecompressor().decompressobj()
+            if not chunk.strip(b"\x00"):  # gzip may be padded with NULs
+                chunk = b""
 
     def close(self) -> None:
         self.raw.close()

@@ -11,9 +11,18 @@ from parsers.records import LogEvent, Reject
 @click.command(epilog="\b\nExamples:\n  mailtls explain 'Mar 14 00:31:06 mx postfix/smtpd[1]: connect from a[192.0.2.1]'\n  mailtls explain /var/log/mail.log")
 @click.argument("line_or_file")
 def explain(line_or_file: str) -> None:
-    """Show which dialect matches LINE (or each line of FILE) and the fields it yields."""
+    """Show which dialect matches LINE (or each line of FILE) and the fields it yields.
+
+    A Received header ("Received: from …") or a message file (.eml, mbox, Maildir file) prints
+    the table of its hops instead.
+    """
     import os
 
+    from pipeline.cli import explain_received as mail  # Received values and message files
+
+    if mail.is_received_text(line_or_file) or (os.path.isfile(line_or_file) and mail.is_message_file(line_or_file)):
+        click.echo(mail.explain_text(line_or_file) if mail.is_received_text(line_or_file) else mail.explain_file(line_or_file))
+        return
     if os.path.isfile(line_or_file):
         with open(line_or_file, encoding="utf-8", errors="surrogateescape") as handle:
             lines = [line.rstrip("\n") for line in handle]

@@ -16,9 +16,11 @@ from parsers.received.clauses import Clause
 
 _BRACKETED = re.compile(r"(?:(?P<rdns>[^\s\[\]()]{1,253})\s+)?\[(?P<ip>[^\]\s]{2,64})\](?::(?P<port>\d{1,5}))?")
 _HELO = re.compile(r"(?:\b(?:HELO|EHLO|LHLO)\s+|\bhelo=)(?P<helo>[^\s)]{1,253})", re.IGNORECASE)
-_BARE_IP = re.compile(r"^(?:[\w.-]{1,253}@)?\[?\(?(?P<ip>[0-9A-Fa-f:.]{2,45}(?:%\w{1,16})?)\)?\]?$")
-_LOGIN_IP = re.compile(r"@(?P<ip>\d{1,3}(?:\.\d{1,3}){3}) with login$")
+_BARE_IP = re.compile(r"^(?:[^\s@]{1,253}@)?\[?\(?(?P<ip>[0-9A-Fa-f:.]{2,51}(?:%\w{1,16})?)\)?\]?$")
+_LOGIN_IP = re.compile(r"@(?P<ip>\d{1,3}(?:\.\d{1,3}){3}) with [A-Za-z0-9-]{2,16}$")
 _PORT_SUFFIX = re.compile(r"\]:\d{1,5}$")  # qmail-style "[1.2.3.4]:2780"
+_IPV4_PORT = re.compile(r"^(\d{1,3}(?:\.\d{1,3}){3})[.:]\d{1,5}$")
+_LEADING_IPV4 = re.compile(r"^(\d{1,3}(?:\.\d{1,3}){3})[,\s]")  # smap "(208.14.208.51, HELO x)"
 _NO_NAME = frozenset({"unknown", "softdnserr", "may be forged"})
 
 
@@ -35,6 +37,8 @@ def canonical_ip(text: str) -> str | None:
     candidate = _PORT_SUFFIX.sub("", text).strip("[]() ")
     if candidate[:5].lower() == "ipv6:":
         candidate = candidate[5:]
+    if found := _IPV4_PORT.match(candidate):  # "1.2.3.4:25" (ecelerity, XMail), "1.2.3.4.25" (old Exim)
+        candidate = found.group(1)
     candidate = candidate.partition("%")[0]
     if not candidate or len(candidate) > 45:
         return None
@@ -88,8 +92,8 @@ def _tcp_info(comment: str) -> tuple[str | None, str | None, int | None]:
         if ip is not None:
             port = found.group("port")
             return ip, _name(found.group("rdns")), int(port) if port else None
-    if found := _BARE_IP.match(comment):
-        return canonical_ip(found.group("ip")), None, None
-    if found := _LOGIN_IP.search(comment):
-        return canonical_ip(found.group("ip")), None, None
-    return None, None, None
+    for pattern in (_BARE_IP, _LOGIN_IP, _LEADING_IPV4):
+        if (found := pattern.search(comment)) and (ip := canonical_ip(found.group(1))):
+            return ip, None, None
+    last = comment.rpartition(" ")[2]  # Facebook "(opaque-token 2401:db00:…)"
+    return canonical_ip(last), None, None

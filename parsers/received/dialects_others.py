@@ -156,10 +156,10 @@ QPSMTPD_AUTH = DetailDialect(
 
 YAHOO_LOGIN = DetailDialect(
     key="yahoo.login",
-    writers="Yahoo submission ('(user@ip with login)')",
+    writers="Yahoo submission ('(user@ip with login)', '(user@ip with plain)')",
     where=("comment",),
-    contains="with login",
-    pattern=re.compile(r"^(?P<user>[^\s()]{1,320})@\d{1,3}(?:\.\d{1,3}){3} with login$"),
+    contains=" with ",
+    pattern=re.compile(r"^(?P<user>[^\s()]{1,320})@\d{1,3}(?:\.\d{1,3}){3} with (?:login|plain|cram-md5)$", re.IGNORECASE),
     read=auth_user,
     examples=(
         HeaderExample(
@@ -188,7 +188,25 @@ IIS_TLS = DetailDialect(
     ),
 )
 
+AS_USER = DetailDialect(
+    key="webmail.as_user",
+    writers="old webmail gateways ('from IP ( [IP]) as user NAME by HOST with HTTP')",
+    where=("words",),
+    contains=" as user ",
+    pattern=re.compile(r"(?:^|\s)as user (?P<user>[^\s;]{1,320})"),
+    read=auth_user,
+    examples=(
+        HeaderExample(
+            "from 192.168.5.158 ( [192.168.5.158]) as user jason@localhost by mail.reusch.net with HTTP;"
+            " Mon, 8 Jul 2002 23:24:56 -0400",
+            {"authenticated": True, "auth_user": "jason@localhost", "from_ip": "192.168.5.158", "tls": None},
+            "corpus stalwart received.json (SpamAssassin vector)",
+        ),
+    ),
+)
+
 DIALECTS = (
+    AS_USER,
     COURIER_TLS,
     COURIER_AUTH,
     ENCRYPTED,

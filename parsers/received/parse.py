@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from typing import TypeVar
 
 from parsers.received.addresses import canonical_ip, is_loopback, parse_from
-from parsers.received.clauses import Stamp, split_stamp, unfold
+from parsers.received.clauses import Clause, Stamp, split_stamp, unfold
 from parsers.received.dates import parse_date
 from parsers.received.detail import Detail, DetailDialect, Where
 from parsers.received.hop import ReceivedHop
@@ -38,11 +38,12 @@ def parse_received(value: str) -> ReceivedHop:
 
 def _parse(value: str, raw: str) -> ReceivedHop:
     stamp = split_stamp(value)
-    origin = parse_from(stamp.first("from"))
+    origin = parse_from(stamp.first("from") or _from_in_comment(stamp))
     by = stamp.first("by")
     withs = [c for c in stamp.clauses if c.keyword == "with"]
-    with_raw = " ".join(withs[0].words)[:128] or None if withs else None
-    senses = [sense_of(" ".join(c.words)) for c in withs]
+    with_texts = [" ".join(w for w in c.words if w.strip(",;")) for c in withs]
+    with_raw = with_texts[0][:128] or None if withs else None
+    senses = [sense_of(text) for text in with_texts]
     sense = senses[0] if senses else sense_of(None)
     keyword_tls = True if any(s.tls for s in senses) else sense.tls
     details, keys = _details(stamp, with_raw)
@@ -97,8 +98,17 @@ def _by_host(words: tuple[str, ...]) -> str | None:
     if not words:
         return None
     if len(words) > 1 and "." not in words[0] and ":" not in words[0] and "." in words[1]:
-        return words[1].rstrip(".")
-    return words[0].rstrip(".")
+        return words[1].rstrip(".,;") or None
+    return words[0].rstrip(".,;") or None
+
+
+def _from_in_comment(stamp: Stamp) -> Clause | None:
+    """Sendmail's ``(from user@localhost) by …``: a from-part written as the leading comment."""
+    lead = stamp.clauses[0] if stamp.clauses else None
+    if lead is None or lead.keyword or not lead.comments or not lead.comments[0].startswith("from "):
+        return None
+    name, _, rest = lead.comments[0][5:].partition(" ")
+    return Clause("from", (name,), (rest,) if rest else ())
 
 
 def _texts(stamp: Stamp, with_raw: str | None) -> list[tuple[Where, str]]:

@@ -14,7 +14,9 @@ from dataclasses import dataclass
 
 from parsers.received.clauses import Clause
 
-_BRACKETED = re.compile(r"(?:(?P<rdns>[^\s\[\]()]{1,253})\s+)?\[(?P<ip>[^\]\s]{2,64})\](?::(?P<port>\d{1,5}))?")
+_BRACKETED = re.compile(
+    r"(?:(?P<rdns>[^\s\[\]()]{1,253})\s+)?\[(?P<ip>[^\]\s]{2,64})\](?::(?P<port>\d{1,5}))?"
+)
 _HELO = re.compile(r"(?:\b(?:HELO|EHLO|LHLO)\s+|\bhelo=)(?P<helo>[^\s)]{1,253})", re.IGNORECASE)
 _BARE_IP = re.compile(r"^(?:[^\s@]{1,253}@)?\[?\(?(?P<ip>[0-9A-Fa-f:.]{2,51}(?:%\w{1,16})?)\)?\]?$")
 _LOGIN_IP = re.compile(r"@(?P<ip>\d{1,3}(?:\.\d{1,3}){3}) with [A-Za-z0-9-]{2,16}$")
@@ -37,7 +39,9 @@ def canonical_ip(text: str) -> str | None:
     candidate = _PORT_SUFFIX.sub("", text).strip("[]() ")
     if candidate[:5].lower() == "ipv6:":
         candidate = candidate[5:]
-    if found := _IPV4_PORT.match(candidate):  # "1.2.3.4:25" (ecelerity, XMail), "1.2.3.4.25" (old Exim)
+    if found := _IPV4_PORT.match(
+        candidate
+    ):  # "1.2.3.4:25" (ecelerity, XMail), "1.2.3.4.25" (old Exim)
         candidate = found.group(1)
     candidate = candidate.partition("%")[0]
     if not candidate or len(candidate) > 45:
@@ -93,7 +97,8 @@ def _tcp_info(comment: str) -> tuple[str | None, str | None, int | None]:
             port = found.group("port")
             return ip, _name(found.group("rdns")), int(port) if port else None
     for pattern in (_BARE_IP, _LOGIN_IP, _LEADING_IPV4):
-        if (found := pattern.search(comment)) and (ip := canonical_ip(found.group(1))):
+        other = pattern.search(comment)
+        if other is not None and (ip := canonical_ip(other.group(1))):
             return ip, None, None
     last = comment.rpartition(" ")[2]  # Facebook "(opaque-token 2401:db00:…)"
     return canonical_ip(last), None, None

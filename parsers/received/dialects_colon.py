@@ -34,15 +34,24 @@ OPENSMTPD = DetailDialect(
     writers="OpenSMTPD (comment after the id, client-certificate YES/NO last)",
     where=("comment",),
     contains=":",
-    pattern=re.compile(rf"^{_VERSION}:(?P<cipher>[A-Za-z0-9_-]{{1,64}}):(?P<bits>\d{{1,5}}):(?:YES|NO)$"),
+    pattern=re.compile(
+        rf"^{_VERSION}:(?P<cipher>[A-Za-z0-9_-]{{1,64}}):(?P<bits>\d{{1,5}}):(?:YES|NO)$"
+    ),
     read=version_cipher_bits,
     examples=(
         HeaderExample(
             "from laptop (host.example.net [198.51.100.7])\n"
             "\tby mail.example.org (OpenSMTPD) with ESMTPSA id 5db34e0d (TLSv1.3:TLS_AES_256_GCM_SHA384:256:NO)"
             " auth=yes user=alice\n\tfor <bob@example.net>;\n\tMon, 4 Mar 2024 10:11:12 +0100 (CET)",
-            {"tls": True, "tls_version": "TLSv1.3", "tls_cipher": "TLS_AES_256_GCM_SHA384", "tls_bits": 256,
-             "authenticated": True, "auth_user": "alice", "from_ip": "198.51.100.7"},
+            {
+                "tls": True,
+                "tls_version": "TLSv1.3",
+                "tls_cipher": "TLS_AES_256_GCM_SHA384",
+                "tls_bits": 256,
+                "authenticated": True,
+                "auth_user": "alice",
+                "from_ip": "198.51.100.7",
+            },
             "OpenSMTPD smtp_session.c template (research received-formats §5.4)",
         ),
     ),
@@ -63,7 +72,9 @@ OPENSMTPD_AUTH = DetailDialect(
             "OpenSMTPD smtp_session.c template, cleartext form",
         ),
     ),
-    not_examples=("from a (b [192.0.2.1]) by c (OpenSMTPD) with ESMTP id 1 auth=no; Mon, 4 Mar 2024 10:11:12 +0100",),
+    not_examples=(
+        "from a (b [192.0.2.1]) by c (OpenSMTPD) with ESMTP id 1 auth=no; Mon, 4 Mar 2024 10:11:12 +0100",
+    ),
 )
 
 EXIM_COLON = DetailDialect(
@@ -81,8 +92,15 @@ EXIM_COLON = DetailDialect(
             "\tby mail.twlnet.com with esmtps (TLSv1.2:DHE-RSA-AES256-GCM-SHA384:256)\n"
             "\t(Exim 4.82_1-5b7a7c0-XX)\n\t(envelope-from <noreply-dmarc-support@google.com>)\n"
             "\tid 1gt8kN-0003AY-1B\n\tfor dmarc.reports@twlnet.com; Mon, 11 Feb 2019 11:23:31 +0100",
-            {"tls": True, "tls_version": "TLSv1.2", "tls_cipher": "DHE-RSA-AES256-GCM-SHA384", "tls_bits": 256,
-             "with_protocol": "ESMTPS", "from_ip": "87.106.127.28", "by_host": "mail.twlnet.com"},
+            {
+                "tls": True,
+                "tls_version": "TLSv1.2",
+                "tls_cipher": "DHE-RSA-AES256-GCM-SHA384",
+                "tls_bits": 256,
+                "with_protocol": "ESMTPS",
+                "from_ip": "87.106.127.28",
+                "by_host": "mail.twlnet.com",
+            },
             "corpus parsedmarc aggregate/twilight.eml (Exim, OpenSSL)",
         ),
         HeaderExample(
@@ -90,14 +108,24 @@ EXIM_COLON = DetailDialect(
             "\tby example.uriports.com with esmtps (TLS1.2:ECDHE_RSA_AES_256_GCM_SHA384:256)\n"
             "\t(MTA 2.20)\n\t(envelope-from <dmarc-noreply@linkedin.com>)\n\tid 1hLICq-00001z-JU\n"
             "\tfor dmarc@example.uriports.com; Tue, 30 Apr 2019 02:09:16 +0000",
-            {"tls": True, "tls_version": "TLSv1.2", "tls_cipher": "ECDHE_RSA_AES_256_GCM_SHA384", "tls_bits": 256},
+            {
+                "tls": True,
+                "tls_version": "TLSv1.2",
+                "tls_cipher": "ECDHE_RSA_AES_256_GCM_SHA384",
+                "tls_bits": 256,
+            },
             "corpus parsedmarc failure/dmarc_ruf_report_linkedin.eml (Exim, GnuTLS)",
         ),
         HeaderExample(
             "from smtp.example.com ([192.0.2.5]) by mx.example.net with esmtp (tls_cipher TLS-1.0:RSA_AES_256_CBC_SHA:32)"
             " (Exim 4.50) id 1Fo2Uh-0003Ax-5Z for x@example.net; Thu, 08 Jun 2006 14:09:05 +0200",
-            {"tls": True, "tls_version": "TLSv1.0", "tls_bits": 256, "tls_version_source": "logged",
-             "security": "legacy_tls"},
+            {
+                "tls": True,
+                "tls_version": "TLSv1.0",
+                "tls_bits": 256,
+                "tls_version_source": "logged",
+                "security": "legacy_tls",
+            },
             "SpamAssassin Received.pm comment (Exim 4.50 + GnuTLS, key size in bytes)",
         ),
         HeaderExample(
@@ -122,8 +150,14 @@ EXIM_VERSION = DetailDialect(
             "        by www530.your-server.de with esmtpsa  (TLS1.3) tls TLS_AES_256_GCM_SHA384\n"
             "        (Exim 4.94.2)\n        (envelope-from <sean@geanix.com>)\n"
             "        id 1ppp2t-0002Vs-0u; Fri, 21 Apr 2023 13:35:19 +0200",
-            {"tls": True, "tls_version": "TLSv1.3", "tls_version_source": "logged",
-             "tls_cipher": "TLS_AES_256_GCM_SHA384", "authenticated": True, "with_protocol": "ESMTPSA"},
+            {
+                "tls": True,
+                "tls_version": "TLSv1.3",
+                "tls_version_source": "logged",
+                "tls_cipher": "TLS_AES_256_GCM_SHA384",
+                "authenticated": True,
+                "with_protocol": "ESMTPSA",
+            },
             "research received-formats §5.2 (Exim 4.94, archive)",
         ),
     ),
@@ -141,8 +175,13 @@ TLS_CLAUSE = DetailDialect(
             "from client.example.net (client.example.net [192.0.2.77])\n"
             "\tby mx.example.org (Haraka/3.0.2) with ESMTPS id 5C8F1B2E.1\n"
             "\tenvelope-from <a@example.net>\n\ttls TLS_AES_256_GCM_SHA384;\n\tTue, 02 Jan 2024 10:00:00 +0000",
-            {"tls": True, "tls_version": "TLSv1.3", "tls_version_source": "inferred",
-             "tls_cipher": "TLS_AES_256_GCM_SHA384", "authenticated": False},
+            {
+                "tls": True,
+                "tls_version": "TLSv1.3",
+                "tls_version_source": "inferred",
+                "tls_cipher": "TLS_AES_256_GCM_SHA384",
+                "authenticated": False,
+            },
             "Haraka connection.js template >= 2.8.28 (research received-formats §5.12)",
         ),
     ),

@@ -29,15 +29,29 @@ COURIER_TLS = DetailDialect(
             "from [172.25.197.120] (pcale.tana [172.25.197.120]) (AUTH: CRAM-MD5 uXDGrn@SYT0/k, TLS: TLS1.3, 128bits,"
             " ECDHE_RSA_AES_128_GCM_SHA256) by wmail.tana.it with ESMTPSA id 00000000005DC0D6.0000000064EC6711.00003756;"
             " Mon, 28 Aug 2023 11:21:21 +0200",
-            {"tls": True, "tls_version": "TLSv1.3", "tls_bits": 128, "tls_cipher": "ECDHE_RSA_AES_128_GCM_SHA256",
-             "authenticated": True, "auth_user": "uXDGrn@SYT0/k", "from_ip": "172.25.197.120"},
+            {
+                "tls": True,
+                "tls_version": "TLSv1.3",
+                "tls_bits": 128,
+                "tls_cipher": "ECDHE_RSA_AES_128_GCM_SHA256",
+                "authenticated": True,
+                "auth_user": "uXDGrn@SYT0/k",
+                "from_ip": "172.25.197.120",
+            },
             "corpus stalwart received.json entry 6 (Courier at tana.it)",
         ),
         HeaderExample(
             "from Agni (localhost [::ffff:127.0.0.1]) (TLS: TLSv1/SSLv3, 168bits,DES-CBC3-SHA) by agni.forevermore.net"
             " with esmtp; Mon, 28 Oct 2002 14:48:52 -0800",
-            {"tls": True, "tls_version": None, "tls_bits": 168, "tls_cipher": "DES-CBC3-SHA", "from_ip": "127.0.0.1",
-             "is_local": True, "security": "tls_unknown"},
+            {
+                "tls": True,
+                "tls_version": None,
+                "tls_bits": 168,
+                "tls_cipher": "DES-CBC3-SHA",
+                "from_ip": "127.0.0.1",
+                "is_local": True,
+                "security": "tls_unknown",
+            },
             "corpus stalwart received.json entry 78 (old Courier: TLSv1/SSLv3 is not a version)",
         ),
     ),
@@ -70,8 +84,14 @@ ENCRYPTED = DetailDialect(
         HeaderExample(
             "from coredump.intra.peff.net (HELO coredump.intra.peff.net) (10.0.0.2) by peff.net\n"
             "  (qpsmtpd/0.94) with (ECDHE-RSA-AES256-GCM-SHA384 encrypted) SMTP; Mon, 01 Aug 2022 10:00:00 -0400",
-            {"tls": True, "tls_cipher": "ECDHE-RSA-AES256-GCM-SHA384", "tls_version": "TLSv1.2",
-             "tls_version_source": "inferred", "with_protocol": "SMTP", "from_ip": "10.0.0.2"},
+            {
+                "tls": True,
+                "tls_cipher": "ECDHE-RSA-AES256-GCM-SHA384",
+                "tls_version": "TLSv1.2",
+                "tls_version_source": "inferred",
+                "with_protocol": "SMTP",
+                "from_ip": "10.0.0.2",
+            },
             "research received-formats §5.13 (qpsmtpd, archive)",
         ),
         HeaderExample(
@@ -94,8 +114,13 @@ CISCO = DetailDialect(
         HeaderExample(
             "from unknown (HELO MP61M.F-I.DE) () by p01ev.mail.s-web.de with ESMTP/TLS/DHE-RSA-AES256-GCM-SHA384;"
             " 02 Sep 2023 04:24:06 +0200",
-            {"tls": True, "tls_cipher": "DHE-RSA-AES256-GCM-SHA384", "tls_version": "TLSv1.2",
-             "tls_version_source": "inferred", "with_protocol": "ESMTP/TLS/DHE-RSA-AES256-GCM-SHA384"},
+            {
+                "tls": True,
+                "tls_cipher": "DHE-RSA-AES256-GCM-SHA384",
+                "tls_version": "TLSv1.2",
+                "tls_version_source": "inferred",
+                "with_protocol": "ESMTP/TLS/DHE-RSA-AES256-GCM-SHA384",
+            },
             "corpus stalwart received.json entry 0",
         ),
     ),
@@ -112,8 +137,13 @@ ICEWARP = DetailDialect(
         HeaderExample(
             "from [192.168.0.106] ([212.37.87.11]) by icewarp.savana.cz (IceWarp 11.2.1.1 RHEL6 x64) with ASMTP\n"
             " (SSL) id 202001172348481734; Fri, 17 Jan 2020 23:48:48 +0100",
-            {"tls": True, "authenticated": True, "with_protocol": "ASMTP", "from_ip": "212.37.87.11",
-             "security": "tls_unknown"},
+            {
+                "tls": True,
+                "authenticated": True,
+                "with_protocol": "ASMTP",
+                "from_ip": "212.37.87.11",
+                "security": "tls_unknown",
+            },
             "research received-formats §5.19 (IceWarp, archive)",
         ),
     ),
@@ -130,8 +160,13 @@ ACCOUNT = DetailDialect(
         HeaderExample(
             "from [192.168.1.104] (account nazgul HELO [192.168.1.104]) by somewhere.com (CommuniGate Pro SMTP 3.5.7)"
             " with ESMTP-TLS id 2088434; Fri, 07 Mar 2003 13:05:06 -0500",
-            {"authenticated": True, "auth_user": "nazgul", "tls": True, "with_protocol": "ESMTP-TLS",
-             "from_ip": "192.168.1.104"},
+            {
+                "authenticated": True,
+                "auth_user": "nazgul",
+                "tls": True,
+                "with_protocol": "ESMTP-TLS",
+                "from_ip": "192.168.1.104",
+            },
             "corpus stalwart received.json entry 98 (CommuniGate Pro)",
         ),
     ),
@@ -159,13 +194,21 @@ YAHOO_LOGIN = DetailDialect(
     writers="Yahoo submission ('(user@ip with login)', '(user@ip with plain)')",
     where=("comment",),
     contains=" with ",
-    pattern=re.compile(r"^(?P<user>[^\s()]{1,320})@\d{1,3}(?:\.\d{1,3}){3} with (?:login|plain|cram-md5)$", re.IGNORECASE),
+    pattern=re.compile(
+        r"^(?P<user>[^\s()]{1,320})@\d{1,3}(?:\.\d{1,3}){3} with (?:login|plain|cram-md5)$",
+        re.IGNORECASE,
+    ),
     read=auth_user,
     examples=(
         HeaderExample(
             "from itrqtnlnq (lucilleskinner@93.124.107.183 with login) by smtp111.mail.ne1.yahoo.com with SMTP;"
             " 17 Jan 2011 08:23:27 -0800 PST",
-            {"authenticated": True, "auth_user": "lucilleskinner", "from_ip": "93.124.107.183", "tls": False},
+            {
+                "authenticated": True,
+                "auth_user": "lucilleskinner",
+                "from_ip": "93.124.107.183",
+                "tls": False,
+            },
             "corpus stalwart received.json (Yahoo)",
         ),
     ),
@@ -199,7 +242,12 @@ AS_USER = DetailDialect(
         HeaderExample(
             "from 192.168.5.158 ( [192.168.5.158]) as user jason@localhost by mail.reusch.net with HTTP;"
             " Mon, 8 Jul 2002 23:24:56 -0400",
-            {"authenticated": True, "auth_user": "jason@localhost", "from_ip": "192.168.5.158", "tls": None},
+            {
+                "authenticated": True,
+                "auth_user": "jason@localhost",
+                "from_ip": "192.168.5.158",
+                "tls": None,
+            },
             "corpus stalwart received.json (SpamAssassin vector)",
         ),
     ),

@@ -34,9 +34,17 @@ USING = DetailDialect(
             "\t(No client certificate requested)\n"
             "\tby mx.domain.tld (Postfix) with ESMTPS id 955141FBFE\n"
             "\tfor <user@domain.tld>; Sun, 12 Mar 2023 23:49:04 +0100 (CET)",
-            {"tls": True, "tls_version": "TLSv1.3", "tls_version_source": "logged",
-             "tls_cipher": "TLS_AES_128_GCM_SHA256", "tls_bits": 128, "from_ip": "2607:f8b0:4864:20::f31",
-             "with_protocol": "ESMTPS", "authenticated": False, "security": "modern_tls"},
+            {
+                "tls": True,
+                "tls_version": "TLSv1.3",
+                "tls_version_source": "logged",
+                "tls_cipher": "TLS_AES_128_GCM_SHA256",
+                "tls_bits": 128,
+                "from_ip": "2607:f8b0:4864:20::f31",
+                "with_protocol": "ESMTPS",
+                "authenticated": False,
+                "security": "modern_tls",
+            },
             "corpus spamassassin t/data/txrep/6 (Postfix)",
         ),
         HeaderExample(
@@ -46,17 +54,31 @@ USING = DetailDialect(
             "\t(Authenticated sender: mikel)\n"
             "\tby mx1.test.lindsaar.net.au (Postfix) with ESMTPSA id 5C0186DD4CD\n"
             "\tfor <raasdnil@gmail.com>; Fri, 30 Oct 2009 19:11:08 +1100 (EST)",
-            {"tls": True, "tls_version": "TLSv1.0", "tls_cipher": "AES128-SHA", "tls_bits": 128,
-             "authenticated": True, "auth_user": "mikel", "from_ip": "60.241.138.146",
-             "from_helo": "[192.168.4.253]", "security": "legacy_tls"},
+            {
+                "tls": True,
+                "tls_version": "TLSv1.0",
+                "tls_cipher": "AES128-SHA",
+                "tls_bits": 128,
+                "authenticated": True,
+                "auth_user": "mikel",
+                "from_ip": "60.241.138.146",
+                "from_helo": "[192.168.4.253]",
+                "security": "legacy_tls",
+            },
             "corpus ruby-mail japanese_attachment_long_name.eml (Postfix, legacy-TLS submission)",
         ),
         HeaderExample(
             "from dovecot-director2.suse.de ([192.168.254.65]) (using TLSv1.3 with cipher\n"
             " TLS_AES_256_GCM_SHA384 (256/256 bits)) by imap2.suse-dmz.suse.de with LMTPS id\n"
             " MAuAOlBCBWJuPQAAMHmgww (envelope-from <a@b.example>) for <mwilck>; Thu, 10 Feb 2022 16:43:40 +0000",
-            {"tls": True, "tls_version": "TLSv1.3", "tls_bits": 256, "with_protocol": "LMTPS",
-             "from_ip": "192.168.254.65", "by_host": "imap2.suse-dmz.suse.de"},
+            {
+                "tls": True,
+                "tls_version": "TLSv1.3",
+                "tls_bits": 256,
+                "with_protocol": "LMTPS",
+                "from_ip": "192.168.254.65",
+                "by_host": "imap2.suse-dmz.suse.de",
+            },
             "research received-formats §5.10 (Dovecot LMTP, archive)",
         ),
         HeaderExample(
@@ -65,20 +87,34 @@ USING = DetailDialect(
             "        by mail.fink.org (Kerio Connect 9.2.12 patch 1) with ESMTPSA\n"
             "        (using TLSv1.2 with cipher ECDHE-RSA-AES256-GCM-SHA384 (256 bits));\n"
             "        Mon, 8 Jun 2020 08:13:31 +0200",
-            {"tls": True, "tls_version": "TLSv1.2", "tls_bits": 256, "authenticated": True,
-             "auth_user": "list@fink.org", "tls_cipher": "ECDHE-RSA-AES256-GCM-SHA384"},
+            {
+                "tls": True,
+                "tls_version": "TLSv1.2",
+                "tls_bits": 256,
+                "authenticated": True,
+                "auth_user": "list@fink.org",
+                "tls_cipher": "ECDHE-RSA-AES256-GCM-SHA384",
+            },
             "research received-formats §5.18 (Kerio Connect, archive)",
         ),
         HeaderExample(
             "from mail-ed1-x532.google.com (mail-ed1-x532.google.com\n [2a00:1450:4864:20::532])\n"
             " (using TLSv1.3 with cipher TLS13_AES_256_GCM_SHA384) by mail.stalw.art\n"
             " (Stalwart SMTP) with ESMTPS id 2C1016A48C03010; Tue, 5 Sep 2023 08:50:41 +0000",
-            {"tls": True, "tls_version": "TLSv1.3", "tls_cipher": "TLS13_AES_256_GCM_SHA384",
-             "tls_bits": None, "from_ip": "2a00:1450:4864:20::532", "by_host": "mail.stalw.art"},
+            {
+                "tls": True,
+                "tls_version": "TLSv1.3",
+                "tls_cipher": "TLS13_AES_256_GCM_SHA384",
+                "tls_bits": None,
+                "from_ip": "2a00:1450:4864:20::532",
+                "by_host": "mail.stalw.art",
+            },
             "research received-formats §5.11 (Stalwart, stalwartlabs/stalwart issue #762)",
         ),
     ),
-    not_examples=("from a (b [192.0.2.1]) (using a proxy) by c with ESMTP id 1; Mon, 1 Jan 2024 00:00:00 +0000",),
+    not_examples=(
+        "from a (b [192.0.2.1]) (using a proxy) by c with ESMTP id 1; Mon, 1 Jan 2024 00:00:00 +0000",
+    ),
 )
 
 CLIENT_CERT = DetailDialect(
@@ -93,7 +129,7 @@ CLIENT_CERT = DetailDialect(
     examples=(
         HeaderExample(
             "from mx1.freebsd.org (mx1.freebsd.org [96.47.72.80])\n"
-            "\t(Client CN \"mx1.freebsd.org\", Issuer \"Let's Encrypt Authority X3\" (verified OK))\n"
+            '\t(Client CN "mx1.freebsd.org", Issuer "Let\'s Encrypt Authority X3" (verified OK))\n'
             "\tby mx2.freebsd.org (Postfix) with ESMTPS id 515996EBC0;\n"
             "\tMon,  7 Sep 2020 15:43:40 +0000 (UTC)\n"
             "\t(envelope-from owner-freebsd-test@freebsd.org)",
@@ -114,8 +150,13 @@ AUTHENTICATED_SENDER = DetailDialect(
         HeaderExample(
             "from localhost (localhost [127.0.0.1])\n\t(Authenticated sender: alice@example.org)\n"
             "\tby mail.example.org (Postfix) with ESMTPA id 3B2C41A0;\n\tWed, 1 Mar 2023 10:00:00 +0000 (UTC)",
-            {"authenticated": True, "auth_user": "alice@example.org", "tls": False,
-             "is_local": True, "security": "cleartext"},
+            {
+                "authenticated": True,
+                "auth_user": "alice@example.org",
+                "tls": False,
+                "is_local": True,
+                "security": "cleartext",
+            },
             "Postfix smtpd.c template (webmail submitting on loopback)",
         ),
     ),
@@ -126,13 +167,20 @@ KERIO_AUTH = DetailDialect(
     writers="Kerio Connect, SquirrelMail ('(SquirrelMail authenticated user NAME)')",
     where=("comment",),
     contains="authenticated user",
-    pattern=re.compile(r"^(?:[A-Za-z]{1,32}\s)?authenticated user (?P<user>[^\s()]{1,320})$", re.IGNORECASE),
+    pattern=re.compile(
+        r"^(?:[A-Za-z]{1,32}\s)?authenticated user (?P<user>[^\s()]{1,320})$", re.IGNORECASE
+    ),
     read=auth_user,
     examples=(
         HeaderExample(
             "from protopia.fink.org ([79.134.238.50])\n        (authenticated user list@fink.org)\n"
             "        by mail.fink.org (Kerio Connect 9.4.2) with ESMTPA;\n        Mon, 8 Jun 2020 08:13:31 +0200",
-            {"authenticated": True, "auth_user": "list@fink.org", "tls": False, "security": "cleartext"},
+            {
+                "authenticated": True,
+                "auth_user": "list@fink.org",
+                "tls": False,
+                "security": "cleartext",
+            },
             "research received-formats §5.18 (Kerio non-TLS form)",
         ),
         HeaderExample(

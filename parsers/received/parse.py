@@ -23,7 +23,9 @@ from parsers.vocab import security_of, version_with_source
 T = TypeVar("T")
 RAW_LIMIT = 8192
 _SOFTWARE = re.compile(r"[A-Za-z]")
-_LOCAL_MARKS = re.compile(r"\[local\]|\[unix socket\]|from userid \d|invoked by uid|invoked for bounce", re.IGNORECASE)
+_LOCAL_MARKS = re.compile(
+    r"\[local\]|\[unix socket\]|from userid \d|invoked by uid|invoked for bounce", re.IGNORECASE
+)
 
 
 def parse_received(value: str) -> ReceivedHop:
@@ -59,7 +61,11 @@ def _parse(value: str, raw: str) -> ReceivedHop:
     local = (
         sense.is_local
         or is_loopback(origin.ip)
-        or (by is not None and bool(by.words) and by.words[0].lower() in ("localhost", "localhost.localdomain"))
+        or (
+            by is not None
+            and bool(by.words)
+            and by.words[0].lower() in ("localhost", "localhost.localdomain")
+        )
         or any(_LOCAL_MARKS.search(c) for c in stamp.all_comments())
     )
     return ReceivedHop(
@@ -83,7 +89,9 @@ def _parse(value: str, raw: str) -> ReceivedHop:
         parse_ok=_parse_ok(stamp),
         raw=raw,
         tls_evidence=_evidence(keyword_tls is True, comment_tls, keyword_tls is False),
-        auth_evidence=_evidence(sense.authenticated is True, comment_auth, sense.authenticated is False),
+        auth_evidence=_evidence(
+            sense.authenticated is True, comment_auth, sense.authenticated is False
+        ),
         from_port=origin.port,
         by_software=_software(stamp),
         id=_word(stamp, "id"),
@@ -105,7 +113,12 @@ def _by_host(words: tuple[str, ...]) -> str | None:
 def _from_in_comment(stamp: Stamp) -> Clause | None:
     """Sendmail's ``(from user@localhost) by …``: a from-part written as the leading comment."""
     lead = stamp.clauses[0] if stamp.clauses else None
-    if lead is None or lead.keyword or not lead.comments or not lead.comments[0].startswith("from "):
+    if (
+        lead is None
+        or lead.keyword
+        or not lead.comments
+        or not lead.comments[0].startswith("from ")
+    ):
         return None
     name, _, rest = lead.comments[0][5:].partition(" ")
     return Clause("from", (name,), (rest,) if rest else ())
@@ -139,7 +152,8 @@ def _details(stamp: Stamp, with_raw: str | None) -> tuple[list[Detail], list[str
 
 
 _BY_WHERE: dict[str, tuple[DetailDialect, ...]] = {
-    where: tuple(d for d in DIALECTS if where in d.where) for where in ("comment", "with", "words", "tls")
+    where: tuple(d for d in DIALECTS if where in d.where)
+    for where in ("comment", "with", "words", "tls")
 }
 
 
@@ -173,7 +187,12 @@ def _software(stamp: Stamp) -> str | None:
         if clause is None:
             continue
         for comment in clause.comments:
-            if "[" not in comment and "=" not in comment and _SOFTWARE.match(comment) and canonical_ip(comment) is None:
+            if (
+                "[" not in comment
+                and "=" not in comment
+                and _SOFTWARE.match(comment)
+                and canonical_ip(comment) is None
+            ):
                 return comment[:128]
     return None
 
@@ -197,8 +216,24 @@ def _clean(value: object) -> str:
 
 def _failed(raw: str, reason: str) -> ReceivedHop:
     return ReceivedHop(
-        received_at=None, from_helo=None, from_rdns=None, from_ip=None, by_host=None,
-        with_protocol=None, with_raw=None, tls=None, tls_version=None, tls_version_source=None,
-        tls_cipher=None, tls_bits=None, authenticated=None, auth_user=None, is_local=False,
-        security="unknown", dialect="none", parse_ok=False, raw=raw, problems=(reason,),
+        received_at=None,
+        from_helo=None,
+        from_rdns=None,
+        from_ip=None,
+        by_host=None,
+        with_protocol=None,
+        with_raw=None,
+        tls=None,
+        tls_version=None,
+        tls_version_source=None,
+        tls_cipher=None,
+        tls_bits=None,
+        authenticated=None,
+        auth_user=None,
+        is_local=False,
+        security="unknown",
+        dialect="none",
+        parse_ok=False,
+        raw=raw,
+        problems=(reason,),
     )

@@ -18,7 +18,9 @@ def check_example(key: str, example: HeaderExample, *, must_fire: bool = True) -
     for name, want in example.fields.items():
         got = getattr(hop, name)
         if got != want:
-            problems.append(Problem(key, example.value, f"field {name}: expected {want!r}, got {got!r}"))
+            problems.append(
+                Problem(key, example.value, f"field {name}: expected {want!r}, got {got!r}")
+            )
     return problems
 
 

@@ -13,15 +13,14 @@ from parsers.records import LogEvent, Reject
 def explain(line_or_file: str) -> None:
     """Show which dialect matches LINE (or each line of FILE) and the fields it yields.
 
-    A Received header ("Received: from …") or a message file (.eml, mbox, Maildir file) prints
-    the table of its hops instead.
+    A Received header ("Received: from …") or a message file (.eml, mbox) prints its hop table.
     """
     import os
 
-    from pipeline.cli import explain_received as mail  # Received values and message files
+    from pipeline.cli import explain_received  # a Received header or a message file
 
-    if mail.is_received_text(line_or_file) or (os.path.isfile(line_or_file) and mail.is_message_file(line_or_file)):
-        click.echo(mail.explain_text(line_or_file) if mail.is_received_text(line_or_file) else mail.explain_file(line_or_file))
+    if explain_received.applies(line_or_file):
+        click.echo(explain_received.explain(line_or_file))
         return
     if os.path.isfile(line_or_file):
         with open(line_or_file, encoding="utf-8", errors="surrogateescape") as handle:

@@ -15,7 +15,9 @@ from datetime import datetime
 from parsers.received.dates import parse_date
 
 _NAME = re.compile(rb"^([!-9;-~]{1,76}):")
-_LOOKS_LIKE_HEADER = re.compile(rb"^(?:From |[A-Za-z][A-Za-z0-9-]{0,75}:)")  # not "2024-01-01T00:…" logs
+_LOOKS_LIKE_HEADER = re.compile(
+    rb"^(?:From |[A-Za-z][A-Za-z0-9-]{0,75}:)"
+)  # not "2024-01-01T00:…" logs
 VALUE_LIMIT = 998 * 4
 
 

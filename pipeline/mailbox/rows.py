@@ -42,7 +42,9 @@ class OwnServers:
 
 def message_key(source_file: str, offset: int) -> str:
     """Stable id of a message: the same file and offset give the same key on every run."""
-    return hashlib.blake2b(f"{source_file}\0{offset}".encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+    return hashlib.blake2b(
+        f"{source_file}\0{offset}".encode("utf-8", "surrogatepass"), digest_size=16
+    ).hexdigest()
 
 
 def message_rows(message: MailMessage, own: OwnServers) -> tuple[Row, list[Row]]:
@@ -58,10 +60,15 @@ def message_rows(message: MailMessage, own: OwnServers) -> tuple[Row, list[Row]]
         "date": message.date(),
         "hop_count": len(hops),
     }
-    return row, [hop_row(hop, key, index, len(hops), own, message.source_file) for index, hop in enumerate(hops)]
+    return row, [
+        hop_row(hop, key, index, len(hops), own, message.source_file)
+        for index, hop in enumerate(hops)
+    ]
 
 
-def hop_row(hop: ReceivedHop, key: str, index: int, count: int, own: OwnServers, source_file: str) -> Row:
+def hop_row(
+    hop: ReceivedHop, key: str, index: int, count: int, own: OwnServers, source_file: str
+) -> Row:
     return {
         "message_key": key,
         "hop_index": index,

@@ -26,8 +26,10 @@ def test_explain_a_received_value_prints_its_hop() -> None:
 
 def test_explain_an_eml_file_prints_every_hop(tmp_path: Path) -> None:
     path = tmp_path / "m.eml"
-    path.write_text(HEADER + "\nReceived: by mx1.test.lindsaar.net.au (Postfix, from userid 0) id 1;"
-                    " Fri, 30 Oct 2009 19:11:09 +1100\nMessage-ID: <a@b>\n\nbody\n")
+    path.write_text(
+        HEADER + "\nReceived: by mx1.test.lindsaar.net.au (Postfix, from userid 0) id 1;"
+        " Fri, 30 Oct 2009 19:11:09 +1100\nMessage-ID: <a@b>\n\nbody\n"
+    )
     result = CliRunner().invoke(cli, ["explain", str(path)])
     assert result.exit_code == 0, result.output
     assert "<a@b>, 2 hops" in result.output

@@ -42,9 +42,14 @@ INBOUND = (
     b" Wed, 03 Jan 2024 08:00:00 +0000\n"
     b"Message-ID: <three@example.org>\n\nbody\n"
 )
-MBOX = b"From alice@example.org Tue Jan  2 10:00:02 2024\n" + SUBMITTED + \
-       b"From bob@example.org Tue Jan  2 10:05:00 2024\n" + NO_RECEIVED + \
-       b"From carol@partner.example Wed Jan  3 09:00:00 2024\n" + INBOUND
+MBOX = (
+    b"From alice@example.org Tue Jan  2 10:00:02 2024\n"
+    + SUBMITTED
+    + b"From bob@example.org Tue Jan  2 10:05:00 2024\n"
+    + NO_RECEIVED
+    + b"From carol@partner.example Wed Jan  3 09:00:00 2024\n"
+    + INBOUND
+)
 OWN = OwnServers.of(["example.org"])
 
 
@@ -55,7 +60,11 @@ def _write(path: Path, data: bytes) -> Path:
 
 def test_mbox_splits_on_from_lines_only_and_keeps_offsets(tmp_path: Path) -> None:
     messages = list(iter_messages(_write(tmp_path / "box", MBOX)))
-    assert [m.message_id() for m in messages] == ["<one@example.org>", "<two@example.org>", "<three@example.org>"]
+    assert [m.message_id() for m in messages] == [
+        "<one@example.org>",
+        "<two@example.org>",
+        "<three@example.org>",
+    ]
     second = MBOX.index(b"From bob@example.org")
     assert [m.offset for m in messages] == [0, second, MBOX.index(b"From carol@")]
     assert [len(m.received_values()) for m in messages] == [2, 0, 2]
@@ -64,12 +73,20 @@ def test_mbox_splits_on_from_lines_only_and_keeps_offsets(tmp_path: Path) -> Non
 
 @pytest.mark.parametrize(
     ("suffix", "compress"),
-    [(".gz", gzip.compress), (".bz2", bz2.compress), (".xz", lzma.compress),
-     (".zst", lambda data: zstandard.ZstdCompressor().compress(data))],
+    [
+        (".gz", gzip.compress),
+        (".bz2", bz2.compress),
+        (".xz", lzma.compress),
+        (".zst", lambda data: zstandard.ZstdCompressor().compress(data)),
+    ],
 )
-def test_compressed_mbox_reads_like_the_plain_one(tmp_path: Path, suffix: str, compress: object) -> None:
+def test_compressed_mbox_reads_like_the_plain_one(
+    tmp_path: Path, suffix: str, compress: object
+) -> None:
     path = _write(tmp_path / f"box{suffix}", compress(MBOX))  # type: ignore[operator]
-    assert [m.offset for m in iter_messages(path)] == [m.offset for m in iter_messages(_write(tmp_path / "plain", MBOX))]
+    assert [m.offset for m in iter_messages(path)] == [
+        m.offset for m in iter_messages(_write(tmp_path / "plain", MBOX))
+    ]
 
 
 def test_truncated_gzip_yields_the_complete_messages_then_raises(tmp_path: Path) -> None:
@@ -96,7 +113,11 @@ def test_maildir_tree_reads_cur_and_new_but_not_tmp(tmp_path: Path) -> None:
     _write(tmp_path / "INBOX/tmp/3.host", INBOUND)
     _write(tmp_path / "INBOX/.Sent/cur/4.host:2,S", INBOUND)
     messages = list(iter_messages(tmp_path))
-    assert sorted(m.message_id() or "" for m in messages) == ["<one@example.org>", "<three@example.org>", "<two@example.org>"]
+    assert sorted(m.message_id() or "" for m in messages) == [
+        "<one@example.org>",
+        "<three@example.org>",
+        "<two@example.org>",
+    ]
     assert all(m.offset == 0 for m in messages)
 
 
@@ -106,7 +127,9 @@ def test_eml_with_crlf_and_8bit_header(tmp_path: Path) -> None:
     assert message.header_from() == "alice@example.org"
     assert message.date() == datetime(2024, 1, 2, 10, 0, tzinfo=UTC)
     # unfolded: the line break goes, the folding white space stays; Latin-1 byte kept as é
-    assert message.received_values()[1].startswith("from café (dsl.example.net [198.51.100.7])\t(using")
+    assert message.received_values()[1].startswith(
+        "from café (dsl.example.net [198.51.100.7])\t(using"
+    )
 
 
 def test_rows_match_the_schema_and_pick_the_submission_hop(tmp_path: Path) -> None:
@@ -115,10 +138,18 @@ def test_rows_match_the_schema_and_pick_the_submission_hop(tmp_path: Path) -> No
     assert list(message) == MESSAGES.names and all(list(h) == RECEIVED_HOPS.names for h in hops)
     pa.Table.from_pylist([message], schema=MESSAGES)
     pa.Table.from_pylist(hops, schema=RECEIVED_HOPS)
-    assert (message["hop_count"], message["message_id"], message["offset"]) == (2, "<one@example.org>", 0)
+    assert (message["hop_count"], message["message_id"], message["offset"]) == (
+        2,
+        "<one@example.org>",
+        0,
+    )
     index = submission_hop_index(hops)
     assert index == 1
-    assert (hops[1]["auth_user"], hops[1]["tls_version"], hops[1]["security"]) == ("alice", "TLSv1.0", "legacy_tls")
+    assert (hops[1]["auth_user"], hops[1]["tls_version"], hops[1]["security"]) == (
+        "alice",
+        "TLSv1.0",
+        "legacy_tls",
+    )
     assert [h["is_own_server"] for h in hops] == [True, True]
     assert message_rows(second, OWN)[1] == [] and message_rows(second, OWN)[0]["hop_count"] == 0
     # the forged "ESMTPSA by mx.example.org" below a foreign hop... here directly below ours:
@@ -146,8 +177,14 @@ def test_local_content_filter_hops_stay_in_the_trusted_run() -> None:
 
 def test_own_servers_match_names_and_domains() -> None:
     own = OwnServers.of(["Example.org.", "relay.partner.example"])
-    assert own.match("mx.example.org") and own.match("EXAMPLE.ORG.") and own.match("relay.partner.example")
-    assert not own.match("badexample.org") and not own.match("partner.example") and not own.match(None)
+    assert (
+        own.match("mx.example.org")
+        and own.match("EXAMPLE.ORG.")
+        and own.match("relay.partner.example")
+    )
+    assert (
+        not own.match("badexample.org") and not own.match("partner.example") and not own.match(None)
+    )
 
 
 def test_message_key_is_stable_per_file_and_offset(tmp_path: Path) -> None:
@@ -170,7 +207,10 @@ def test_maildir_of_ten_thousand_messages_counts_exactly(tmp_path: Path) -> None
             b" Tue, 02 Jan 2024 10:00:00 +0000\n" % (hop, hop + 1, number)
             for hop in range(hop_count)
         )
-        _write(cur / f"{number}.host:2,S", received + b"Message-ID: <%d@example.org>\n\nbody\n" % number)
+        _write(
+            cur / f"{number}.host:2,S",
+            received + b"Message-ID: <%d@example.org>\n\nbody\n" % number,
+        )
     messages = hops = 0
     for message in iter_messages(tmp_path):
         row, hop_rows = message_rows(message, OWN)

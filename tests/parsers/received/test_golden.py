@@ -11,8 +11,17 @@ from parsers.received import ReceivedHop, parse_received
 from tests.parsers.received.corpus import header_values, message_fields, message_files
 
 HERE = Path(__file__).parent
-COLUMNS = ("with_protocol", "from_ip", "by_host", "tls", "tls_version", "tls_version_source",
-           "tls_cipher", "authenticated", "auth_user")
+COLUMNS = (
+    "with_protocol",
+    "from_ip",
+    "by_host",
+    "tls",
+    "tls_version",
+    "tls_version_source",
+    "tls_cipher",
+    "authenticated",
+    "auth_user",
+)
 
 
 def _cell(value: object) -> str:
@@ -54,14 +63,19 @@ def test_every_message_field_matches_the_hand_read_golden() -> None:
         matching = [n for n in names if n.startswith(key)]
         assert len(matching) == 1, f"golden key {key!r} names {matching}"
         full[matching[0]] = key
-    got = {(full.get(name, name), index): _row(parse_received(value)) for name, index, value in message_fields()}
+    got = {
+        (full.get(name, name), index): _row(parse_received(value))
+        for name, index, value in message_fields()
+    }
     diff = _diff(golden, got)
     assert not diff, f"{len(diff)} fields differ:\n" + "\n".join(diff)
 
 
 def test_every_header_value_matches_the_hand_read_golden() -> None:
     golden = _golden("golden_values.psv")
-    got = {("value", index): _row(parse_received(value)) for index, value in enumerate(header_values())}
+    got = {
+        ("value", index): _row(parse_received(value)) for index, value in enumerate(header_values())
+    }
     diff = _diff(golden, got)
     assert not diff, f"{len(diff)} fields differ:\n" + "\n".join(diff)
 

@@ -17,7 +17,8 @@ HOSTILE = {
     "100k close parentheses": ")" * 100_000,
     "1 MB header": "from " + "a" * 1_000_000 + " by b with ESMTPS; Mon, 7 Sep 2020 15:43:40 +0000",
     "1 MB of words": "from a " + "by b with c " * 90_000,
-    "NUL bytes": "from a\x00b (c [192.0.2.1]\x00) by \x00 with ESMTP\x00S;\x00 Mon, 7 Sep 2020" + "\x00" * 100_000,
+    "NUL bytes": "from a\x00b (c [192.0.2.1]\x00) by \x00 with ESMTP\x00S;\x00 Mon, 7 Sep 2020"
+    + "\x00" * 100_000,
     "10k semicolons": "from a by b with ESMTP" + ";" * 10_000,
     "nested comments": "from a " + "(using TLSv1.2 with cipher " * 20_000 + "x" + ")" * 20_000,
     "escaped parentheses": "from a (" + "\\(" * 100_000 + ") by b",
@@ -46,9 +47,39 @@ def test_truncated_or_unbalanced_value_is_not_parse_ok() -> None:
 
 
 FRAGMENTS = st.sampled_from(
-    ["from", "by", "with", "id", "for", "via", "tls", "(", ")", ";", "[", "]", "<", ">", "\\", '"', " ", "\r\n\t",
-     "ESMTPSA", "using TLSv1.3 with cipher", "version=TLS1_2", "cipher=", ":", "TLS_AES_256_GCM_SHA384",
-     "192.0.2.1", "IPv6:::1", "Authenticated sender:", "AUTH: PLAIN x", "TLS: TLS1.3, 128bits,", "\x00", "é"]
+    [
+        "from",
+        "by",
+        "with",
+        "id",
+        "for",
+        "via",
+        "tls",
+        "(",
+        ")",
+        ";",
+        "[",
+        "]",
+        "<",
+        ">",
+        "\\",
+        '"',
+        " ",
+        "\r\n\t",
+        "ESMTPSA",
+        "using TLSv1.3 with cipher",
+        "version=TLS1_2",
+        "cipher=",
+        ":",
+        "TLS_AES_256_GCM_SHA384",
+        "192.0.2.1",
+        "IPv6:::1",
+        "Authenticated sender:",
+        "AUTH: PLAIN x",
+        "TLS: TLS1.3, 128bits,",
+        "\x00",
+        "é",
+    ]
 )
 
 

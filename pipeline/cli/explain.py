@@ -14,9 +14,17 @@ from parsers.redact import redact
 )
 @click.argument("line_or_file")
 def explain(line_or_file: str) -> None:
-    """Show which dialect matches LINE (or each line of FILE) and the fields it yields."""
+    """Show which dialect matches LINE (or each line of FILE) and the fields it yields.
+
+    A Received header ("Received: from …") or a message file (.eml, mbox) prints its hop table.
+    """
     import os
 
+    from pipeline.cli import explain_received  # a Received header or a message file
+
+    if explain_received.applies(line_or_file):
+        click.echo(explain_received.explain(line_or_file))
+        return
     if os.path.isfile(line_or_file):
         with open(line_or_file, encoding="utf-8", errors="surrogateescape") as handle:
             lines = [line.rstrip("\n") for line in handle]

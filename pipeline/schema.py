@@ -103,6 +103,10 @@ INGESTED: Final = pa.schema(
         ("rows", pa.int64()),
         ("rejects", pa.int64()),
         ("ingested_at", _TS),
+        # beyond DESIGN.md: how far the decompressed content was read (a grown file resumes
+        # there) and how many lines were out of scope
+        ("bytes_read", pa.int64()),
+        ("skipped", pa.int64()),
     ]
 )
 

@@ -2,7 +2,7 @@
 # One complete lab run: setup (if needed), start, scenario (phase open, cut, phase cut), stop,
 # collect. Usage: lab/run.sh PROFILE OUTDIR [scenario args...]
 #   PROFILE: default | recommended
-#   OUTDIR gets: logs/postfix.log, logs/dovecot.log, maildir/<user>/Maildir/...,
+#   OUTDIR gets: logs/postfix.log, logs/dovecot.log, maildir/<user>/{cur,new,tmp}/... (message files only),
 #                ground_truth/{sessions,messages,users}.csv, lab-info.txt
 # env: LAB_DIR (default /tmp/mailtls-lab), SEED (default 8314), SCALE (default 1)
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -41,8 +41,18 @@ trap - EXIT
 
 cp "$PF_LOG" "$out/logs/postfix.log"
 cp "$DC_LOG" "$out/logs/dovecot.log"
+# Maildirs as maildir/<user>/{cur,new,tmp} (message files only, no Dovecot index files).
 rm -rf "$out/maildir"
-cp -a "$MAIL_DIR" "$out/maildir"
+mkdir -p "$out/maildir"
+for d in "$MAIL_DIR"/*/Maildir; do
+    [[ -d $d ]] || continue
+    u=$(basename "$(dirname "$d")")
+    mkdir -p "$out/maildir/$u"
+    for sub in cur new tmp; do
+        mkdir -p "$out/maildir/$u/$sub"
+        [[ -d $d/$sub ]] && find "$d/$sub" -maxdepth 1 -type f -exec cp -p {} "$out/maildir/$u/$sub/" \;
+    done
+done
 {
     echo "profile=$profile"
     echo "seed=$seed"

@@ -33,7 +33,7 @@ e2e: install
 
 ## demo: ingest sample_data/, print the report
 demo: install
-	$(MAILTLS) ingest sample_data --lake $(LAKE)
+	$(MAILTLS) ingest sample_data/logs/recommended sample_data/maildir --lake $(LAKE) --config sample_data/mailtls.toml
 	$(MAILTLS) report --lake $(LAKE)
 
 ## bench: throughput and memory figures (prints them; never a pass/fail timing)

@@ -140,7 +140,7 @@ def _ingest_file(
         with open_bytes(path) as stream:
             head = stream.read(4096)
     except CORRUPT as exc:
-        result.problem = f"{path}: unreadable ({_reason(exc)}); skipped"
+        result.problem = f"{path}: unreadable ({reason_of(exc)}); skipped"
         return result
     if looks_binary(head):
         result.problem = f"{path}: binary content, not a log; skipped"
@@ -191,7 +191,7 @@ def _ingest_file(
                     rejects = []
     except CORRUPT as exc:
         result.problem = (
-            f"{path}: {_reason(exc)} after line {line_no}; the lines before it were read"
+            f"{path}: {reason_of(exc)} after line {line_no}; the lines before it were read"
         )
     if progress:
         progress(max(offset - reported, 0))
@@ -216,7 +216,7 @@ def _ingest_file(
     return result
 
 
-def _reason(exc: BaseException) -> str:
+def reason_of(exc: BaseException) -> str:
     text = str(exc) or type(exc).__name__
     if isinstance(exc, EOFError):
         text = "truncated compressed data"
@@ -252,9 +252,10 @@ def ingest(
     found, problems = expand(paths)
     lake_resolved = lake.resolve()
     found = [p for p in found if lake_resolved not in p.parents]
-    sets = rotation_sets(found)
+    logs, mail = _split_mail(found)
+    sets = rotation_sets(logs)
     if on_total:
-        on_total(sum(f.path.stat().st_size for s in sets for f in s))
+        on_total(sum(p.stat().st_size for p in found))
     known = read_ingested(lake)
     pending = read_pending(lake)
     run_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
@@ -271,8 +272,28 @@ def ingest(
                 results.append(done)
     else:
         results = [ingest_set(*job, progress=progress) for job in jobs]
+    if mail:
+        from pipeline.ingest_mail import ingest_mail
+
+        results.append(ingest_mail(mail, lake, f"{run_id}-mail", config, known, progress))
     _record(lake, known, pending, results)
     return RunSummary(results, problems)
+
+
+def _split_mail(paths: list[Path]) -> tuple[list[Path], list[Path]]:
+    """(log files, mail files): mail by its Maildir folder or its first line."""
+    from pipeline.ingest_mail import is_mail
+
+    logs: list[Path] = []
+    mail: list[Path] = []
+    for path in paths:
+        try:
+            with open_bytes(path) as stream:
+                head = stream.read(512)
+        except CORRUPT:
+            head = b""  # the log reader reports it with its reason
+        (mail if is_mail(path, head) else logs).append(path)
+    return logs, mail
 
 
 def _record(

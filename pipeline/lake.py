@@ -14,7 +14,14 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline.errors import LakeError
-from pipeline.schema import INGESTED, SCHEMA_VERSION, SCHEMA_VERSION_KEY, TABLES, with_version
+from pipeline.schema import (
+    INGESTED,
+    PARTITION_BY,
+    SCHEMA_VERSION,
+    SCHEMA_VERSION_KEY,
+    TABLES,
+    with_version,
+)
 
 INGESTED_FILE = "_ingested.parquet"
 PENDING_FILE = "_pending.json"
@@ -72,9 +79,7 @@ class LakeWriter:
         schema = with_version(TABLES[name])
         by_day: dict[date, list[dict[str, Any]]] = {}
         today = datetime.now(UTC).date()
-        time_column = (
-            schema.names[0] if schema.field(0).type == pa.timestamp("us", tz="UTC") else None
-        )
+        time_column = PARTITION_BY.get(name)
         for row in rows:
             moment = row.get(time_column) if time_column else None
             by_day.setdefault(moment.date() if moment else today, []).append(row)

@@ -119,6 +119,15 @@ TABLES: Final = {
 }
 
 
+# the time column whose UTC day names a row's date= partition; rows without one (and tables
+# not named here) go to the day they were ingested
+PARTITION_BY: Final = {
+    "sessions": "event_at",
+    "received_hops": "received_at",
+    "messages": "header_date_at",
+}
+
+
 def with_version(schema: pa.Schema) -> pa.Schema:
     """The schema with ``SCHEMA_VERSION`` in its metadata, as written to Parquet."""
     return schema.with_metadata({SCHEMA_VERSION_KEY: str(SCHEMA_VERSION).encode()})

@@ -9,7 +9,8 @@ import click
 
 from pipeline.cli.query_options import lake_option
 from pipeline.config import load_config
-from pipeline.ingest import RunSummary, default_workers, ingest as run_ingest
+from pipeline.ingest import RunSummary, default_workers
+from pipeline.ingest import ingest as run_ingest
 
 EXIT_SKIPPED = 3
 
@@ -99,9 +100,14 @@ def _print_summary(summary: RunSummary) -> None:
                 click.echo(f"mailtls: skipped: {file.problem}", err=True)
     for result in summary.sets:
         files = len(result.files)
+        head = f"{result.name}: {files} file{'s' if files != 1 else ''}, "
+        if result.name == "mail":
+            click.echo(
+                head + f"{result.total('lines')} messages, {result.total('events')} Received fields"
+            )
+            continue
         click.echo(
-            f"{result.name}: {files} file{'s' if files != 1 else ''}, "
-            f"{result.total('lines')} lines, {result.total('events')} recognised, "
+            head + f"{result.total('lines')} lines, {result.total('events')} recognised, "
             f"{result.sessions} sessions, {result.total('skipped')} out of scope, "
             f"{result.total('rejects')} rejected"
             + (f", {len(result.pending)} sessions still open" if result.pending else "")

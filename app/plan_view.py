@@ -1,0 +1,49 @@
+"""How the migration plan's status reads on screen (pure pandas, no Streamlit)."""
+
+from __future__ import annotations
+
+from typing import Final, NamedTuple
+
+import pandas as pd
+
+MARKS: Final = {"met": "✅ met", "not met": "❌ not met", "not measurable": "❔ not measurable"}
+
+
+class CurrentPhase(NamedTuple):
+    title: str
+    detail: str | None
+    is_late: bool
+
+
+def current_phase(status: pd.DataFrame) -> CurrentPhase:
+    """The first phase without an actual date."""
+    if status.empty:
+        return CurrentPhase("no plan", "start with --plan FILE", False)
+    phases = status.drop_duplicates("phase")
+    open_phases = phases[phases["actual"].isna()]
+    if open_phases.empty:
+        return CurrentPhase("all phases done", None, False)
+    row = open_phases.iloc[0]
+    due = "" if pd.isna(row["planned"]) else f"due {row['planned']}"
+    state = "late, " if row["is_late"] else ""
+    return CurrentPhase(
+        f"{row['phase']} {row['name']}", f"{state}{due}" or None, bool(row["is_late"])
+    )
+
+
+def phase_table(status: pd.DataFrame) -> pd.DataFrame:
+    """One row per phase: dates, date changes and status."""
+    phases = status.drop_duplicates("phase")[
+        ["phase", "name", "planned", "actual", "is_late", "date_changes", "phase_status"]
+    ]
+    return phases.assign(phase_status=phases["phase_status"].map(MARKS)).reset_index(drop=True)
+
+
+def criteria_table(status: pd.DataFrame, phase: str) -> pd.DataFrame:
+    """The exit criteria of one phase with their measured value and status."""
+    rows = status[(status["phase"] == phase) & status["criterion"].notna()]
+    return (
+        rows[["criterion", "value", "status", "reason"]]
+        .assign(status=rows["status"].map(MARKS))
+        .reset_index(drop=True)
+    )

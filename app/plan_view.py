@@ -10,25 +10,26 @@ MARKS: Final = {"met": "✅ met", "not met": "❌ not met", "not measurable": "�
 
 
 class CurrentPhase(NamedTuple):
-    title: str
+    phase: str
     detail: str | None
     is_late: bool
 
 
 def current_phase(status: pd.DataFrame) -> CurrentPhase:
-    """The first phase without an actual date."""
+    """The first phase without an actual date: its id, then its name and due date."""
     if status.empty:
-        return CurrentPhase("no plan", "start with --plan FILE", False)
+        return CurrentPhase("–", "no plan: start with --plan FILE", False)
     phases = status.drop_duplicates("phase")
     open_phases = phases[phases["actual"].isna()]
     if open_phases.empty:
-        return CurrentPhase("all phases done", None, False)
+        return CurrentPhase("done", "every phase has an actual date", False)
     row = open_phases.iloc[0]
-    due = "" if pd.isna(row["planned"]) else f"due {row['planned']}"
-    state = "late, " if row["is_late"] else ""
-    return CurrentPhase(
-        f"{row['phase']} {row['name']}", f"{state}{due}" or None, bool(row["is_late"])
+    due = (
+        ""
+        if pd.isna(row["planned"])
+        else f", {'late, ' if row['is_late'] else ''}due {row['planned']}"
     )
+    return CurrentPhase(row["phase"], f"{row['name']}{due}", bool(row["is_late"]))
 
 
 def phase_table(status: pd.DataFrame) -> pd.DataFrame:

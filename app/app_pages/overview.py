@@ -21,7 +21,7 @@ before = data.level_counts(ctx.lake, ctx.window_days, ctx.baseline, windows_back
     "level"
 )
 LABELS = {
-    "L0": ("L0 cleartext password", "inverse"),
+    "L0": ("L0 cleartext", "inverse"),
     "L1": ("L1 legacy TLS", "inverse"),
     "L2": ("L2 STARTTLS", "off"),
     "L3": ("L3 implicit TLS", "normal"),
@@ -39,7 +39,7 @@ for column, (level, (label, colour)) in zip(st.columns(len(LABELS)), LABELS.item
         "compares with the window before.",
     )
 
-reset, coverage, phase = st.columns(3)
+reset, coverage, phase = st.columns([1, 1, 1.5])
 reset.metric(
     "Users requiring a password reset",
     int(head["reset_required_count"]),
@@ -58,7 +58,7 @@ coverage.metric(
 now_phase = current_phase(data.plan_status(ctx.lake, ctx.plan_path, ctx.plan_mtime))
 phase.metric(
     "Current plan phase",
-    now_phase.title,
+    now_phase.phase,
     delta=now_phase.detail,
     delta_arrow="off",
     delta_color="inverse" if now_phase.is_late else "off",
@@ -79,7 +79,7 @@ chart = (
     alt.Chart(long)
     .mark_bar()
     .encode(
-        x=alt.X("day:T", title=None),
+        x=alt.X("yearmonthdate(day):T", title=None, axis=alt.Axis(format="%b %d", tickCount="day")),
         y=alt.Y("logins:Q", title="logins"),
         color=alt.Color(
             "security:N",

@@ -43,6 +43,8 @@ def streamlit_command(lake: Path, port: int, plan: Path | None, address: str) ->
         address,
         "--browser.gatherUsageStats",
         "false",
+        "--client.toolbarMode",
+        "viewer",
         "--",
         "--lake",
         str(lake),

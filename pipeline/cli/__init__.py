@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from pipeline.cli import dashboard, dialects, explain
+from pipeline.cli import dashboard, dialects, explain, report, sql, users
 from pipeline.errors import MailtlsError
 
 EPILOG = """\b
@@ -22,7 +22,14 @@ def cli() -> None:
     """Find who still sends mail passwords in cleartext or over legacy TLS (RFC 8314)."""
 
 
-for command in (explain.explain, dialects.dialects, dashboard.dashboard):
+for command in (
+    explain.explain,
+    dialects.dialects,
+    report.report,
+    users.users,
+    sql.sql,
+    dashboard.dashboard,
+):
     cli.add_command(command)
 
 

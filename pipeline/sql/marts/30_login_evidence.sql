@@ -29,12 +29,7 @@ SELECT
     h.security = 'cleartext' AS is_tls_known,
     0 AS failed_attempts
 FROM submission_hops AS h
-WHERE NOT EXISTS (
-    SELECT 1
-    FROM session_levels AS s
-    WHERE s.service = 'submission'
-        AND s.user_key = h.user_key
-        AND (h.from_ip IS NULL OR s.client_ip = h.from_ip)
-        AND s.event_at BETWEEN h.received_at - INTERVAL 5 MINUTE
-            AND h.received_at + INTERVAL 5 MINUTE
-);
+ANTI JOIN (SELECT * FROM session_levels WHERE service = 'submission') AS s
+    ON s.user_key = h.user_key
+    AND (h.from_ip IS NULL OR s.client_ip = h.from_ip)
+    AND s.event_at BETWEEN h.received_at - INTERVAL 5 MINUTE AND h.received_at + INTERVAL 5 MINUTE;

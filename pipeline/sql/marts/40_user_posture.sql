@@ -24,7 +24,7 @@ per_user AS (
         count(*) FILTER (WHERE is_level_evidence AND level = 'unknown') AS unknown_count,
         count(*) FILTER (WHERE is_trusted_hop) AS trusted_hop_count,
         count(*) FILTER (WHERE auth_result = 'refused_cleartext') AS refused_cleartext_count,
-        coalesce(sum(failed_attempts), 0) AS failed_count,
+        CAST(coalesce(sum(failed_attempts), 0) AS BIGINT) AS failed_count,
         count(DISTINCT client_ip) FILTER (WHERE failed_attempts > 0) AS failed_ip_count,
         count(*) FILTER (WHERE service = 'imap') AS imap_count,
         count(*) FILTER (WHERE service = 'pop3') AS pop3_count,

@@ -8,7 +8,7 @@ SELECT
     tls_version,
     count(*) AS session_count,
     count(*) FILTER (WHERE is_level_evidence) AS login_count,
-    sum(failed_attempts) AS failed_count,
+    CAST(sum(failed_attempts) AS BIGINT) AS failed_count,
     count(DISTINCT user_key) AS user_count,
     min(event_at) AS first_seen_at,
     max(event_at) AS last_seen_at

@@ -6,14 +6,10 @@ view"), so a test reads its expectation here, never from the code under test.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final
 
-import pyarrow as pa
-import pyarrow.parquet as pq
-
-from pipeline.schema import INGESTED, REJECTS, SESSIONS, with_version
+from tests.pipeline.lakes import at, session, write_ingested, write_rejects, write_table
 
 DAY_1: Final = "2025-03-03"
 DAY_2: Final = "2025-03-04"
@@ -61,32 +57,20 @@ criteria = [{ metric = "cleartext_logins", max = 0, days = 14 }]
 """
 
 
-def _at(day: str, hhmm: str) -> datetime:
-    return datetime.fromisoformat(f"{day}T{hhmm}:00").replace(tzinfo=UTC)
-
-
 def _session(
     day: str, hhmm: str, user: str | None, service: str, port: int, **tls: Any
 ) -> dict[str, Any]:
-    row: dict[str, Any] = dict.fromkeys(SESSIONS.names)
-    row.update(
-        event_at=_at(day, hhmm),
-        source="postfix" if service in ("submission", "smtp") else "dovecot",
-        server_host="mx1",
-        service=service,
-        listener=str(port),
-        server_port=port,
-        client_ip="192.0.2.10",
-        user_name=user,
-        auth_result="ok",
-        auth_failures=0,
-        is_trusted_hop=False,
-        session_key=f"{day}-{hhmm}-{user}",
-        source_file="/var/log/mail.log",
-        source_line=1,
-    )
-    row.update(tls)
-    return row
+    fields = {
+        "event_at": at(f"{day} {hhmm}"),
+        "source": "postfix" if service in ("submission", "smtp") else "dovecot",
+        "service": service,
+        "listener": str(port),
+        "server_port": port,
+        "client_ip": "192.0.2.10",
+        "user_name": user,
+        "session_key": f"{day}-{hhmm}-{user}",
+    }
+    return session(**{**fields, **tls})
 
 
 def _cleartext(**extra: Any) -> dict[str, Any]:
@@ -164,42 +148,37 @@ def session_rows() -> list[dict[str, Any]]:
 
 def write_small_lake(lake: Path) -> Path:
     """Write sessions, rejects and ``_ingested.parquet`` under ``lake``; return ``lake``."""
-    rows = session_rows()
-    for day in (DAY_1, DAY_2):
-        table = pa.Table.from_pylist(
-            [r for r in rows if r["event_at"].date().isoformat() == day],
-            schema=with_version(SESSIONS),
-        )
-        _write(table, lake / "sessions" / f"date={day}" / "x.parquet")
-    rejects = [
-        {
-            "source_file": "/var/log/mail.log",
-            "source_line": 40 + n,
-            "kind": kind,
-            "reason": "no dialect matched",
-            "raw": f"{kind} garbled line {n}",
-        }
-        for kind, count in REJECT_KINDS.items()
-        for n in range(count)
-    ]
-    _write(
-        pa.Table.from_pylist(rejects, schema=with_version(REJECTS)),
-        lake / "rejects" / f"date={DAY_1}" / "x.parquet",
+    write_table(lake, "sessions", session_rows(), "event_at")
+    write_rejects(
+        lake,
+        DAY_1,
+        [
+            {
+                "source_file": "/var/log/mail.log",
+                "source_line": 40 + n,
+                "kind": kind,
+                "reason": "no dialect matched",
+                "raw": f"{kind} garbled line {n}",
+            }
+            for kind, count in REJECT_KINDS.items()
+            for n in range(count)
+        ],
     )
-    ingested = [
-        {
-            "path": "/var/log/mail.log",
-            "size": 4096,
-            "mtime": _at(DAY_2, "23:59"),
-            "fingerprint": "f1",
-            "lines": 13,
-            "rows": 10,
-            "rejects": 3,
-            "ingested_at": _at(DAY_2, "23:59"),
-        },
-    ]
-    _write(
-        pa.Table.from_pylist(ingested, schema=with_version(INGESTED)), lake / "_ingested.parquet"
+    end = at(f"{DAY_2} 23:59")
+    write_ingested(
+        lake,
+        [
+            {
+                "path": "/var/log/mail.log",
+                "size": 4096,
+                "mtime": end,
+                "fingerprint": "f1",
+                "lines": 13,
+                "rows": 10,
+                "rejects": 3,
+                "ingested_at": end,
+            }
+        ],
     )
     return lake
 
@@ -207,8 +186,3 @@ def write_small_lake(lake: Path) -> Path:
 def write_plan(path: Path) -> Path:
     path.write_text(PLAN_TOML, encoding="utf-8")
     return path
-
-
-def _write(table: pa.Table, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    pq.write_table(table, path)

@@ -83,6 +83,13 @@ def test_users_page_filters_by_level(dashboard: AppTest) -> None:
     assert shown == {u for u, (level, _) in EXPECTED_USERS.items() if level == "L0"}
 
 
+def test_users_page_filters_by_service(dashboard: AppTest) -> None:
+    at = _open(dashboard, "users")
+    at.sidebar.multiselect[1].set_value(["pop3"]).run()
+    # bob is the only user seen on POP3 (tests/small_lake.py)
+    assert at.dataframe[0].value["user_name"].tolist() == ["bob@example.org"]
+
+
 def test_pseudonymise_toggle_hides_names(dashboard: AppTest) -> None:
     at = _open(dashboard, "users")
     at.sidebar.toggle[0].set_value(True).run()

@@ -5,8 +5,29 @@ from __future__ import annotations
 from typing import Final, NamedTuple
 
 import pandas as pd
+from pandas.io.formats.style import Styler
 
-MARKS: Final = {"met": "✅ met", "not met": "❌ not met", "not measurable": "❔ not measurable"}
+# status → Streamlit colour name (markdown ``:green[…]``) and CSS colour (tables)
+COLOURS: Final = {
+    "met": ("green", "#1b7f3b"),
+    "not met": ("red", "#c62828"),
+    "not measurable": ("gray", "#6b6b6b"),
+}
+
+
+def status_label(status: str) -> str:
+    """``status`` coloured for a Streamlit markdown label."""
+    return f":{COLOURS[status][0]}[{status}]"
+
+
+def coloured(frame: pd.DataFrame, column: str) -> Styler:
+    """``frame`` with the status ``column`` drawn in its colour, in bold."""
+    return frame.style.map(
+        lambda status: (
+            f"color: {COLOURS[status][1]}; font-weight: 600" if status in COLOURS else ""
+        ),
+        subset=[column],
+    )
 
 
 class CurrentPhase(NamedTuple):
@@ -37,14 +58,10 @@ def phase_table(status: pd.DataFrame) -> pd.DataFrame:
     phases = status.drop_duplicates("phase")[
         ["phase", "name", "planned", "actual", "is_late", "date_changes", "phase_status"]
     ]
-    return phases.assign(phase_status=phases["phase_status"].map(MARKS)).reset_index(drop=True)
+    return phases.reset_index(drop=True)
 
 
 def criteria_table(status: pd.DataFrame, phase: str) -> pd.DataFrame:
     """The exit criteria of one phase with their measured value and status."""
     rows = status[(status["phase"] == phase) & status["criterion"].notna()]
-    return (
-        rows[["criterion", "value", "status", "reason"]]
-        .assign(status=rows["status"].map(MARKS))
-        .reset_index(drop=True)
-    )
+    return rows[["criterion", "value", "status", "reason"]].reset_index(drop=True)

@@ -58,8 +58,13 @@ st.dataframe(
     hide_index=True,
     width="stretch",
     column_config={
+        "user_name": "User",
+        "level": "Level",
+        "login_count": "Logins",
+        "unknown_count": "Logins at unknown level",
+        "trusted_hop_count": "Trusted-hop sessions",
         "coverage": st.column_config.ProgressColumn(
-            "Coverage", min_value=0.0, max_value=1.0, format="percent"
+            "Coverage", min_value=0.0, max_value=1.0, format="percent", color="blue"
         ),
     },
 )

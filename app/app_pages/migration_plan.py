@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from app import data, frame
-from app.plan_view import MARKS, criteria_table, phase_table
+from app.plan_view import coloured, criteria_table, phase_table, status_label
 
 ctx = frame.context()
 st.title("Migration plan")
@@ -23,7 +23,7 @@ st.caption(
     f"not measurable below {plan.coverage_threshold:.0%} TLS coverage or on missing days."
 )
 st.dataframe(
-    phase_table(status),
+    coloured(phase_table(status), "phase_status"),
     hide_index=True,
     width="stretch",
     column_config={
@@ -39,12 +39,22 @@ st.dataframe(
 
 for phase in plan.phases:
     result = status[status["phase"] == phase.id].iloc[0]
-    with st.expander(f"{phase.id} {phase.name} — {MARKS[result['phase_status']]}"):
+    with st.expander(f"{phase.id} {phase.name} — {status_label(result['phase_status'])}"):
         criteria = criteria_table(status, phase.id)
         if criteria.empty:
             st.write("No exit criteria in the plan.")
         else:
-            st.dataframe(criteria, hide_index=True, width="stretch")
+            st.dataframe(
+                coloured(criteria, "status"),
+                hide_index=True,
+                width="stretch",
+                column_config={
+                    "criterion": st.column_config.TextColumn("Exit criterion", width="large"),
+                    "value": st.column_config.NumberColumn("Measured", format="%.4g"),
+                    "status": "Status",
+                    "reason": "Why",
+                },
+            )
         if phase.history:
             st.markdown("**Date changes**")
             st.dataframe(

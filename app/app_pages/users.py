@@ -52,22 +52,25 @@ st.dataframe(
         ),
         "password_reset_required": st.column_config.CheckboxColumn("Reset required"),
         "last_cleartext_at": st.column_config.DatetimeColumn(
-            "Last cleartext", format="YYYY-MM-DD HH:mm"
+            "Last cleartext", format="YYYY-MM-DD HH:mm", width=130
         ),
         "last_legacy_tls_at": st.column_config.DatetimeColumn(
-            "Last legacy TLS", format="YYYY-MM-DD HH:mm"
+            "Last legacy TLS", format="YYYY-MM-DD HH:mm", width=130
         ),
         "coverage": st.column_config.ProgressColumn(
             "Coverage",
             min_value=0.0,
             max_value=1.0,
             format="percent",
+            color="blue",
             help="Share of this user's logins whose TLS version and mode were known.",
         ),
         "login_count": st.column_config.NumberColumn("Logins"),
         "failed_count": st.column_config.NumberColumn("Failed attempts"),
         "client_ip_count": st.column_config.NumberColumn("Client IPs"),
-        "last_seen_at": st.column_config.DatetimeColumn("Last seen", format="YYYY-MM-DD HH:mm"),
+        "last_seen_at": st.column_config.DatetimeColumn(
+            "Last seen", format="YYYY-MM-DD HH:mm", width=130
+        ),
     },
 )
 st.download_button(

@@ -39,7 +39,12 @@ def sql(lake: Path, fmt: str, query: str | None) -> None:
 
 def _run(con: duckdb.DuckDBPyConnection, query: str, fmt: str) -> str:
     if query.strip() == ".tables":
-        query = "SELECT table_name AS view, table_type FROM information_schema.tables ORDER BY 1"
+        query = """
+            SELECT table_name AS name, 'view' AS kind FROM information_schema.tables
+            UNION ALL
+            SELECT function_name || '(' || array_to_string(parameters, ', ') || ')', 'table macro'
+            FROM duckdb_functions() WHERE function_type = 'table_macro' AND NOT internal
+            ORDER BY kind DESC, name"""
     try:
         result = con.execute(query)
     except duckdb.Error as exc:

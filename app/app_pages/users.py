@@ -5,6 +5,7 @@ import streamlit as st
 
 from app import data, frame
 from app.posture_filter import SERVICE_COUNTS, filter_posture
+from pipeline.cli.users import TABLE_COLUMNS
 from pipeline.queries import LEVELS
 
 ctx = frame.context()
@@ -25,18 +26,8 @@ shown = filter_posture(
     is_reset_only=is_reset_only,
     name_contains=name_contains,
 )
-COLUMNS = [
-    "user_name",
-    "level",
-    "password_reset_required",
-    "last_cleartext_at",
-    "last_legacy_tls_at",
-    "coverage",
-    "login_count",
-    "failed_count",
-    "client_ip_count",
-    "last_seen_at",
-]
+# the same headline columns as `mailtls users`, then two the screen has room for
+COLUMNS = [*TABLE_COLUMNS, "client_ip_count", "last_seen_at"]
 st.caption(
     f"{len(shown)} of {len(posture)} users seen in the last {ctx.window_days} days. A user's "
     "level is the worst of their own logins; failed logins (possible attacks) do not set it."
@@ -65,7 +56,7 @@ st.dataframe(
             color="blue",
             help="Share of this user's logins whose TLS version and mode were known.",
         ),
-        "login_count": st.column_config.NumberColumn("Logins"),
+        "sessions_count": st.column_config.NumberColumn("Sessions"),
         "failed_count": st.column_config.NumberColumn("Failed attempts"),
         "client_ip_count": st.column_config.NumberColumn("Client IPs"),
         "last_seen_at": st.column_config.DatetimeColumn(

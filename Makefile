@@ -28,7 +28,7 @@ lint: install
 ## e2e: system tiers — real Postfix/Dovecot on loopback, a real browser. Installs Debian
 ## packages when run as root.
 e2e: install
-	@if [ "$$(id -u)" = 0 ]; then bash .ci/e2e-deps.sh; else echo "not root: using the Debian packages already installed"; fi
+	@if [ "$$(id -u)" = 0 ]; then bash .ci/e2e-deps.sh chromium; else echo "not root: using the Debian packages already installed"; fi
 	$(PY) -m pytest -m "e2e or slow" -p no:cacheprovider
 
 ## demo: ingest sample_data/, print the report

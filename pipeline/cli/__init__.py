@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from pipeline.cli import dialects, explain, ingest, report, sql, users
+from pipeline.cli import dashboard, dialects, explain, ingest, report, sql, users
 from pipeline.errors import MailtlsError
 
 EPILOG = """\b
@@ -29,6 +29,7 @@ for command in (
     report.report,
     users.users,
     sql.sql,
+    dashboard.dashboard,
 ):
     cli.add_command(command)
 

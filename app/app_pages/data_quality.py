@@ -1,0 +1,70 @@
+"""Data quality: what was ingested, what could not be parsed (by kind, with an example), and
+how much of the evidence carries the TLS version and mode the levels need."""
+
+import pandas as pd
+import streamlit as st
+
+from app import data, frame
+
+ctx = frame.context()
+st.title("Data quality")
+head = ctx.overview
+days = data.daily_trend(ctx.lake, ctx.window_days)
+
+files, rejects, coverage, days_seen = st.columns(4)
+files.metric("Files ingested", int(head["ingested_file_count"]), border=True)
+rejects.metric("Rejected lines in the window", int(head["reject_count"]), border=True)
+coverage.metric(
+    "TLS coverage",
+    "–" if pd.isna(head["coverage"]) else f"{head['coverage']:.1%}",
+    border=True,
+    help="Share of logins whose TLS version and mode are known.",
+)
+days_seen.metric(f"Days with data (of {ctx.window_days})", len(days), border=True)
+if not pd.isna(head["first_event_at"]):
+    st.caption(
+        f"Sessions in the lake from {head['first_event_at']:%Y-%m-%d %H:%M} to "
+        f"{head['last_event_at']:%Y-%m-%d %H:%M} UTC."
+    )
+
+st.subheader("Rejected lines by kind")
+summary = data.rejects_summary(ctx.lake, ctx.window_days)
+if summary.empty:
+    st.success("Nothing rejected in the window.")
+else:
+    st.dataframe(
+        summary,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "kind": "Kind",
+            "reason": "Reason",
+            "reject_count": "Lines",
+            "file_count": "Files",
+            "example": st.column_config.TextColumn("Example", width="large"),
+        },
+    )
+
+st.subheader("Users whose level rests on incomplete evidence")
+posture = ctx.names(data.user_posture(ctx.lake, ctx.window_days, ctx.baseline))
+thin = posture[posture["coverage"].isna() | (posture["coverage"] < 1.0)]
+st.caption(
+    "Logins without a known TLS version or mode (TLS used but the version was not logged, a "
+    "trusted hop such as webmail). Add `%{ssl_security}` and `%{local_port}` to Dovecot's "
+    "login_log_format_elements and set Postfix `smtpd_tls_loglevel = 1` to close the gap."
+)
+st.dataframe(
+    thin[["user_name", "level", "coverage", "login_count", "unknown_count", "trusted_hop_count"]],
+    hide_index=True,
+    width="stretch",
+    column_config={
+        "user_name": "User",
+        "level": "Level",
+        "login_count": "Logins",
+        "unknown_count": "Logins at unknown level",
+        "trusted_hop_count": "Trusted-hop sessions",
+        "coverage": st.column_config.ProgressColumn(
+            "Coverage", min_value=0.0, max_value=1.0, format="percent", color="blue"
+        ),
+    },
+)

@@ -1,0 +1,43 @@
+"""Where the dashboard reads from: the lake, the plan and the pseudonym key.
+
+The lake is ``--lake DIR`` after ``--`` on the ``streamlit run`` line, else ``$MAILTLS_LAKE``,
+else ``./mailtls-lake``; the plan is ``--plan FILE`` or ``$MAILTLS_PLAN``; the key for
+pseudonymised names is ``$MAILTLS_PSEUDONYM_KEY``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+from pipeline.db import default_lake
+
+PLAN_ENV: Final = "MAILTLS_PLAN"
+KEY_ENV: Final = "MAILTLS_PSEUDONYM_KEY"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    lake: Path
+    plan: Path | None
+    pseudonym_key: bytes | None
+
+
+def read_settings(argv: Sequence[str]) -> Settings:
+    """Settings from the script's arguments and the environment. Unknown arguments are left
+    alone: under ``AppTest`` the arguments are pytest's own."""
+    parser = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
+    parser.add_argument("--lake", type=Path)
+    parser.add_argument("--plan", type=Path)
+    known, _ = parser.parse_known_args(list(argv))
+    plan_env = os.environ.get(PLAN_ENV)
+    key = os.environ.get(KEY_ENV)
+    return Settings(
+        lake=known.lake or default_lake(),
+        plan=known.plan or (Path(plan_env) if plan_env else None),
+        pseudonym_key=key.encode() if key else None,
+    )

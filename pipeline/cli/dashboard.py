@@ -1,0 +1,84 @@
+"""``mailtls dashboard``: run the Streamlit dashboard over a lake."""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+
+from pipeline.db import default_lake
+from pipeline.errors import MailtlsError
+
+EPILOG = """\b
+Examples:
+  mailtls dashboard
+  mailtls dashboard --lake /srv/mailtls-lake --plan plan.toml --port 8502
+"""
+
+
+def app_script() -> Path:
+    """The packaged dashboard's entrypoint, found without importing Streamlit."""
+    spec = importlib.util.find_spec("app")
+    if spec is None or not spec.submodule_search_locations:
+        raise MailtlsError("the dashboard package `app` is not installed")
+    return Path(next(iter(spec.submodule_search_locations))) / "streamlit_app.py"
+
+
+def streamlit_command(lake: Path, port: int, plan: Path | None, address: str) -> list[str]:
+    """The ``streamlit run`` line: headless, no usage statistics, the lake after ``--``."""
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(app_script()),
+        "--server.headless",
+        "true",
+        "--server.port",
+        str(port),
+        "--server.address",
+        address,
+        "--browser.gatherUsageStats",
+        "false",
+        "--client.toolbarMode",
+        "viewer",
+        "--",
+        "--lake",
+        str(lake),
+    ]
+    return command + (["--plan", str(plan)] if plan else [])
+
+
+@click.command(epilog=EPILOG)
+@click.option(
+    "--lake",
+    type=click.Path(path_type=Path),
+    help="Lake folder [default: $MAILTLS_LAKE or ./mailtls-lake].",
+)
+@click.option(
+    "--plan",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Migration plan (plan.toml) to track.",
+)
+@click.option(
+    "--port",
+    type=click.IntRange(1, 65535),
+    default=8501,
+    show_default=True,
+    help="Port to serve on.",
+)
+@click.option("--address", default="localhost", show_default=True, help="Address to listen on.")
+def dashboard(lake: Path | None, plan: Path | None, port: int, address: str) -> None:
+    """Serve the dashboard (overview, users, migration plan, data quality) in the browser."""
+    if importlib.util.find_spec("streamlit") is None:
+        raise MailtlsError("the dashboard needs Streamlit: pip install 'mailtls[app]'")
+    command = streamlit_command(lake or default_lake(), port, plan, address)
+    click.echo(f"mailtls dashboard on http://{address}:{port} (Ctrl-C to stop)", err=True)
+    try:
+        code = subprocess.call(command)
+    except KeyboardInterrupt:
+        code = 0
+    sys.exit(code)

@@ -1,0 +1,28 @@
+"""``mailtls dashboard`` hands the lake and plan to ``streamlit run`` on the packaged app."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from pipeline.cli import cli, dashboard
+
+
+def test_dashboard_runs_streamlit_headless_on_the_packaged_app(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[list[str]] = []
+    monkeypatch.setattr(dashboard.subprocess, "call", lambda command: calls.append(command) or 0)
+    lake, plan = tmp_path / "lake", tmp_path / "plan.toml"
+    result = CliRunner().invoke(
+        cli, ["dashboard", "--lake", str(lake), "--plan", str(plan), "--port", "8600"]
+    )
+    assert result.exit_code == 0, result.output
+    [command] = calls
+    script = Path(command[command.index("run") + 1])
+    assert script.name == "streamlit_app.py" and script.is_file()
+    assert command[command.index("--server.port") + 1] == "8600"
+    assert command[command.index("--server.headless") + 1] == "true"
+    assert command[command.index("--") :] == ["--", "--lake", str(lake), "--plan", str(plan)]

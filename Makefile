@@ -31,10 +31,11 @@ e2e: install
 	@if [ "$$(id -u)" = 0 ]; then bash .ci/e2e-deps.sh chromium; else echo "not root: using the Debian packages already installed"; fi
 	$(PY) -m pytest -m "e2e or slow" -p no:cacheprovider
 
-## demo: ingest sample_data/, print the report
+## demo: ingest sample_data/, print the report, start the dashboard (Ctrl-C stops it)
 demo: install
 	$(MAILTLS) ingest sample_data/logs/recommended sample_data/maildir --lake $(LAKE) --config sample_data/mailtls.toml
 	$(MAILTLS) report --lake $(LAKE)
+	$(MAILTLS) dashboard --lake $(LAKE)
 
 ## bench: throughput and memory figures (prints them; never a pass/fail timing)
 bench: install

@@ -79,6 +79,9 @@ class Sessioniser:
             session = PostfixSession.from_state(state)
             self.open[session.key] = session
         self.latest: datetime | None = None
+        # Dovecot connections that had a cleartext login refused ("Plaintext authentication
+        # disabled"), by host/session id, until the connection's own line arrives
+        self.refused_plaintext: set[str] = set()
 
     # ---- feeding -------------------------------------------------------------------------
     def feed(self, event: LogEvent, source_file: str) -> None:
@@ -88,6 +91,13 @@ class Sessioniser:
         if kind.startswith("postfix.smtpd."):
             self._postfix(event, source_file)
         elif kind in ("dovecot.login.ok", "dovecot.login.failed"):
+            text = event.fields.get("disconnect_text") or ""
+            if text.startswith("Login failed"):
+                # a refused attempt inside a connection that goes on; the connection's own
+                # line (Login: or Disconnected) follows with the same session id
+                if "laintext" in text and event.fields.get("session_id"):
+                    self.refused_plaintext.add(f"{event.host}/{event.fields['session_id']}")
+                return
             self.rows.append(self._dovecot_row(event, source_file))
 
     def _postfix(self, event: LogEvent, source_file: str) -> None:
@@ -252,7 +262,11 @@ class Sessioniser:
             failures = 0
         else:
             auth_result = DOVECOT_AUTH_RESULTS.get(f.get("failure") or "", "unknown")
-            if auth_result == "failed" and not f.get("auth_method") and tls is False:
+            session_key = f"{event.host}/{f.get('session_id')}"
+            if session_key in self.refused_plaintext:
+                self.refused_plaintext.discard(session_key)
+                auth_result = "refused_cleartext"
+            elif auth_result == "failed" and not f.get("auth_method") and tls is False:
                 # Dovecot 2.3 logs a LOGIN/USER+PASS refused by disable_plaintext_auth as "auth
                 # failed" but without method=: no SASL exchange began, the server refused the
                 # cleartext command (measured in the lab). A wrong password always has method=.

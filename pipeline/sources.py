@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO, cast
 
 import zstandard
 
@@ -97,7 +97,8 @@ def open_bytes(path: Path) -> BinaryIO:
     if head.startswith(b"\xfd7zXZ\x00"):
         return lzma.LZMAFile(raw)  # type: ignore[return-value]
     if head.startswith(b"\x28\xb5\x2f\xfd"):
-        return zstandard.ZstdDecompressor().stream_reader(raw, closefd=True)  # type: ignore[no-any-return]
+        reader: BinaryIO = zstandard.ZstdDecompressor().stream_reader(raw, closefd=True)
+        return reader
     return raw
 
 
@@ -139,11 +140,12 @@ def read_lines(
                 return
             remaining -= len(chunk)
     offset = skip_bytes
-    buffered = (
-        io.BufferedReader(stream, buffer_size=1 << 20)
-        if not isinstance(stream, io.BufferedReader)
-        else stream
-    )  # type: ignore[arg-type]
+    # one buffered reader over any of the decompressors, so readline() is cheap for all
+    buffered: Any = (
+        stream
+        if isinstance(stream, io.BufferedReader)
+        else io.BufferedReader(cast(Any, stream), buffer_size=1 << 20)
+    )
     while True:
         line = buffered.readline(max_line + 1)
         if not line:

@@ -225,7 +225,9 @@ def compare_posture(
     return diffs
 
 
-def compare_hops(messages: list[dict[str, str]], hops: dict[str, list[dict[str, Any]]]) -> list[Diff]:
+def compare_hops(
+    messages: list[dict[str, str]], hops: dict[str, list[dict[str, Any]]]
+) -> list[Diff]:
     """Each message the scenario sent has our server's hop with the right protocol and TLS."""
     diffs: list[Diff] = []
     for m in messages:

@@ -51,9 +51,13 @@ def test_lab_ground_truth(lab_runs: dict[str, Path], profile: str) -> None:
     assert {r["phase"] for r in rows} == {"open", "cut"}
     # After the cut, no cleartext login outside the trusted hop succeeds on Dovecot.
     assert not [
-        r for r in rows
-        if r["phase"] == "cut" and r["service"] in ("imap", "pop3") and r["tls_mode"] == "none"
-        and r["auth_result"] == "ok" and r["is_trusted_hop"] != "true"
+        r
+        for r in rows
+        if r["phase"] == "cut"
+        and r["service"] in ("imap", "pop3")
+        and r["tls_mode"] == "none"
+        and r["auth_result"] == "ok"
+        and r["is_trusted_hop"] != "true"
     ]
 
 
@@ -114,9 +118,20 @@ def test_mailtls_matches_ground_truth(
     run = lab_runs[profile]
     lake = tmp_path / "lake"
     proc = subprocess.run(
-        [sys.executable, "-m", "pipeline.cli", "ingest", str(run / "logs"), str(run / "maildir"),
-         "--lake", str(lake)],
-        cwd=REPO, capture_output=True, text=True, timeout=600,
+        [
+            sys.executable,
+            "-m",
+            "pipeline.cli",
+            "ingest",
+            str(run / "logs"),
+            str(run / "maildir"),
+            "--lake",
+            str(lake),
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert proc.returncode == 0, f"mailtls ingest failed:\n{proc.stdout}\n{proc.stderr}"
     diffs = compare.compare_all(run / "ground_truth", lake, profile)

@@ -104,6 +104,18 @@ def _pipeline_missing() -> str | None:
     return None
 
 
+def _mailtls() -> list[str]:
+    """The mailtls CLI of this interpreter: `python -m pipeline.cli` or `python -m pipeline`."""
+    try:
+        package_main = importlib.util.find_spec("pipeline.cli.__main__") is not None
+    except ModuleNotFoundError:  # pipeline.cli is a plain module
+        package_main = False
+    plain_module = importlib.util.find_spec("pipeline.cli").submodule_search_locations is None  # type: ignore[union-attr]
+    if package_main or plain_module:
+        return [sys.executable, "-m", "pipeline.cli"]
+    return [sys.executable, "-m", "pipeline"]
+
+
 @pytest.mark.parametrize("profile", PROFILES)
 def test_mailtls_matches_ground_truth(
     lab_runs: dict[str, Path], profile: str, tmp_path: Path
@@ -114,8 +126,7 @@ def test_mailtls_matches_ground_truth(
     run = lab_runs[profile]
     lake = tmp_path / "lake"
     proc = subprocess.run(
-        [sys.executable, "-m", "pipeline.cli", "ingest", str(run / "logs"), str(run / "maildir"),
-         "--lake", str(lake)],
+        [*_mailtls(), "ingest", str(run / "logs"), str(run / "maildir"), "--lake", str(lake)],
         cwd=REPO, capture_output=True, text=True, timeout=600,
     )
     assert proc.returncode == 0, f"mailtls ingest failed:\n{proc.stdout}\n{proc.stderr}"

@@ -17,7 +17,9 @@ import re
 import sys
 from pathlib import Path
 
-SMTPD = re.compile(r"^\S+ +\d+ [\d:]+ \S+ (postfix/[\w/]*smtpd)\[(\d+)\]: (connect from|disconnect from|Anonymous TLS)")
+SMTPD = re.compile(
+    r"^\S+ +\d+ [\d:]+ \S+ (postfix/[\w/]*smtpd)\[(\d+)\]: (connect from|disconnect from|Anonymous TLS)"
+)
 
 
 def stamp(line: str) -> str:
@@ -47,7 +49,10 @@ def spanning_cut(lines: list[str], target: int) -> int:
 def write(path: Path, lines: list[str]) -> None:
     data = "".join(lines).encode()
     if path.suffix == ".gz":
-        with open(path, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as gz:
+        with (
+            open(path, "wb") as raw,
+            gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as gz,
+        ):
             gz.write(data)
     else:
         path.write_bytes(data)

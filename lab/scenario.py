@@ -25,7 +25,7 @@ Usage:
 from __future__ import annotations
 
 import argparse
-import warnings
+import contextlib
 import csv
 import datetime as dt
 import imaplib
@@ -38,6 +38,7 @@ import ssl
 import subprocess
 import sys
 import time
+import warnings
 from collections import Counter
 from dataclasses import dataclass, field
 from email.message import EmailMessage
@@ -192,60 +193,148 @@ LEGACY_CBC = "ECDHE-RSA-AES128-SHA:@SECLEVEL=0"  # a CBC-SHA1 suite: version not
 
 def build_users() -> list[User]:
     u = [
-        User("alice", "all modern, implicit TLS (TLS 1.3) for IMAP, POP3 and submission",
-             "127.0.0.11",
-             [Habit(**IMAPS, weight=3), Habit(**POPS), Habit(**SUBS, weight=2)], (14, 5)),
-        User("bob", "STARTTLS only (TLS 1.2/1.3) on 143 and 587",
-             "127.0.0.12",
-             [Habit(**IMAP_ST, weight=3), Habit(**IMAP_ST, version="TLSv1.2"),
-              Habit(**SUB_ST, weight=2)], (12, 4)),
-        User("carol", "cleartext POP3 on 110 (refused after the cut)",
-             "127.0.0.13", [Habit(**POP_CLEAR)], (8, 3)),
-        User("dave", "TLS 1.0 IMAPS on 993 (old phone)",
-             "127.0.0.14", [Habit(**IMAPS, version="TLSv1.0")], (10, 4)),
-        User("erin", "TLS 1.1 submission (587 STARTTLS and 465), modern IMAPS",
-             "127.0.0.15",
-             [Habit(**SUB_ST, version="TLSv1.1", weight=2, auth_method="LOGIN"),
-              Habit(**SUBS, version="TLSv1.1"),
-              Habit(**IMAPS, weight=2)], (10, 4)),
-        User("frank", "mixed: phone on IMAPS TLS 1.3, laptop IMAP cleartext, POP3 STARTTLS TLS 1.2",
-             "127.0.0.16",
-             [Habit(**IMAPS, weight=3), Habit(**IMAP_CLEAR, src="127.0.0.26"),
-              Habit(**POP_ST, version="TLSv1.2", src="127.0.0.26"),
-              Habit(**SUB_ST, version="TLSv1.2", src="127.0.0.26")], (14, 5),
-             cut_habits=[Habit(**IMAPS, weight=2), Habit(**IMAP_CLEAR, src="127.0.0.26"),
-                         Habit(**POP_ST, version="TLSv1.2", src="127.0.0.26")]),
-        User("grace", "cleartext SMTP AUTH on 587 (no STARTTLS), modern IMAPS",
-             "127.0.0.17",
-             [Habit(**SUB_CLEAR, weight=2, auth_method="LOGIN"), Habit(**IMAPS, weight=2)],
-             (10, 4)),
-        User("heidi", "careful user (IMAPS + 465, TLS 1.3) whose account is attacked on 143/587",
-             "127.0.0.18", [Habit(**IMAPS, weight=2), Habit(**SUBS)], (8, 3)),
-        User("ivan", "mistypes his password over IMAPS, then logs in; STARTTLS POP3",
-             "127.0.0.19",
-             [Habit(**IMAPS, typo_first=True), Habit(**IMAPS, wrong_password=True, src_pool=IVAN_POOL),
-              Habit(**IMAPS, weight=2), Habit(**POP_ST)], (10, 4)),
-        User("judy", "modern IMAPS; after the cut an old laptop tries cleartext IMAP (refused)",
-             "127.0.0.20", [Habit(**IMAPS)], (6, 4),
-             cut_habits=[Habit(**IMAPS), Habit(**IMAP_CLEAR, src="127.0.0.30")]),
-        User("ken", "cleartext IMAP and POP3 on 143/110 (refused after the cut)",
-             "127.0.0.21", [Habit(**IMAP_CLEAR), Habit(**POP_CLEAR)], (8, 4)),
-        User("oscar", "POP3 STARTTLS TLS 1.2 and POP3S TLS 1.2 with a CBC-SHA1 cipher",
-             "127.0.0.22",
-             [Habit(**POP_ST, version="TLSv1.2"),
-              Habit(**POPS, version="TLSv1.2", ciphers="ECDHE-RSA-AES128-SHA")], (8, 3)),
-        User("peggy", "legacy POP3: POP3S TLS 1.0 and POP3 STARTTLS TLS 1.1",
-             "127.0.0.23",
-             [Habit(**POPS, version="TLSv1.0", ciphers=LEGACY_CBC),
-              Habit(**POP_ST, version="TLSv1.1")], (8, 3)),
-        User("trent", "submission only: 465 TLS 1.2 and 587 STARTTLS TLS 1.3",
-             "127.0.0.24",
-             [Habit(**SUBS, version="TLSv1.2"), Habit(**SUB_ST)], (8, 3)),
-        User("victor", "IMAP STARTTLS with TLS 1.0 on 143",
-             "127.0.0.25", [Habit(**IMAP_ST, version="TLSv1.0")], (6, 3)),
-        User("wendy", "webmail on localhost (Dovecot 'secured', trusted hop) + IMAPS TLS 1.3",
-             "127.0.0.27",
-             [Habit(**IMAP_CLEAR, src="127.0.0.1", weight=3), Habit(**IMAPS)], (10, 4)),
+        User(
+            "alice",
+            "all modern, implicit TLS (TLS 1.3) for IMAP, POP3 and submission",
+            "127.0.0.11",
+            [Habit(**IMAPS, weight=3), Habit(**POPS), Habit(**SUBS, weight=2)],
+            (14, 5),
+        ),
+        User(
+            "bob",
+            "STARTTLS only (TLS 1.2/1.3) on 143 and 587",
+            "127.0.0.12",
+            [
+                Habit(**IMAP_ST, weight=3),
+                Habit(**IMAP_ST, version="TLSv1.2"),
+                Habit(**SUB_ST, weight=2),
+            ],
+            (12, 4),
+        ),
+        User(
+            "carol",
+            "cleartext POP3 on 110 (refused after the cut)",
+            "127.0.0.13",
+            [Habit(**POP_CLEAR)],
+            (8, 3),
+        ),
+        User(
+            "dave",
+            "TLS 1.0 IMAPS on 993 (old phone)",
+            "127.0.0.14",
+            [Habit(**IMAPS, version="TLSv1.0")],
+            (10, 4),
+        ),
+        User(
+            "erin",
+            "TLS 1.1 submission (587 STARTTLS and 465), modern IMAPS",
+            "127.0.0.15",
+            [
+                Habit(**SUB_ST, version="TLSv1.1", weight=2, auth_method="LOGIN"),
+                Habit(**SUBS, version="TLSv1.1"),
+                Habit(**IMAPS, weight=2),
+            ],
+            (10, 4),
+        ),
+        User(
+            "frank",
+            "mixed: phone on IMAPS TLS 1.3, laptop IMAP cleartext, POP3 STARTTLS TLS 1.2",
+            "127.0.0.16",
+            [
+                Habit(**IMAPS, weight=3),
+                Habit(**IMAP_CLEAR, src="127.0.0.26"),
+                Habit(**POP_ST, version="TLSv1.2", src="127.0.0.26"),
+                Habit(**SUB_ST, version="TLSv1.2", src="127.0.0.26"),
+            ],
+            (14, 5),
+            cut_habits=[
+                Habit(**IMAPS, weight=2),
+                Habit(**IMAP_CLEAR, src="127.0.0.26"),
+                Habit(**POP_ST, version="TLSv1.2", src="127.0.0.26"),
+            ],
+        ),
+        User(
+            "grace",
+            "cleartext SMTP AUTH on 587 (no STARTTLS), modern IMAPS",
+            "127.0.0.17",
+            [Habit(**SUB_CLEAR, weight=2, auth_method="LOGIN"), Habit(**IMAPS, weight=2)],
+            (10, 4),
+        ),
+        User(
+            "heidi",
+            "careful user (IMAPS + 465, TLS 1.3) whose account is attacked on 143/587",
+            "127.0.0.18",
+            [Habit(**IMAPS, weight=2), Habit(**SUBS)],
+            (8, 3),
+        ),
+        User(
+            "ivan",
+            "mistypes his password over IMAPS, then logs in; STARTTLS POP3",
+            "127.0.0.19",
+            [
+                Habit(**IMAPS, typo_first=True),
+                Habit(**IMAPS, wrong_password=True, src_pool=IVAN_POOL),
+                Habit(**IMAPS, weight=2),
+                Habit(**POP_ST),
+            ],
+            (10, 4),
+        ),
+        User(
+            "judy",
+            "modern IMAPS; after the cut an old laptop tries cleartext IMAP (refused)",
+            "127.0.0.20",
+            [Habit(**IMAPS)],
+            (6, 4),
+            cut_habits=[Habit(**IMAPS), Habit(**IMAP_CLEAR, src="127.0.0.30")],
+        ),
+        User(
+            "ken",
+            "cleartext IMAP and POP3 on 143/110 (refused after the cut)",
+            "127.0.0.21",
+            [Habit(**IMAP_CLEAR), Habit(**POP_CLEAR)],
+            (8, 4),
+        ),
+        User(
+            "oscar",
+            "POP3 STARTTLS TLS 1.2 and POP3S TLS 1.2 with a CBC-SHA1 cipher",
+            "127.0.0.22",
+            [
+                Habit(**POP_ST, version="TLSv1.2"),
+                Habit(**POPS, version="TLSv1.2", ciphers="ECDHE-RSA-AES128-SHA"),
+            ],
+            (8, 3),
+        ),
+        User(
+            "peggy",
+            "legacy POP3: POP3S TLS 1.0 and POP3 STARTTLS TLS 1.1",
+            "127.0.0.23",
+            [
+                Habit(**POPS, version="TLSv1.0", ciphers=LEGACY_CBC),
+                Habit(**POP_ST, version="TLSv1.1"),
+            ],
+            (8, 3),
+        ),
+        User(
+            "trent",
+            "submission only: 465 TLS 1.2 and 587 STARTTLS TLS 1.3",
+            "127.0.0.24",
+            [Habit(**SUBS, version="TLSv1.2"), Habit(**SUB_ST)],
+            (8, 3),
+        ),
+        User(
+            "victor",
+            "IMAP STARTTLS with TLS 1.0 on 143",
+            "127.0.0.25",
+            [Habit(**IMAP_ST, version="TLSv1.0")],
+            (6, 3),
+        ),
+        User(
+            "wendy",
+            "webmail on localhost (Dovecot 'secured', trusted hop) + IMAPS TLS 1.3",
+            "127.0.0.27",
+            [Habit(**IMAP_CLEAR, src="127.0.0.1", weight=3), Habit(**IMAPS)],
+            (10, 4),
+        ),
         User("rita", "only receives mail (no client sessions at all)", "127.0.0.28", [], (0, 0)),
     ]
     return u
@@ -266,26 +355,52 @@ MX_PLAIN_IP = "127.0.0.202"  # an MTA without STARTTLS
 # Ground truth writer
 # ---------------------------------------------------------------------------------------------
 SESSION_FIELDS = [
-    "session_seq", "phase", "started_at", "user", "service", "server_port", "tls_mode",
-    "tls_version", "tls_cipher", "security", "auth_method", "auth_result", "auth_failures",
-    "is_trusted_hop", "client_ip", "client_port", "message_count", "profile", "server_reply",
+    "session_seq",
+    "phase",
+    "started_at",
+    "user",
+    "service",
+    "server_port",
+    "tls_mode",
+    "tls_version",
+    "tls_cipher",
+    "security",
+    "auth_method",
+    "auth_result",
+    "auth_failures",
+    "is_trusted_hop",
+    "client_ip",
+    "client_port",
+    "message_count",
+    "profile",
+    "server_reply",
     "error",
 ]
 MESSAGE_FIELDS = [
-    "message_id", "service", "user", "mail_from", "rcpt", "server_port", "tls_mode",
-    "tls_version", "tls_cipher", "client_ip", "sent_at",
+    "message_id",
+    "service",
+    "user",
+    "mail_from",
+    "rcpt",
+    "server_port",
+    "tls_mode",
+    "tls_version",
+    "tls_cipher",
+    "client_ip",
+    "sent_at",
 ]
 
 
 def now_utc() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="microseconds")
+    return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
 
 
 class Truth:
     def __init__(self, out: Path) -> None:
         out.mkdir(parents=True, exist_ok=True)
-        self._sf = open(out / "sessions.csv", "w", newline="")
-        self._mf = open(out / "messages.csv", "w", newline="")
+        # Held open for the whole run and flushed per row (closed in close()).
+        self._sf = open(out / "sessions.csv", "w", newline="")  # noqa: SIM115
+        self._mf = open(out / "messages.csv", "w", newline="")  # noqa: SIM115
         self.sessions = csv.DictWriter(self._sf, SESSION_FIELDS, lineterminator="\n")
         self.messages = csv.DictWriter(self._mf, MESSAGE_FIELDS, lineterminator="\n")
         self.sessions.writeheader()
@@ -316,10 +431,8 @@ def _sock_facts(sock: socket.socket | None) -> tuple[str, str, int]:
     version = cipher = ""
     port = 0
     if sock is not None:
-        try:
+        with contextlib.suppress(OSError):
             port = sock.getsockname()[1]
-        except OSError:
-            pass
         if isinstance(sock, ssl.SSLSocket):
             version = norm_version(sock.version())
             c = sock.cipher()
@@ -366,12 +479,17 @@ def play_imap(h: Habit, user: User, src: str, password: str, rng: random.Random)
         n = int(data[0] or 0) if typ == "OK" else 0
         if n:
             m.fetch(str(rng.randint(1, n)), "(BODY.PEEK[HEADER])")
-    try:
+    with contextlib.suppress(imaplib.IMAP4.error, OSError):
         m.logout()
-    except (imaplib.IMAP4.error, OSError):
-        pass
-    return dict(tls_version=version, tls_cipher=cipher, client_port=cport, auth_method="LOGIN",
-                auth_result=result, auth_failures=failures, server_reply=reply)
+    return dict(
+        tls_version=version,
+        tls_cipher=cipher,
+        client_port=cport,
+        auth_method="LOGIN",
+        auth_result=result,
+        auth_failures=failures,
+        server_reply=reply,
+    )
 
 
 def play_pop3(h: Habit, user: User, src: str, password: str, rng: random.Random) -> dict:
@@ -408,12 +526,17 @@ def play_pop3(h: Habit, user: User, src: str, password: str, rng: random.Random)
         count, _size = p.stat()
         if count:
             p.top(rng.randint(1, count), 0)
-    try:
+    with contextlib.suppress(poplib.error_proto, OSError):
         p.quit()
-    except (poplib.error_proto, OSError):
-        pass
-    return dict(tls_version=version, tls_cipher=cipher, client_port=cport, auth_method="USER",
-                auth_result=result, auth_failures=failures, server_reply=reply)
+    return dict(
+        tls_version=version,
+        tls_cipher=cipher,
+        client_port=cport,
+        auth_method="USER",
+        auth_result=result,
+        auth_failures=failures,
+        server_reply=reply,
+    )
 
 
 def _new_message(sender: str, rcpt: str, rng: random.Random, note: str) -> EmailMessage:
@@ -422,20 +545,33 @@ def _new_message(sender: str, rcpt: str, rng: random.Random, note: str) -> Email
     msg["To"] = rcpt
     msg["Subject"] = f"lab message {rng.randint(1000, 9999)}"
     msg["Date"] = formatdate(localtime=False)
-    msg["Message-ID"] = make_msgid(idstring=f"lab{rng.randint(0, 10**9)}", domain="client.lab.example")
+    msg["Message-ID"] = make_msgid(
+        idstring=f"lab{rng.randint(0, 10**9)}", domain="client.lab.example"
+    )
     msg.set_content(f"Scenario message ({note}).\n")
     return msg
 
 
-def play_smtp(h: Habit, user: User | None, src: str, password: str, rng: random.Random,
-              all_users: list[User], helo: str, truth: Truth, sender: str) -> dict:
+def play_smtp(
+    h: Habit,
+    user: User | None,
+    src: str,
+    password: str,
+    rng: random.Random,
+    all_users: list[User],
+    helo: str,
+    truth: Truth,
+    sender: str,
+) -> dict:
     ctx = tls_context(h.version, h.ciphers) if h.tls_mode != "none" else None
     if h.tls_mode == "implicit":
-        s: smtplib.SMTP = smtplib.SMTP_SSL(HOST, h.port, local_hostname=helo, timeout=TIMEOUT,
-                                           context=ctx, source_address=(src, 0))
+        s: smtplib.SMTP = smtplib.SMTP_SSL(
+            HOST, h.port, local_hostname=helo, timeout=TIMEOUT, context=ctx, source_address=(src, 0)
+        )
     else:
-        s = smtplib.SMTP(HOST, h.port, local_hostname=helo, timeout=TIMEOUT,
-                         source_address=(src, 0))
+        s = smtplib.SMTP(
+            HOST, h.port, local_hostname=helo, timeout=TIMEOUT, source_address=(src, 0)
+        )
         s.ehlo()
         if h.tls_mode == "starttls":
             s.starttls(context=ctx)
@@ -463,17 +599,33 @@ def play_smtp(h: Habit, user: User | None, src: str, password: str, rng: random.
         msg = _new_message(sender, rcpt_user.address, rng, f"{h.service} port {h.port}")
         s.send_message(msg)
         sent = 1
-        truth.message(dict(
-            message_id=msg["Message-ID"], service=h.service, user=user.address if user else "",
-            mail_from=sender, rcpt=rcpt_user.address, server_port=h.port, tls_mode=h.tls_mode,
-            tls_version=version, tls_cipher=cipher, client_ip=src, sent_at=now_utc()))
-    try:
+        truth.message(
+            dict(
+                message_id=msg["Message-ID"],
+                service=h.service,
+                user=user.address if user else "",
+                mail_from=sender,
+                rcpt=rcpt_user.address,
+                server_port=h.port,
+                tls_mode=h.tls_mode,
+                tls_version=version,
+                tls_cipher=cipher,
+                client_ip=src,
+                sent_at=now_utc(),
+            )
+        )
+    with contextlib.suppress(smtplib.SMTPException, OSError):
         s.quit()
-    except (smtplib.SMTPException, OSError):
-        pass
-    return dict(tls_version=version, tls_cipher=cipher, client_port=cport, auth_method=method,
-                auth_result=result, auth_failures=failures, message_count=sent,
-                server_reply=reply)
+    return dict(
+        tls_version=version,
+        tls_cipher=cipher,
+        client_port=cport,
+        auth_method=method,
+        auth_result=result,
+        auth_failures=failures,
+        message_count=sent,
+        server_reply=reply,
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -496,7 +648,7 @@ def plan(users: list[User], rng: random.Random, scale: int) -> tuple[list[Planne
     phases: dict[str, list[Planned]] = {"open": [], "cut": []}
     pool_i: Counter[tuple[str, ...]] = Counter()
     for u in users:
-        for phase, n in zip(("open", "cut"), u.sessions):
+        for phase, n in zip(("open", "cut"), u.sessions, strict=True):
             habits = u.habits if phase == "open" or u.cut_habits is None else u.cut_habits
             if not habits:
                 continue
@@ -509,13 +661,25 @@ def plan(users: list[User], rng: random.Random, scale: int) -> tuple[list[Planne
                 if h.src_pool:
                     src = h.src_pool[pool_i[h.src_pool] % len(h.src_pool)]
                     pool_i[h.src_pool] += 1
-                phases[phase].append(Planned(phase, h, u, u.address, pw, src, u.profile,
-                                             helo=f"{u.name}-pc.client.example",
-                                             sender=u.address))
+                phases[phase].append(
+                    Planned(
+                        phase,
+                        h,
+                        u,
+                        u.address,
+                        pw,
+                        src,
+                        u.profile,
+                        helo=f"{u.name}-pc.client.example",
+                        sender=u.address,
+                    )
+                )
     heidi = next(u for u in users if u.name == "heidi")
-    attacks_open = [Habit(**IMAP_CLEAR, wrong_password=True)] * 6 + \
-                   [Habit(**SUB_CLEAR, wrong_password=True, auth_method="LOGIN")] * 2 + \
-                   [Habit(**SUB_CLEAR, wrong_password=True)]
+    attacks_open = (
+        [Habit(**IMAP_CLEAR, wrong_password=True)] * 6
+        + [Habit(**SUB_CLEAR, wrong_password=True, auth_method="LOGIN")] * 2
+        + [Habit(**SUB_CLEAR, wrong_password=True)]
+    )
     # After the cut a cleartext attempt would be refused (and then counted as a cleartext
     # exposure of the target), so the attacker switches to TLS on 993.
     attacks_cut = [Habit(**IMAPS, wrong_password=True)] * 3
@@ -526,24 +690,58 @@ def plan(users: list[User], rng: random.Random, scale: int) -> tuple[list[Planne
             target = heidi.address if i % 3 else f"admin@{DOMAIN}"
             src = ATTACKER_POOL[attack_i % len(ATTACKER_POOL)]
             attack_i += 1
-            phases[phase].append(Planned(phase, h, None, target, f"guess{rng.randint(0, 9999)}",
-                                         src, "attacker: password guessing",
-                                         helo="scanner.example"))
+            phases[phase].append(
+                Planned(
+                    phase,
+                    h,
+                    None,
+                    target,
+                    f"guess{rng.randint(0, 9999)}",
+                    src,
+                    "attacker: password guessing",
+                    helo="scanner.example",
+                )
+            )
     mx = [
-        (Habit(**MX_ST), MX_PARTNER_IP, "mx.partner.example", "news@partner.example",
-         "inbound MTA with STARTTLS (TLS 1.3)", 6),
-        (Habit(**MX_ST, version="TLSv1.2"), MX_PARTNER_IP, "mx2.partner.example",
-         "billing@partner.example", "inbound MTA with STARTTLS (TLS 1.2)", 3),
-        (Habit(**MX_ST, version="TLSv1.0"), MX_OLD_IP, "mail.oldcorp.example",
-         "info@oldcorp.example", "inbound MTA with legacy STARTTLS (TLS 1.0)", 3),
-        (Habit(**MX_CLEAR), MX_PLAIN_IP, "smtp.plain.example", "alerts@plain.example",
-         "inbound MTA without STARTTLS", 4),
+        (
+            Habit(**MX_ST),
+            MX_PARTNER_IP,
+            "mx.partner.example",
+            "news@partner.example",
+            "inbound MTA with STARTTLS (TLS 1.3)",
+            6,
+        ),
+        (
+            Habit(**MX_ST, version="TLSv1.2"),
+            MX_PARTNER_IP,
+            "mx2.partner.example",
+            "billing@partner.example",
+            "inbound MTA with STARTTLS (TLS 1.2)",
+            3,
+        ),
+        (
+            Habit(**MX_ST, version="TLSv1.0"),
+            MX_OLD_IP,
+            "mail.oldcorp.example",
+            "info@oldcorp.example",
+            "inbound MTA with legacy STARTTLS (TLS 1.0)",
+            3,
+        ),
+        (
+            Habit(**MX_CLEAR),
+            MX_PLAIN_IP,
+            "smtp.plain.example",
+            "alerts@plain.example",
+            "inbound MTA without STARTTLS",
+            4,
+        ),
     ]
     for h, ip, helo, sender, profile, n in mx:
         for phase, k in (("open", n), ("cut", max(1, n // 2))):
             for _ in range(k * scale):
-                phases[phase].append(Planned(phase, h, None, "", "", ip, profile, helo=helo,
-                                             sender=sender))
+                phases[phase].append(
+                    Planned(phase, h, None, "", "", ip, profile, helo=helo, sender=sender)
+                )
     for lst in phases.values():
         rng.shuffle(lst)
     return phases["open"], phases["cut"]
@@ -551,11 +749,26 @@ def plan(users: list[User], rng: random.Random, scale: int) -> tuple[list[Planne
 
 def run_one(p: Planned, users: list[User], rng: random.Random, truth: Truth) -> None:
     h = p.habit
-    row = dict(phase=p.phase, started_at=now_utc(), user=p.login_as, service=h.service,
-               server_port=h.port, tls_mode=h.tls_mode, tls_version="", tls_cipher="",
-               auth_method="", auth_result="none", auth_failures=0, is_trusted_hop="false",
-               client_ip=p.src, client_port="", message_count=0, profile=p.profile,
-               server_reply="", error="")
+    row = dict(
+        phase=p.phase,
+        started_at=now_utc(),
+        user=p.login_as,
+        service=h.service,
+        server_port=h.port,
+        tls_mode=h.tls_mode,
+        tls_version="",
+        tls_cipher="",
+        auth_method="",
+        auth_result="none",
+        auth_failures=0,
+        is_trusted_hop="false",
+        client_ip=p.src,
+        client_port="",
+        message_count=0,
+        profile=p.profile,
+        server_reply="",
+        error="",
+    )
     # Dovecot calls a client "secured" (trusted, not encrypted) when rip == lip.
     if h.service in ("imap", "pop3") and p.src == HOST and h.tls_mode == "none":
         row["is_trusted_hop"] = "true"
@@ -567,8 +780,17 @@ def run_one(p: Planned, users: list[User], rng: random.Random, truth: Truth) -> 
             res = play_pop3(h, fake_user, p.src, p.password, rng)
         else:
             login_user = None if h.service == "smtp" else fake_user
-            res = play_smtp(h, login_user, p.src, p.password, rng, users, p.helo, truth,
-                            p.sender or (p.login_as or "anon@client.example"))
+            res = play_smtp(
+                h,
+                login_user,
+                p.src,
+                p.password,
+                rng,
+                users,
+                p.helo,
+                truth,
+                p.sender or (p.login_as or "anon@client.example"),
+            )
         row.update(res)
     except (OSError, imaplib.IMAP4.error, poplib.error_proto, smtplib.SMTPException) as e:
         row["error"] = f"{type(e).__name__}: {e}"[:200]
@@ -579,7 +801,9 @@ def run_one(p: Planned, users: list[User], rng: random.Random, truth: Truth) -> 
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--out", type=Path, help="ground-truth output directory")
     ap.add_argument("--seed", type=int, default=8314)
     ap.add_argument("--scale", type=int, default=1, help="multiply session counts")
@@ -601,7 +825,8 @@ def main(argv: list[str] | None = None) -> int:
     truth = Truth(args.out)
     t0 = time.monotonic()
     (args.out / "users.csv").write_text(
-        "user,profile\n" + "".join(f"{u.address},\"{u.profile}\"\n" for u in users))
+        "user,profile\n" + "".join(f'{u.address},"{u.profile}"\n' for u in users)
+    )
     for p in phase_open:
         run_one(p, users, rng, truth)
         if args.pause:
@@ -609,8 +834,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.cut_command:
         subprocess.run(shlex.split(args.cut_command), check=True)
     else:
-        print("scenario: no --cut-command given, phase 'cut' runs against the same servers",
-              file=sys.stderr)
+        print(
+            "scenario: no --cut-command given, phase 'cut' runs against the same servers",
+            file=sys.stderr,
+        )
     for p in phase_cut:
         run_one(p, users, rng, truth)
         if args.pause:

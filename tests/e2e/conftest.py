@@ -45,9 +45,13 @@ def lab_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         out = base / profile
         proc = subprocess.run(
             ["bash", str(REPO / "lab" / "run.sh"), profile, str(out)],
-            capture_output=True, text=True, timeout=600,
+            capture_output=True,
+            text=True,
+            timeout=600,
         )
         if proc.returncode != 0:
-            pytest.fail(f"lab/run.sh {profile} failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+            pytest.fail(
+                f"lab/run.sh {profile} failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
+            )
         runs[profile] = out
     return runs

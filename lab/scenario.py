@@ -25,7 +25,7 @@ Usage:
 from __future__ import annotations
 
 import argparse
-import warnings
+import contextlib
 import csv
 import datetime as dt
 import imaplib
@@ -38,6 +38,7 @@ import ssl
 import subprocess
 import sys
 import time
+import warnings
 from collections import Counter
 from dataclasses import dataclass, field
 from email.message import EmailMessage
@@ -391,14 +392,15 @@ MESSAGE_FIELDS = [
 
 
 def now_utc() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="microseconds")
+    return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
 
 
 class Truth:
     def __init__(self, out: Path) -> None:
         out.mkdir(parents=True, exist_ok=True)
-        self._sf = open(out / "sessions.csv", "w", newline="")
-        self._mf = open(out / "messages.csv", "w", newline="")
+        # Held open for the whole run and flushed per row (closed in close()).
+        self._sf = open(out / "sessions.csv", "w", newline="")  # noqa: SIM115
+        self._mf = open(out / "messages.csv", "w", newline="")  # noqa: SIM115
         self.sessions = csv.DictWriter(self._sf, SESSION_FIELDS, lineterminator="\n")
         self.messages = csv.DictWriter(self._mf, MESSAGE_FIELDS, lineterminator="\n")
         self.sessions.writeheader()
@@ -429,10 +431,8 @@ def _sock_facts(sock: socket.socket | None) -> tuple[str, str, int]:
     version = cipher = ""
     port = 0
     if sock is not None:
-        try:
+        with contextlib.suppress(OSError):
             port = sock.getsockname()[1]
-        except OSError:
-            pass
         if isinstance(sock, ssl.SSLSocket):
             version = norm_version(sock.version())
             c = sock.cipher()
@@ -479,10 +479,8 @@ def play_imap(h: Habit, user: User, src: str, password: str, rng: random.Random)
         n = int(data[0] or 0) if typ == "OK" else 0
         if n:
             m.fetch(str(rng.randint(1, n)), "(BODY.PEEK[HEADER])")
-    try:
+    with contextlib.suppress(imaplib.IMAP4.error, OSError):
         m.logout()
-    except (imaplib.IMAP4.error, OSError):
-        pass
     return dict(
         tls_version=version,
         tls_cipher=cipher,
@@ -528,10 +526,8 @@ def play_pop3(h: Habit, user: User, src: str, password: str, rng: random.Random)
         count, _size = p.stat()
         if count:
             p.top(rng.randint(1, count), 0)
-    try:
+    with contextlib.suppress(poplib.error_proto, OSError):
         p.quit()
-    except (poplib.error_proto, OSError):
-        pass
     return dict(
         tls_version=version,
         tls_cipher=cipher,
@@ -618,10 +614,8 @@ def play_smtp(
                 sent_at=now_utc(),
             )
         )
-    try:
+    with contextlib.suppress(smtplib.SMTPException, OSError):
         s.quit()
-    except (smtplib.SMTPException, OSError):
-        pass
     return dict(
         tls_version=version,
         tls_cipher=cipher,
@@ -654,7 +648,7 @@ def plan(users: list[User], rng: random.Random, scale: int) -> tuple[list[Planne
     phases: dict[str, list[Planned]] = {"open": [], "cut": []}
     pool_i: Counter[tuple[str, ...]] = Counter()
     for u in users:
-        for phase, n in zip(("open", "cut"), u.sessions):
+        for phase, n in zip(("open", "cut"), u.sessions, strict=True):
             habits = u.habits if phase == "open" or u.cut_habits is None else u.cut_habits
             if not habits:
                 continue

@@ -42,12 +42,14 @@ class Diff:
 # --------------------------------------------------------------------------------------------
 # Expected values from the ground truth
 # --------------------------------------------------------------------------------------------
+def read_truth_file(path: Path) -> list[dict[str, str]]:
+    with open(path, newline="") as f:
+        return list(csv.DictReader(f))
+
+
 def read_truth(truth_dir: Path) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
-    with open(truth_dir / "sessions.csv", newline="") as f:
-        sessions = list(csv.DictReader(f))
-    with open(truth_dir / "messages.csv", newline="") as f:
-        messages = list(csv.DictReader(f))
-    return sessions, messages
+    """sessions.csv and messages.csv of one lab run (lab/run.sh OUTDIR/ground_truth)."""
+    return read_truth_file(truth_dir / "sessions.csv"), read_truth_file(truth_dir / "messages.csv")
 
 
 def expected_session(row: dict[str, str], profile: str) -> dict[str, Any]:

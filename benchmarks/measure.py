@@ -42,6 +42,8 @@ def machine() -> dict[str, Any]:
         "ram_gib": round(ram / 2**30, 1),
         "python": platform.python_version(),
         "platform": platform.platform(),
+        # other work on the machine skews every figure: record how busy it was
+        "load_average_1m": round(os.getloadavg()[0], 2),
     }
 
 

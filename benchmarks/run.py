@@ -105,20 +105,29 @@ def run_summary(run: Run) -> Step:
     }
 
 
+def ingest_runs(
+    source: Path, lakes: list[Path], help_text: str, args: argparse.Namespace
+) -> list[Run] | str:
+    """One fresh-lake ingest of ``source`` per lake; the failure reason if any run fails."""
+    runs = []
+    for lake in lakes:
+        shutil.rmtree(lake, ignore_errors=True)
+        run = run_tree(ingest_cmd([source], lake, args.workers, help_text))
+        if run.returncode != 0:
+            return (
+                f"`mailtls ingest {source.name}` failed (exit {run.returncode}): {run.stderr_tail}"
+            )
+        runs.append(run)
+    return runs
+
+
 def step_ingest(log: Path, lines: int, out: Path, args: argparse.Namespace) -> Step:
     help_text = has_command("ingest")
     if help_text is None:
         return {"skipped": "`mailtls ingest` is not available yet (not merged into this branch)"}
-    runs = []
-    for i in range(args.runs):
-        lake = out / f"lake-log-{i}"
-        shutil.rmtree(lake, ignore_errors=True)
-        run = run_tree(ingest_cmd([log], lake, args.workers, help_text))
-        if run.returncode != 0:
-            return {
-                "skipped": f"`mailtls ingest` failed (exit {run.returncode}): {run.stderr_tail}"
-            }
-        runs.append(run)
+    runs = ingest_runs(log, [out / f"lake-log-{i}" for i in range(args.runs)], help_text, args)
+    if isinstance(runs, str):
+        return {"skipped": runs}
     best = median_run(runs)
     size = log.stat().st_size
     result = run_summary(best) | {
@@ -211,16 +220,9 @@ def step_mail(maildir: Path, gen: Step, out: Path, args: argparse.Namespace) -> 
     help_text = has_command("ingest")
     if help_text is None:
         return {"skipped": "`mailtls ingest` is not available yet"}
-    lake = out / "lake-mail"
-    runs = []
-    for _ in range(args.runs):
-        shutil.rmtree(lake, ignore_errors=True)
-        run = run_tree(ingest_cmd([maildir], lake, args.workers, help_text))
-        if run.returncode != 0:
-            return {
-                "skipped": f"`mailtls ingest` of a Maildir failed (exit {run.returncode}): {run.stderr_tail}"
-            }
-        runs.append(run)
+    runs = ingest_runs(maildir, [out / "lake-mail"] * args.runs, help_text, args)
+    if isinstance(runs, str):
+        return {"skipped": runs}
     best = median_run(runs)
     return run_summary(best) | {
         "fields_per_s": round(gen["received_fields"] / best.seconds),

@@ -1,84 +1,81 @@
-"""Split a log line into its envelope: time, host, program, pid, message.
+"""Split a log line into its envelope: time (UTC), host, program, pid, message.
 
-This first version reads RFC 3164 ("Mmm dd hh:mm:ss host tag[pid]: msg") and RFC 3339
-("2024-01-02T03:04:05.123456+01:00 host tag[pid]: msg") lines. Year-less lines take their year
-from the parser's state, which rolls over when the month goes backwards (Dec → Jan).
+The first character picks the format, so no line runs through a chain of failing patterns:
+
+| starts with | format (module) |
+|---|---|
+| ``Mar 14`` | RFC 3164 traditional / journalctl short, short-precise; Dovecot log_path (text) |
+| ``Tue 2023-`` | journalctl short-full (text) |
+| ``2023-03-14T`` | RFC 3339 / rsyslog high precision / journalctl short-iso; Dovecot ISO stamps (text) |
+| ``1678750266`` | journalctl short-unix (text) |
+| ``<22>1`` | RFC 5424; ``<22>Mar 14`` is RFC 3164 with its PRI (rfc5424) |
+| ``{`` | journalctl -o json, Docker json-file, mailcow syslog-ng JSON (structured) |
+| ``name-1  | `` | ``docker compose logs`` prefix, stripped; the rest is read again |
+| ``\\x01`` ``\\x02`` | Docker API stream frame header (8 bytes), stripped |
+
+Everything is stored in UTC; a zone-less line is read in the site's zone (``tz``, default the
+machine's, daylight saving included). Year-less lines get their year from
+:class:`parsers.envelopes.years.YearInference`: feed one file's lines in order. A line whose
+date cannot exist keeps its other parts with ``event_at = None``. Nothing here raises on content.
 """
 
 from __future__ import annotations
 
-import re
-from datetime import UTC, datetime, tzinfo
+from datetime import tzinfo
 
+from parsers.envelopes import rfc5424, structured, text
+from parsers.envelopes.clock import Clock, SystemZone
+from parsers.envelopes.split import Split
+from parsers.envelopes.years import YearInference
 from parsers.records import Envelope
 
-_MONTHS = {m: i for i, m in enumerate(
-    ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), 1)}
-
-_TAG = r"(?P<program>[^\s\[:]{1,128})(?:\[(?P<pid>\d{1,10})\])?:?"
-_RFC3164 = re.compile(
-    r"(?P<mon>[A-Z][a-z]{2}) {1,2}(?P<day>\d{1,2}) (?P<time>\d\d:\d\d:\d\d)(?:\.(?P<frac>\d{1,9}))?"
-    rf" (?P<host>\S{{1,255}}) {_TAG} ?(?P<message>.*)\Z",
-    re.DOTALL,
-)
-_RFC3339 = re.compile(
-    r"(?P<ts>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:?\d\d)?)"
-    rf" (?P<host>\S{{1,255}}) {_TAG} ?(?P<message>.*)\Z",
-    re.DOTALL,
-)
+_DAY_NAMES = ("Mon ", "Tue ", "Wed ", "Thu ", "Fri ", "Sat ", "Sun ")
+_MAX_DEPTH = 2  # prefixes stripped before a line counts as unreadable
 
 
 class EnvelopeParser:
-    """Stateful only for year inference; feed it the lines of one file in order."""
+    """Stateful only for year inference; feed it the lines of one file in order.
+
+    ``year`` pins the year of the first year-less line (the site's setting); without it the
+    current year is assumed, or the previous one for a month that lies ahead of today.
+    """
 
     def __init__(self, *, year: int | None = None, tz: tzinfo | None = None) -> None:
-        self.tz: tzinfo = tz or datetime.now().astimezone().tzinfo or UTC
-        self.year = year if year is not None else datetime.now(self.tz).year
-        self._last_month = 0
+        self.tz: tzinfo = tz or SystemZone()
+        self.clock = Clock(self.tz)
+        self.years = YearInference(year, self.tz)
 
     def parse(self, line: str) -> Envelope | None:
-        if not line:
+        found = self.split(line)
+        if found is None:
+            return None
+        return Envelope(found.stamp(), found.host, found.program, found.pid, found.message)
+
+    def split(self, line: str, depth: int = 0) -> Split | None:
+        """The envelope parts with the time still unbuilt (``Split.stamp()`` builds it)."""
+        if not line or depth > _MAX_DEPTH:
             return None
         first = line[0]
         if first.isdigit():
-            return self._rfc3339(line)
-        if first.isupper():
-            return self._rfc3164(line)
+            if line[4:5] == "-":
+                return text.iso(line, self.clock, self.years)
+            return text.unix(line, self.clock, self.years)
+        if "A" <= first <= "Z":
+            if line.startswith(_DAY_NAMES) and line[8:9] == "-":
+                return text.short_full(line, self.clock, self.years)
+            return text.traditional(line, self.clock, self.years)
+        if first == "<":
+            rest = rfc5424.without_pri(line)
+            if rest is not None:
+                return self.split(rest, depth + 1)
+            return rfc5424.rfc5424(line, self.clock, self.years)
+        if first == "{":
+            return structured.json_line(
+                line, self.clock, lambda inner: self.split(inner, depth + 1)
+            )
+        if first in "\x01\x02" and len(line) > 8:
+            return self.split(line[8:], depth + 1)
+        bar = line.find(" | ", 0, 128)
+        if bar > 0 and " " not in line[:bar].rstrip():
+            return self.split(line[bar + 3 :].lstrip(" "), depth + 1)
         return None
-
-    def _rfc3339(self, line: str) -> Envelope | None:
-        m = _RFC3339.match(line)
-        if m is None:
-            return None
-        try:
-            when = datetime.fromisoformat(m["ts"])
-        except ValueError:
-            return None
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=self.tz)
-        self.year = when.year
-        self._last_month = when.month
-        return _envelope(when.astimezone(UTC), m)
-
-    def _rfc3164(self, line: str) -> Envelope | None:
-        m = _RFC3164.match(line)
-        if m is None:
-            return None
-        month = _MONTHS.get(m["mon"])
-        if month is None:
-            return None
-        if self._last_month and month < self._last_month - 1:
-            self.year += 1  # the file crossed New Year
-        self._last_month = month
-        hh, mm, ss = (int(x) for x in m["time"].split(":"))
-        micro = int((m["frac"] or "0")[:6].ljust(6, "0"))
-        try:
-            when = datetime(self.year, month, int(m["day"]), hh, mm, ss, micro, tzinfo=self.tz)
-        except ValueError:
-            return None
-        return _envelope(when.astimezone(UTC), m)
-
-
-def _envelope(when: datetime, m: re.Match[str]) -> Envelope:
-    pid = m["pid"]
-    return Envelope(when, m["host"], m["program"], int(pid) if pid else None, m["message"])

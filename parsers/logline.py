@@ -4,47 +4,93 @@ from __future__ import annotations
 
 from datetime import tzinfo
 
-from parsers.dialect import Dialect
+from parsers.dialect import Dialect, Fields
 from parsers.envelope import EnvelopeParser
+from parsers.envelopes.split import Split
 from parsers.records import Envelope, LogEvent, Reject
+from parsers.redact import redact
 from parsers.registry import dialects_for
+
+_PROGRAM_CACHE_LIMIT = 4096
 
 
 class LogLineParser:
-    """Parses the lines of one file in order (the envelope parser infers years from order)."""
+    """Parses the lines of one file in order (the envelope parser infers years from order).
+
+    The hot path splits the envelope without building its time, runs the dialects of the
+    line's program (cached per program name), and builds the UTC time only for the lines that
+    become a record.
+    """
 
     def __init__(self, *, year: int | None = None, tz: tzinfo | None = None) -> None:
         self.envelopes = EnvelopeParser(year=year, tz=tz)
+        self._dialects: dict[str, tuple[Dialect, ...]] = {}
 
     def parse(self, line: str, line_no: int = 0) -> LogEvent | Reject | None:
-        envelope = self.envelopes.parse(line)
-        if envelope is None:
+        split = self.envelopes.split(line)
+        if split is None:
             return None
-        return classify(envelope, line, line_no)
+        dialects = self._dialects.get(split.program)
+        if dialects is None:
+            if len(self._dialects) > _PROGRAM_CACHE_LIMIT:
+                self._dialects.clear()
+            dialects = self._dialects[split.program] = dialects_for(
+                *family_and_daemon(split.program)
+            )
+        if not dialects:
+            return None
+        return record_of(dialects, split, line, line_no)
+
+
+# Daemons only Postfix has: a fully custom syslog_name ("mx1/smtpd") still reads as Postfix.
+_POSTFIX_DAEMONS = frozenset({"smtpd", "smtp", "lmtp", "tlsproxy", "postscreen"})
 
 
 def family_and_daemon(program: str) -> tuple[str, str]:
     """``postfix/submission/smtpd`` → (``postfix``, ``smtpd``); ``dovecot`` → (``dovecot``, ``"``)."""
     head, _, rest = program.partition("/")
-    family = "postfix" if head.startswith("postfix") else head.lower()
     daemon = rest.rpartition("/")[2] if rest else ""
-    return family, daemon
+    postfix = head.startswith("postfix") or daemon in _POSTFIX_DAEMONS
+    return ("postfix" if postfix else head.lower()), daemon
 
 
-def classify(envelope: Envelope, line: str, line_no: int) -> LogEvent | Reject | None:
-    family, daemon = family_and_daemon(envelope.program)
-    message = envelope.message
+def match(dialects: tuple[Dialect, ...], message: str) -> tuple[Dialect, Fields | None] | None:
+    """The first dialect whose pattern matches, with its fields; else, of those whose literal the
+    message held, the one with the longest literal (fields None: a Reject; "disconnect from "
+    says more than "connect from "); else None (out of scope)."""
     looked_like: Dialect | None = None
-    for dialect in dialects_for(family, daemon):
+    for dialect in dialects:
         if dialect.contains not in message:
             continue
         fields = dialect.match(message)
         if fields is not None:
-            return LogEvent(
-                dialect.key, envelope.event_at, envelope.host, envelope.program,
-                envelope.pid, fields, line_no,
-            )
-        looked_like = looked_like or dialect
+            return dialect, fields
+        if looked_like is None or len(dialect.contains) > len(looked_like.contains):
+            looked_like = dialect
     if looked_like is not None:
-        return Reject.of(line_no, looked_like.key, f"looks like {looked_like.key} but does not match its pattern", line)
+        return looked_like, None
     return None
+
+
+def record_of(
+    dialects: tuple[Dialect, ...], split: Split, line: str, line_no: int
+) -> LogEvent | Reject | None:
+    """The event, Reject or None for one split line; its time is built only for a record."""
+    found = match(dialects, split.message)
+    if found is None:
+        return None
+    dialect, fields = found
+    if fields is None:
+        reason = f"looks like {dialect.key} but does not match its pattern"
+        return Reject.of(line_no, dialect.key, reason, redact(line))
+    return LogEvent(
+        dialect.key, split.stamp(), split.host, split.program, split.pid, fields, line_no
+    )
+
+
+def classify(envelope: Envelope, line: str, line_no: int) -> LogEvent | Reject | None:
+    """The record for an already-built envelope (same rules as :meth:`LogLineParser.parse`)."""
+    split = Split(
+        lambda: envelope.event_at, envelope.host, envelope.program, envelope.pid, envelope.message
+    )
+    return record_of(dialects_for(*family_and_daemon(envelope.program)), split, line, line_no)

@@ -27,6 +27,7 @@ def dialects_for(family: str, daemon: str) -> tuple[Dialect, ...]:
     daemon of its family.
     """
     return tuple(
-        d for d in all_dialects()
+        d
+        for d in all_dialects()
         if d.family == family and (not d.daemons or not daemon or daemon in d.daemons)
     )

@@ -32,10 +32,13 @@ def check_dialect(dialect: Dialect) -> list[Problem]:
             continue
         for name, want in example.fields.items():
             if got.fields.get(name) != want:
-                problems.append(Problem(
-                    dialect.key, example.line,
-                    f"field {name}: expected {want!r}, got {got.fields.get(name)!r}",
-                ))
+                problems.append(
+                    Problem(
+                        dialect.key,
+                        example.line,
+                        f"field {name}: expected {want!r}, got {got.fields.get(name)!r}",
+                    )
+                )
     for line in dialect.not_examples:
         got = LogLineParser().parse(line, 1)
         if isinstance(got, LogEvent) and got.kind == dialect.key:

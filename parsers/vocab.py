@@ -47,7 +47,9 @@ def normalise_tls_version(raw: str | None) -> str | None:
 
 
 _TLS13_CIPHER = re.compile(r"^(?:TLS_AES_|TLS_CHACHA20_|TLS13_|AEAD-)", re.IGNORECASE)
-_TLS12_CIPHER = re.compile(r"(?:GCM|CCM|CHACHA20|POLY1305|SHA256$|SHA384$|SHA256_|SHA384_)", re.IGNORECASE)
+_TLS12_CIPHER = re.compile(
+    r"(?:GCM|CCM|CHACHA20|POLY1305|SHA256$|SHA384$|SHA256_|SHA384_)", re.IGNORECASE
+)
 
 
 def infer_tls_version(cipher: str | None) -> str | None:
@@ -81,9 +83,7 @@ def security_of(tls: bool | None, tls_version: str | None, *, is_trusted_hop: bo
     return "tls_unknown"
 
 
-def version_with_source(
-    logged: str | None, cipher: str | None
-) -> tuple[str | None, str | None]:
+def version_with_source(logged: str | None, cipher: str | None) -> tuple[str | None, str | None]:
     """(tls_version, tls_version_source): the logged version, else one inferred from the cipher."""
     version = normalise_tls_version(logged)
     if version is not None:

@@ -16,85 +16,99 @@ SCHEMA_VERSION_KEY: Final = b"mailtls.schema_version"
 
 _TS = pa.timestamp("us", tz="UTC")
 
-SESSIONS: Final = pa.schema([
-    ("event_at", _TS),
-    ("source", pa.string()),
-    ("server_host", pa.string()),
-    ("service", pa.string()),
-    ("listener", pa.string()),
-    ("server_port", pa.int32()),
-    ("client_ip", pa.string()),
-    ("server_ip", pa.string()),
-    ("user_name", pa.string()),
-    ("auth_method", pa.string()),
-    ("auth_result", pa.string()),
-    ("auth_failures", pa.int32()),
-    ("tls_mode", pa.string()),
-    ("tls_version", pa.string()),
-    ("tls_version_source", pa.string()),
-    ("tls_cipher", pa.string()),
-    ("security", pa.string()),
-    ("is_trusted_hop", pa.bool_()),
-    ("session_key", pa.string()),
-    ("source_file", pa.string()),
-    ("source_line", pa.int64()),
-])
+SESSIONS: Final = pa.schema(
+    [
+        ("event_at", _TS),
+        ("source", pa.string()),
+        ("server_host", pa.string()),
+        ("service", pa.string()),
+        ("listener", pa.string()),
+        ("server_port", pa.int32()),
+        ("client_ip", pa.string()),
+        ("server_ip", pa.string()),
+        ("user_name", pa.string()),
+        ("auth_method", pa.string()),
+        ("auth_result", pa.string()),
+        ("auth_failures", pa.int32()),
+        ("tls_mode", pa.string()),
+        ("tls_version", pa.string()),
+        ("tls_version_source", pa.string()),
+        ("tls_cipher", pa.string()),
+        ("security", pa.string()),
+        ("is_trusted_hop", pa.bool_()),
+        ("session_key", pa.string()),
+        ("source_file", pa.string()),
+        ("source_line", pa.int64()),
+    ]
+)
 
-RECEIVED_HOPS: Final = pa.schema([
-    ("message_key", pa.string()),
-    ("hop_index", pa.int32()),
-    ("hop_count", pa.int32()),
-    ("received_at", _TS),
-    ("from_helo", pa.string()),
-    ("from_rdns", pa.string()),
-    ("from_ip", pa.string()),
-    ("by_host", pa.string()),
-    ("with_protocol", pa.string()),
-    ("with_raw", pa.string()),
-    ("tls", pa.bool_()),
-    ("tls_version", pa.string()),
-    ("tls_version_source", pa.string()),
-    ("tls_cipher", pa.string()),
-    ("tls_bits", pa.int32()),
-    ("authenticated", pa.bool_()),
-    ("auth_user", pa.string()),
-    ("is_local", pa.bool_()),
-    ("is_own_server", pa.bool_()),
-    ("security", pa.string()),
-    ("dialect", pa.string()),
-    ("parse_ok", pa.bool_()),
-    ("raw", pa.string()),
-    ("source_file", pa.string()),
-])
+RECEIVED_HOPS: Final = pa.schema(
+    [
+        ("message_key", pa.string()),
+        ("hop_index", pa.int32()),
+        ("hop_count", pa.int32()),
+        ("received_at", _TS),
+        ("from_helo", pa.string()),
+        ("from_rdns", pa.string()),
+        ("from_ip", pa.string()),
+        ("by_host", pa.string()),
+        ("with_protocol", pa.string()),
+        ("with_raw", pa.string()),
+        ("tls", pa.bool_()),
+        ("tls_version", pa.string()),
+        ("tls_version_source", pa.string()),
+        ("tls_cipher", pa.string()),
+        ("tls_bits", pa.int32()),
+        ("authenticated", pa.bool_()),
+        ("auth_user", pa.string()),
+        ("is_local", pa.bool_()),
+        ("is_own_server", pa.bool_()),
+        ("security", pa.string()),
+        ("dialect", pa.string()),
+        ("parse_ok", pa.bool_()),
+        ("raw", pa.string()),
+        ("source_file", pa.string()),
+    ]
+)
 
-MESSAGES: Final = pa.schema([
-    ("message_key", pa.string()),
-    ("source_file", pa.string()),
-    ("offset", pa.int64()),
-    ("message_id", pa.string()),
-    ("header_from", pa.string()),
-    ("date", _TS),
-    ("hop_count", pa.int32()),
-])
+MESSAGES: Final = pa.schema(
+    [
+        ("message_key", pa.string()),
+        ("source_file", pa.string()),
+        ("offset", pa.int64()),
+        ("message_id", pa.string()),
+        ("header_from", pa.string()),
+        ("header_date_at", _TS),  # the Date: header; `date` is the partition column
+        ("hop_count", pa.int32()),
+    ]
+)
 
-REJECTS: Final = pa.schema([
-    ("source_file", pa.string()),
-    ("source_line", pa.int64()),
-    ("kind", pa.string()),
-    ("reason", pa.string()),
-    ("raw", pa.string()),
-])
+REJECTS: Final = pa.schema(
+    [
+        ("source_file", pa.string()),
+        ("source_line", pa.int64()),
+        ("kind", pa.string()),
+        ("reason", pa.string()),
+        ("raw", pa.string()),
+    ]
+)
 
-INGESTED: Final = pa.schema([
-    ("path", pa.string()),
-    ("size", pa.int64()),
-    ("mtime", _TS),
-    ("fingerprint", pa.string()),
-    ("lines", pa.int64()),
-    ("rows", pa.int64()),
-    ("rejects", pa.int64()),
-    ("ingested_at", _TS),
-])
+INGESTED: Final = pa.schema(
+    [
+        ("path", pa.string()),
+        ("size", pa.int64()),
+        ("mtime", _TS),
+        ("fingerprint", pa.string()),
+        ("lines", pa.int64()),
+        ("rows", pa.int64()),
+        ("rejects", pa.int64()),
+        ("ingested_at", _TS),
+        # beyond DESIGN.md: how far the decompressed content was read (a grown file resumes
+        # there) and how many lines were out of scope
+        ("bytes_read", pa.int64()),
+        ("skipped", pa.int64()),
+    ]
+)
 
 # table name in the lake → schema; partitioned tables carry a date=YYYY-MM-DD folder level
 TABLES: Final = {

@@ -19,7 +19,9 @@ def dialects(check: bool) -> None:
         for p in problems:
             click.echo(f"FAIL {p.dialect}: {p.what}\n     {p.line}")
         total = len(all_dialects())
-        click.echo(f"{total - len({p.dialect for p in problems})} of {total} dialects pass their examples")
+        click.echo(
+            f"{total - len({p.dialect for p in problems})} of {total} dialects pass their examples"
+        )
         sys.exit(1 if problems else 0)
     for d in all_dialects():
         daemons = ",".join(d.daemons) or "*"

@@ -1,0 +1,1 @@
+"""The envelope formats that :mod:`parsers.envelope` dispatches to, one module per family."""

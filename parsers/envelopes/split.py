@@ -1,0 +1,61 @@
+"""What every envelope format yields: the parts of a line, with the time still unbuilt."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import datetime
+from typing import NamedTuple
+
+Stamp = Callable[[], datetime | None]
+
+
+def no_time() -> None:
+    """The stamp of a line whose time is missing or cannot exist."""
+    return None
+
+
+class Split(NamedTuple):
+    """A line cut into its envelope parts. ``stamp()`` builds the UTC time only when asked, so
+    lines no dialect wants never pay for a datetime."""
+
+    stamp: Stamp
+    host: str
+    program: str
+    pid: int | None
+    message: str
+
+
+# "program[pid]: ", "program: ", and rsyslog's colon-less "program[pid] " (RFC 5424 input
+# written with the traditional template). The program may hold slashes: postfix/submission/smtpd.
+TAG = re.compile(r"([^\s\[\]:]{1,128})(?:\[(\d{1,10})\])?(?::(?: |$)| |$)")
+# Solaris syslog puts "[ID 197553 mail.info] " between the tag and the message.
+SOLARIS_ID = re.compile(r"\[ID \d{1,10} [\w.]{1,32}\] ")
+# A Dovecot log_path line has no host or tag: "imap-login: Info: …", "auth-worker(57065): Error: …"
+DOVECOT_SEVERITY = ("Info: ", "Warning: ", "Error: ", "Fatal: ", "Panic: ", "Debug: ")
+
+
+def after_stamp(line: str, pos: int, stamp: Stamp) -> Split | None:
+    """Read ``HOST TAG: MESSAGE`` (or Dovecot's host-less ``service: Severity: MESSAGE``) from
+    ``pos``, the first character after the timestamp's trailing space."""
+    space = line.find(" ", pos, pos + 256)
+    if space <= pos:
+        return None
+    host = line[pos:space]
+    if host[-1] == ":" and line.startswith(DOVECOT_SEVERITY, space + 1):
+        return Split(stamp, "", "dovecot", None, line[pos:])
+    return tagged(line, space + 1, stamp, host)
+
+
+def tagged(line: str, pos: int, stamp: Stamp, host: str) -> Split | None:
+    """Read ``TAG: MESSAGE`` from ``pos``."""
+    found = TAG.match(line, pos)
+    if found is None:
+        return None
+    program, pid = found.groups()
+    message = line[found.end() :]
+    if message.startswith("[ID "):
+        solaris = SOLARIS_ID.match(message)
+        if solaris is not None:
+            message = message[solaris.end() :]
+    return Split(stamp, host, program, int(pid) if pid else None, message)

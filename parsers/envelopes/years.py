@@ -1,0 +1,45 @@
+"""The year of a year-less syslog line, from the order of the lines in one file.
+
+The first year-less line takes the site's pinned year, else the current year (the previous one
+if its month lies ahead of today's: December read in January). From there the year follows the
+months: back by two or more months (December → January) starts the next year; forward by more
+than six (January → a late December line) is a line from the previous year. Dated lines (RFC 3339,
+journald) re-anchor the state, so a file mixing both stays right.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, tzinfo
+
+
+class YearInference:
+    def __init__(self, pinned: int | None, tz: tzinfo) -> None:
+        self.pinned = pinned
+        self.tz = tz
+        self.year: int | None = None
+        self.month = 0
+        self._observed = ""
+
+    def for_month(self, month: int) -> int:
+        if self.year is None:
+            if self.pinned is not None:
+                self.year = self.pinned
+            else:
+                now = datetime.now(self.tz)
+                self.year = now.year if month <= now.month else now.year - 1
+        elif month < self.month - 1:
+            self.year += 1  # the file crossed New Year
+        elif month > self.month + 6:
+            self.year -= 1  # a late line from before New Year
+        self.month = month
+        self._observed = ""
+        return self.year
+
+    def observe_date(self, date: str) -> None:
+        """A line that carried its own date (``YYYY-MM-DD``) anchors the following year-less ones."""
+        if date[:7] == self._observed:
+            return
+        year, month = date[:4], date[5:7]
+        if year.isdigit() and month.isdigit():
+            self._observed = date[:7]
+            self.year, self.month = int(year), int(month)

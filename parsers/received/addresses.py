@@ -1,0 +1,104 @@
+"""The from-part: the HELO name, the reverse-DNS name and the client address of a hop.
+
+Every MTA puts the TCP information in the first comments after ``from``: Postfix ``(rdns [ip])``,
+Exim ``([ip]:port helo=name)``, qmail ``(HELO name) (ip)``, Exchange ``(ip)`` without brackets,
+Courier ``[::ffff:1.2.3.4]``, MDaemon ``[(ip)]``. Addresses are validated with :mod:`ipaddress`
+and written canonically (``IPv6:`` tag and zone dropped, IPv4-mapped IPv6 as IPv4).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from dataclasses import dataclass
+
+from parsers.received.clauses import Clause
+
+_BRACKETED = re.compile(
+    r"(?:(?P<rdns>[^\s\[\]()]{1,253})\s+)?\[(?P<ip>[^\]\s]{2,64})\](?::(?P<port>\d{1,5}))?"
+)
+_HELO = re.compile(r"(?:\b(?:HELO|EHLO|LHLO)\s+|\bhelo=)(?P<helo>[^\s)]{1,253})", re.IGNORECASE)
+_BARE_IP = re.compile(r"^(?:[^\s@]{1,253}@)?\[?\(?(?P<ip>[0-9A-Fa-f:.]{2,51}(?:%\w{1,16})?)\)?\]?$")
+_LOGIN_IP = re.compile(r"@(?P<ip>\d{1,3}(?:\.\d{1,3}){3}) with [A-Za-z0-9-]{2,16}$")
+_PORT_SUFFIX = re.compile(r"\]:\d{1,5}$")  # qmail-style "[1.2.3.4]:2780"
+_IPV4_PORT = re.compile(r"^(\d{1,3}(?:\.\d{1,3}){3})[.:]\d{1,5}$")
+_LEADING_IPV4 = re.compile(r"^(\d{1,3}(?:\.\d{1,3}){3})[,\s]")  # smap "(208.14.208.51, HELO x)"
+_NO_NAME = frozenset({"unknown", "softdnserr", "may be forged"})
+
+
+@dataclass(frozen=True, slots=True)
+class FromPart:
+    helo: str | None = None
+    rdns: str | None = None
+    ip: str | None = None
+    port: int | None = None
+
+
+def canonical_ip(text: str) -> str | None:
+    """``[IPv6:2001:DB8::1]`` → ``2001:db8::1``; ``::ffff:1.2.3.4`` → ``1.2.3.4``; else None."""
+    candidate = _PORT_SUFFIX.sub("", text).strip("[]() ")
+    if candidate[:5].lower() == "ipv6:":
+        candidate = candidate[5:]
+    if found := _IPV4_PORT.match(
+        candidate
+    ):  # "1.2.3.4:25" (ecelerity, XMail), "1.2.3.4.25" (old Exim)
+        candidate = found.group(1)
+    candidate = candidate.partition("%")[0]
+    if not candidate or len(candidate) > 45:
+        return None
+    try:
+        address = ipaddress.ip_address(candidate)
+    except ValueError:
+        return None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return str(address.ipv4_mapped)
+    return str(address)
+
+
+def is_loopback(ip: str | None) -> bool:
+    return ip is not None and ipaddress.ip_address(ip).is_loopback
+
+
+def _name(text: str | None) -> str | None:
+    if not text or text.lower() in _NO_NAME:
+        return None
+    return text.rstrip(".") or None
+
+
+def parse_from(clause: Clause | None) -> FromPart:
+    if clause is None:
+        return FromPart()
+    word = clause.words[0] if clause.words else None
+    helo = rdns = ip = None
+    port: int | None = None
+    for comment in clause.comments[:4]:
+        if helo is None and (found := _HELO.search(comment)):
+            helo = found.group("helo")
+        if ip is None:
+            ip, rdns, port = _tcp_info(comment)
+    if ip is None:
+        for extra in clause.words[1:4]:
+            ip = canonical_ip(extra)
+            if ip is not None:
+                break
+    if ip is None and word is not None:
+        ip = canonical_ip(word)  # Exim/qmail put the bare address there when rDNS failed
+    if helo is None:
+        helo = word
+    elif word is not None and rdns is None and canonical_ip(word) is None:
+        rdns = _name(word)  # Exim "from rdns ([ip] helo=…)", qmail "from unknown (HELO …)"
+    return FromPart(helo, rdns, ip, port)
+
+
+def _tcp_info(comment: str) -> tuple[str | None, str | None, int | None]:
+    for found in _BRACKETED.finditer(comment):
+        ip = canonical_ip(found.group("ip"))
+        if ip is not None:
+            port = found.group("port")
+            return ip, _name(found.group("rdns")), int(port) if port else None
+    for pattern in (_BARE_IP, _LOGIN_IP, _LEADING_IPV4):
+        other = pattern.search(comment)
+        if other is not None and (ip := canonical_ip(other.group(1))):
+            return ip, None, None
+    last = comment.rpartition(" ")[2]  # Facebook "(opaque-token 2401:db00:…)"
+    return canonical_ip(last), None, None

@@ -1,0 +1,177 @@
+"""Stage 1: split any Received value into clauses, comments and the date. Never fails.
+
+A linear scanner (no regular expression over the whole value): comments nest (a depth counter,
+not recursion), ``\\`` quotes the next character inside a comment, ``[...]``, ``<...>`` and
+``"..."`` keep their spaces inside one word. The date is whatever follows the **last** top-level
+``;`` — semicolons inside comments (``(Exim 4.30; FreeBSD)``) do not count. Every size is bounded
+so a hostile header costs time proportional to at most ``MAX_CHARS``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+MAX_CHARS = 8192  # of the unfolded value; real fields are a few hundred characters
+MAX_TOKENS = 512
+MAX_COMMENTS = 64  # rspamd's bound too
+MAX_DEPTH = 32  # deeper nesting is scanned, but flagged
+MAX_DELIMITED = 512  # longest [...] / <...> / "..." kept inside one word
+MAX_COMMENT = 1024  # characters of one comment kept for stage 2
+
+KEYWORDS = frozenset({"from", "by", "via", "with", "id", "for", "tls"})
+
+_FOLD = re.compile(r"\r?\n[ \t]*|\r")
+_NAME = re.compile(r"^[ \t]*(?:x-)?received[ \t]*:", re.IGNORECASE)
+_WORD_END = frozenset(" \t();")
+_CLOSERS = {"[": "]", "<": ">", '"': '"'}
+_PLAIN = re.compile(r'[^ ();\[<"]*')
+_COMMENT_STOP = re.compile(r"[()\\]")
+_CIPHER_NAME = re.compile(r"^[A-Z0-9]{2,20}[_-][A-Z0-9_-]{2,60}$")
+
+
+@dataclass(frozen=True, slots=True)
+class Clause:
+    """``keyword`` is ``""`` for text before the first keyword, else the lower-cased keyword."""
+
+    keyword: str
+    words: tuple[str, ...]
+    comments: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Stamp:
+    clauses: tuple[Clause, ...]
+    date_text: str | None  # words after the last top-level ';' (None: no ';')
+    date_comments: tuple[str, ...]  # comments after it: "(UTC)", "(envelope-from …)", TLS notes
+    problems: tuple[str, ...]
+
+    def first(self, keyword: str) -> Clause | None:
+        for clause in self.clauses:
+            if clause.keyword == keyword:
+                return clause
+        return None
+
+    def all_comments(self) -> tuple[str, ...]:
+        return (*(c for clause in self.clauses for c in clause.comments), *self.date_comments)
+
+
+def unfold(value: str) -> str:
+    """The field value on one line: name removed, folding and NULs turned into spaces."""
+    text = _NAME.sub("", value[: MAX_CHARS * 2], count=1)
+    return _FOLD.sub(" ", text).replace("\x00", " ").replace("\t", " ").strip()
+
+
+def split_stamp(value: str) -> Stamp:
+    """Clauses, comments and date of a Received value (with or without ``Received:``)."""
+    text = unfold(value)
+    problems: list[str] = []
+    if len(text) > MAX_CHARS:
+        text = text[:MAX_CHARS]
+        problems.append("truncated")
+    tokens, semicolons = _scan(text, problems)
+    if semicolons:
+        head, tail = tokens[: semicolons[-1]], tokens[semicolons[-1] + 1 :]
+        if len(semicolons) > 1:
+            problems.append("several top-level ';'")
+        date_words = [t for kind, t in tail if kind == "w"]
+        date_text: str | None = " ".join(date_words)[:256]
+        date_comments = tuple(t for kind, t in tail if kind == "c")
+    else:
+        head, date_text, date_comments = tokens, None, ()
+    return Stamp(_clauses(head), date_text, date_comments, tuple(problems))
+
+
+def _scan(text: str, problems: list[str]) -> tuple[list[tuple[str, str]], list[int]]:
+    """Tokens as (kind, text): "w" word, "c" comment, ";" top-level semicolon."""
+    tokens: list[tuple[str, str]] = []
+    semicolons: list[int] = []
+    comments = 0
+    i, n = 0, len(text)
+    while i < n and len(tokens) < MAX_TOKENS:
+        char = text[i]
+        if char == " ":
+            i += 1
+        elif char == "(":
+            end, closed, depth = _comment_end(text, i)
+            if not closed:
+                problems.append("unclosed comment")
+            if depth > MAX_DEPTH:
+                problems.append("comments nested too deep")
+            comments += 1
+            if comments <= MAX_COMMENTS:
+                tokens.append(("c", " ".join(text[i + 1 : min(end, i + 1 + MAX_COMMENT)].split())))
+            i = end + 1
+        elif char == ";":
+            semicolons.append(len(tokens))
+            tokens.append((";", ";"))
+            i += 1
+        elif char == ")":
+            problems.append("stray ')'")
+            i += 1
+        else:
+            end = _word_end(text, i)
+            tokens.append(("w", text[i:end]))
+            i = end
+    if i < n:
+        problems.append("too many tokens")
+    if comments > MAX_COMMENTS:
+        problems.append("too many comments")
+    return tokens, semicolons
+
+
+def _comment_end(text: str, start: int) -> tuple[int, bool, int]:
+    """Index of the ')' closing the comment opened at ``start`` (or len), closed?, max depth."""
+    depth = deepest = 0
+    n = len(text)
+    found = _COMMENT_STOP.search(text, start)
+    while found is not None:
+        char, i = found.group(), found.start()
+        if char == "\\":
+            found = _COMMENT_STOP.search(text, i + 2)
+            continue
+        if char == "(":
+            depth += 1
+            deepest = max(deepest, depth)
+        else:
+            depth -= 1
+            if depth == 0:
+                return i, True, deepest
+        found = _COMMENT_STOP.search(text, i + 1)
+    return n, False, deepest
+
+
+def _word_end(text: str, start: int) -> int:
+    i, n = start, len(text)
+    while True:
+        i = _PLAIN.match(text, i).end()  # type: ignore[union-attr]  # matches the empty string
+        if i >= n or text[i] in _WORD_END:
+            return i
+        closer = _CLOSERS[text[i]]
+        found = text.find(closer, i + 1, i + 1 + MAX_DELIMITED)
+        i = found + 1 if found != -1 and "(" not in text[i + 1 : found] else i + 1
+
+
+def _clauses(tokens: list[tuple[str, str]]) -> tuple[Clause, ...]:
+    out: list[Clause] = []
+    keyword, words, comments = "", [], []  # type: str, list[str], list[str]
+    for index, (kind, text) in enumerate(tokens):
+        if kind == "w" and text.lower() in KEYWORDS and _starts_clause(text, tokens, index):
+            if keyword or words or comments:
+                out.append(Clause(keyword, tuple(words), tuple(comments)))
+            keyword, words, comments = text.lower(), [], []
+        elif kind == "w":
+            words.append(text)
+        elif kind == "c":
+            comments.append(text)
+    if keyword or words or comments:
+        out.append(Clause(keyword, tuple(words), tuple(comments)))
+    return tuple(out)
+
+
+def _starts_clause(word: str, tokens: list[tuple[str, str]], index: int) -> bool:
+    """``tls`` opens the RFC 8314 clause only before a cipher-suite name ("over TLS secured …")."""
+    if word.lower() != "tls":
+        return True
+    following = tokens[index + 1] if index + 1 < len(tokens) else None
+    return following is not None and following[0] == "w" and bool(_CIPHER_NAME.match(following[1]))

@@ -1,0 +1,45 @@
+"""The date of a Received field as an aware UTC datetime, from the many forms MTAs write.
+
+RFC 5322 dates, with the deviations seen in real headers: no weekday, two-digit years, asctime
+order (``Fri Feb 07 10:18:12 2003 -0800``), fractional seconds (SendGrid), spaces inside the time
+(``12: 31: 43``), zone names or no zone (taken as UTC), text after the zone.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import re
+from datetime import UTC, datetime
+
+_TIME = r"(?P<h>\d{1,2})\s?:\s?(?P<m>\d{2})(?:\s?:\s?(?P<s>\d{2}))?(?:\.\d{1,9})?"
+_ZONE = r"(?:\s{1,4}(?P<zone>[+-]\d{4}|[A-Za-z]{1,5}\b))?"
+_RFC = re.compile(
+    rf"(?P<day>\d{{1,2}})\s{{1,4}}(?P<mon>[A-Za-z]{{3}})[a-z]{{0,6}}\s{{1,4}}(?P<year>\d{{2,4}})\s{{1,4}}{_TIME}{_ZONE}"
+)
+_ASCTIME = re.compile(
+    rf"\b(?P<mon>[A-Za-z]{{3}})\s{{1,4}}(?P<day>\d{{1,2}})\s{{1,4}}{_TIME}\s{{1,4}}(?P<year>\d{{4}}){_ZONE}"
+)
+_YEARS = range(1980, 2101)
+
+
+def parse_date(text: str | None) -> datetime | None:
+    """Aware UTC datetime, or None when no plausible date is found."""
+    if not text:
+        return None
+    text = text[:256]
+    found = _RFC.search(text) or _ASCTIME.search(text)
+    if found is None:
+        return None
+    zone = found.group("zone") or "+0000"
+    canonical = (
+        f"{found.group('day')} {found.group('mon')} {found.group('year')} "
+        f"{found.group('h')}:{found.group('m')}:{found.group('s') or '00'} {zone}"
+    )
+    try:
+        when = email.utils.parsedate_to_datetime(canonical)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if when.tzinfo is None:  # "-0000" and unknown zone names: UTC is the best reading
+        when = when.replace(tzinfo=UTC)
+    when = when.astimezone(UTC)
+    return when if when.year in _YEARS else None

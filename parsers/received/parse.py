@@ -1,0 +1,239 @@
+"""``parse_received``: stage 1 (clauses) + keyword sense + stage 2 (TLS-detail dialects).
+
+TLS comes from the keyword **and** the comments: a comment can only add evidence of TLS (a Sendmail
+8.14 ``ESMTP`` hop with ``(version=… cipher=…)`` was encrypted), a keyword without ``S`` says
+cleartext, an unknown keyword says nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import TypeVar
+
+from parsers.received.addresses import canonical_ip, is_loopback, parse_from
+from parsers.received.clauses import Clause, Stamp, split_stamp, unfold
+from parsers.received.dates import parse_date
+from parsers.received.detail import Detail, DetailDialect, Where
+from parsers.received.hop import ReceivedHop
+from parsers.received.keywords import sense_of
+from parsers.received.registry import DIALECTS
+from parsers.vocab import security_of, version_with_source
+
+T = TypeVar("T")
+RAW_LIMIT = 8192
+_SOFTWARE = re.compile(r"[A-Za-z]")
+_LOCAL_MARKS = re.compile(
+    r"\[local\]|\[unix socket\]|from userid \d|invoked by uid|invoked for bounce", re.IGNORECASE
+)
+
+
+def parse_received(value: str) -> ReceivedHop:
+    """One Received field value (with or without ``Received:``, folded or not) → a hop. Never raises."""
+    value = _clean(value)
+    raw = unfold(value)[:RAW_LIMIT]
+    try:
+        return _parse(value, raw)
+    except Exception as exc:  # a bug must cost one hop, not the ingest run
+        return _failed(raw, f"internal error: {type(exc).__name__}")
+
+
+def _parse(value: str, raw: str) -> ReceivedHop:
+    stamp = split_stamp(value)
+    origin = parse_from(stamp.first("from") or _from_in_comment(stamp))
+    by = stamp.first("by")
+    withs = [c for c in stamp.clauses if c.keyword == "with"]
+    with_texts = [" ".join(w for w in c.words if w.strip(",;")) for c in withs]
+    with_raw = with_texts[0][:128] or None if withs else None
+    senses = [sense_of(text) for text in with_texts]
+    sense = senses[0] if senses else sense_of(None)
+    keyword_tls = True if any(s.tls for s in senses) else sense.tls
+    details, keys = _details(stamp, with_raw)
+
+    comment_tls = any(d.tls for d in details)
+    tls = True if comment_tls else keyword_tls
+    version_raw = _first(d.version_raw for d in details)
+    cipher = _first(d.cipher for d in details)
+    bits = _first(d.bits for d in details)
+    version, source = version_with_source(version_raw, cipher) if tls else (None, None)
+    comment_auth = any(d.authenticated for d in details)
+    authenticated = True if comment_auth else sense.authenticated
+    local = (
+        sense.is_local
+        or is_loopback(origin.ip)
+        or (
+            by is not None
+            and bool(by.words)
+            and by.words[0].lower() in ("localhost", "localhost.localdomain")
+        )
+        or any(_LOCAL_MARKS.search(c) for c in stamp.all_comments())
+    )
+    return ReceivedHop(
+        received_at=parse_date(stamp.date_text),
+        from_helo=origin.helo,
+        from_rdns=origin.rdns,
+        from_ip=origin.ip,
+        by_host=_by_host(by.words if by is not None else ()),
+        with_protocol=with_raw.upper() if with_raw else None,
+        with_raw=with_raw,
+        tls=tls,
+        tls_version=version,
+        tls_version_source=source,
+        tls_cipher=cipher if tls else None,
+        tls_bits=bits if tls else None,
+        authenticated=authenticated,
+        auth_user=_first(d.auth_user for d in details),
+        is_local=local,
+        security=security_of(tls, version),
+        dialect="+".join(keys) or ("keyword" if keyword_tls is not None else "none"),
+        parse_ok=_parse_ok(stamp),
+        raw=raw,
+        tls_evidence=_evidence(keyword_tls is True, comment_tls, keyword_tls is False),
+        auth_evidence=_evidence(
+            sense.authenticated is True, comment_auth, sense.authenticated is False
+        ),
+        from_port=origin.port,
+        by_software=_software(stamp),
+        id=_word(stamp, "id"),
+        for_=_word(stamp, "for"),
+        via=_word(stamp, "via", whole=True),
+        problems=stamp.problems,
+    )
+
+
+def _by_host(words: tuple[str, ...]) -> str | None:
+    """The first word, unless a product name precedes the host ("by Barricade gw.foobar.com")."""
+    if not words:
+        return None
+    if len(words) > 1 and "." not in words[0] and ":" not in words[0] and "." in words[1]:
+        return words[1].rstrip(".,;") or None
+    return words[0].rstrip(".,;") or None
+
+
+def _from_in_comment(stamp: Stamp) -> Clause | None:
+    """Sendmail's ``(from user@localhost) by …``: a from-part written as the leading comment."""
+    lead = stamp.clauses[0] if stamp.clauses else None
+    if (
+        lead is None
+        or lead.keyword
+        or not lead.comments
+        or not lead.comments[0].startswith("from ")
+    ):
+        return None
+    name, _, rest = lead.comments[0][5:].partition(" ")
+    return Clause("from", (name,), (rest,) if rest else ())
+
+
+def _texts(stamp: Stamp, with_raw: str | None) -> list[tuple[Where, str]]:
+    texts: list[tuple[Where, str]] = [("comment", c) for c in stamp.all_comments()]
+    if with_raw:
+        texts.append(("with", with_raw))
+    words = " ".join(w for clause in stamp.clauses for w in clause.words)
+    texts.append(("words", words[:2048]))
+    tls_clause = stamp.first("tls")
+    if tls_clause is not None and tls_clause.words:
+        texts.append(("tls", tls_clause.words[0]))
+    return texts
+
+
+def _details(stamp: Stamp, with_raw: str | None) -> tuple[list[Detail], list[str]]:
+    """Every text through every dialect that reads its kind (Courier's one comment holds both
+    ``AUTH:`` and ``TLS:``); the patterns that could read the same text exclude each other."""
+    details: list[Detail] = []
+    keys: list[str] = []
+    for where, text in _texts(stamp, with_raw):
+        for dialect in _BY_WHERE[where]:
+            detail = dialect.apply(text)
+            if detail is not None:
+                details.append(detail)
+                if dialect.key not in keys:
+                    keys.append(dialect.key)
+    return details, keys
+
+
+_BY_WHERE: dict[str, tuple[DetailDialect, ...]] = {
+    where: tuple(d for d in DIALECTS if where in d.where)
+    for where in ("comment", "with", "words", "tls")
+}
+
+
+def _first(values: Iterable[T | None]) -> T | None:
+    for value in values:
+        if value is not None:
+            return value
+    return None
+
+
+def _evidence(keyword: bool, comment: bool, keyword_says_no: bool) -> str | None:
+    if keyword and comment:
+        return "keyword+comment"
+    if comment:
+        return "comment"
+    if keyword or keyword_says_no:
+        return "keyword"
+    return None
+
+
+def _parse_ok(stamp: Stamp) -> bool:
+    structural = {"truncated", "unclosed comment", "too many tokens", "comments nested too deep"}
+    if structural & set(stamp.problems):
+        return False
+    return bool(stamp.clauses) or stamp.date_text is not None
+
+
+def _software(stamp: Stamp) -> str | None:
+    for keyword in ("by", "with"):
+        clause = stamp.first(keyword)
+        if clause is None:
+            continue
+        for comment in clause.comments:
+            if (
+                "[" not in comment
+                and "=" not in comment
+                and _SOFTWARE.match(comment)
+                and canonical_ip(comment) is None
+            ):
+                return comment[:128]
+    return None
+
+
+def _word(stamp: Stamp, keyword: str, *, whole: bool = False) -> str | None:
+    clause = stamp.first(keyword)
+    if clause is None or not clause.words:
+        return None
+    return (" ".join(clause.words) if whole else clause.words[0])[:320]
+
+
+def _clean(value: object) -> str:
+    """A str that encodes as UTF-8 (lone surrogates from a lax decoder become U+FFFD)."""
+    text = value if isinstance(value, str) else str(value)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+    return text
+
+
+def _failed(raw: str, reason: str) -> ReceivedHop:
+    return ReceivedHop(
+        received_at=None,
+        from_helo=None,
+        from_rdns=None,
+        from_ip=None,
+        by_host=None,
+        with_protocol=None,
+        with_raw=None,
+        tls=None,
+        tls_version=None,
+        tls_version_source=None,
+        tls_cipher=None,
+        tls_bits=None,
+        authenticated=None,
+        auth_user=None,
+        is_local=False,
+        security="unknown",
+        dialect="none",
+        parse_ok=False,
+        raw=raw,
+        problems=(reason,),
+    )

@@ -1,0 +1,108 @@
+"""``mailtls ingest``: logs into the lake."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from pipeline.cli.query_options import lake_option
+from pipeline.config import load_config
+from pipeline.ingest import RunSummary, default_workers, ingest as run_ingest
+
+EXIT_SKIPPED = 3
+
+EPILOG = """\b
+Examples:
+  mailtls ingest /var/log/mail.log*                 # a rotated set, oldest first
+  mailtls ingest /srv/logs/ --lake /srv/mailtls     # every file below a folder
+  mailtls ingest 'logs/**/*.gz' --workers 2 --config mailtls.toml
+
+\b
+Exit codes: 0 all read; 1 error; 2 usage; 3 some input was skipped or cut (the rest was read).
+Running it again adds nothing; a grown log adds only its new lines.
+"""
+
+
+@click.command(epilog=EPILOG)
+@click.argument("paths", nargs=-1, required=True)
+@lake_option
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 256),
+    default=default_workers,
+    show_default="cores",
+    help="Processes reading rotated sets in parallel.",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["local"]),
+    default="local",
+    show_default=True,
+    help="Where parsing runs.",
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Site configuration (default ./mailtls.toml when present).",
+)
+def ingest(
+    paths: tuple[str, ...], lake: Path, workers: int, engine: str, config_path: Path | None
+) -> None:
+    """Read mail logs (plain, .gz, .bz2, .xz, .zst) into the Parquet lake."""
+    config = load_config(config_path)
+    summary = _with_progress(list(paths), lake, config, workers)
+    _print_summary(summary)
+    if summary.has_skips:
+        sys.exit(EXIT_SKIPPED)
+
+
+def _with_progress(paths: list[str], lake: Path, config, workers: int) -> RunSummary:  # type: ignore[no-untyped-def]
+    if not sys.stderr.isatty():
+        return run_ingest(paths, lake, config, workers=workers)
+    from rich.progress import (
+        BarColumn,
+        DownloadColumn,
+        Progress,
+        TimeRemainingColumn,
+        TransferSpeedColumn,
+    )
+
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        DownloadColumn(),
+        TransferSpeedColumn(),
+        TimeRemainingColumn(),
+        transient=True,
+    ) as bar:
+        task = bar.add_task("ingesting", total=None)
+        return run_ingest(
+            paths,
+            lake,
+            config,
+            workers=workers,
+            progress=lambda n: bar.advance(task, n),
+            on_total=lambda total: bar.update(task, total=total),
+        )
+
+
+def _print_summary(summary: RunSummary) -> None:
+    for problem in summary.problems:
+        click.echo(f"mailtls: skipped: {problem}", err=True)
+    for result in summary.sets:
+        for file in result.files:
+            if file.problem:
+                click.echo(f"mailtls: skipped: {file.problem}", err=True)
+    for result in summary.sets:
+        files = len(result.files)
+        click.echo(
+            f"{result.name}: {files} file{'s' if files != 1 else ''}, "
+            f"{result.total('lines')} lines, {result.total('events')} recognised, "
+            f"{result.sessions} sessions, {result.total('skipped')} out of scope, "
+            f"{result.total('rejects')} rejected"
+            + (f", {len(result.pending)} sessions still open" if result.pending else "")
+        )

@@ -1,0 +1,117 @@
+"""Options shared by the commands that read the lake: --lake, the window, the plan, output."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from pipeline.db import DEFAULT_LAKE, LAKE_ENV, default_lake
+from pipeline.plan import EMPTY_PLAN, Plan, load_plan
+from pipeline.queries import DEFAULT_WINDOW_DAYS
+from pipeline.render import FRAME_FORMATS
+
+F = TypeVar("F", bound=Callable[..., Any])
+DEFAULT_PLAN = "plan.toml"
+
+
+def parse_moment(
+    ctx: click.Context, param: click.Parameter, value: str | None
+) -> date | datetime | None:
+    """``YYYY-MM-DD`` (a whole day) or an ISO date and time (UTC unless it says otherwise)."""
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value) if len(value) == 10 else datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(
+            f"{value!r} is not a date (2025-03-01) or a time (2025-03-01T08:00)"
+        ) from None
+
+
+def lake_option(command: F) -> F:
+    return click.option(
+        "--lake",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=default_lake,
+        show_default=f"${LAKE_ENV} or ./{DEFAULT_LAKE}",
+        help="The lake folder written by `mailtls ingest`.",
+    )(command)
+
+
+def window_options(command: F) -> F:
+    for option in reversed(
+        (
+            click.option(
+                "--since",
+                metavar="DATE",
+                callback=parse_moment,
+                help="Window start (default: --days before --until).",
+            ),
+            click.option(
+                "--until",
+                metavar="DATE",
+                callback=parse_moment,
+                help="Window end, inclusive for a date (default: the last day in the lake).",
+            ),
+            click.option(
+                "--days",
+                "window_days",
+                type=click.IntRange(min=1),
+                default=DEFAULT_WINDOW_DAYS,
+                show_default=True,
+                help="Window length when --since is not given.",
+            ),
+            click.option(
+                "--plan",
+                "plan_path",
+                type=click.Path(dir_okay=False, path_type=Path),
+                envvar="MAILTLS_PLAN",
+                help=f"Migration plan (default: ./{DEFAULT_PLAN} when present).",
+            ),
+        )
+    ):
+        command = option(command)
+    return command
+
+
+def output_option(command: F) -> F:
+    return click.option(
+        "-o",
+        "--output",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Write to FILE instead of stdout.",
+    )(command)
+
+
+def frame_format_option(command: F) -> F:
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(FRAME_FORMATS),
+        default="table",
+        show_default=True,
+    )(command)
+
+
+def read_plan(path: Path | None) -> Plan:
+    if path is not None:
+        return load_plan(path)
+    default = Path(DEFAULT_PLAN)
+    return load_plan(default) if default.is_file() else EMPTY_PLAN
+
+
+def write_output(text: str, output: Path | None) -> None:
+    """To ``output`` when given, else stdout."""
+    if output is None:
+        sys.stdout.write(text)
+        return
+    output.write_text(text, encoding="utf-8")
+
+
+def is_terminal(output: Path | None) -> bool:
+    return output is None and sys.stdout.isatty()

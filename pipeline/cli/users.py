@@ -1,0 +1,81 @@
+"""``mailtls users``: the per-user list an admin mails, resets or blocks."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Final
+
+import click
+
+from pipeline import queries
+from pipeline.cli.query_options import (
+    frame_format_option,
+    is_terminal,
+    lake_option,
+    output_option,
+    read_plan,
+    window_options,
+    write_output,
+)
+from pipeline.db import connect
+from pipeline.render import frame_as
+
+# the table's columns; CSV and JSON carry every column of user_posture, these first
+TABLE_COLUMNS: Final = (
+    "user_name",
+    "level",
+    "password_reset_required",
+    "last_cleartext_at",
+    "last_legacy_tls_at",
+    "coverage",
+    "sessions_count",
+    "failed_count",
+)
+EPILOG = """\b
+Examples:
+  mailtls users --level L0 --level L1
+  mailtls users --level L0 --format csv -o reset.csv
+  mailtls users --since 2025-03-01 --format json
+"""
+
+
+@click.command(epilog=EPILOG)
+@lake_option
+@window_options
+@click.option(
+    "--level",
+    "levels",
+    multiple=True,
+    type=click.Choice(queries.LEVELS),
+    help="Only users at this level (repeatable).",
+)
+@frame_format_option
+@output_option
+def users(
+    lake: Path,
+    since: date | None,
+    until: date | None,
+    window_days: int,
+    plan_path: Path | None,
+    levels: tuple[str, ...],
+    fmt: str,
+    output: Path | None,
+) -> None:
+    """One row per user: level (worst in the window), reset flag, last cleartext and legacy-TLS
+    logins, coverage and counts."""
+    plan = read_plan(plan_path)
+    with connect(lake) as con:
+        frame = queries.user_posture(
+            con,
+            since=since,
+            until=until,
+            window_days=window_days,
+            baseline=plan.baseline,
+            levels=levels or None,
+        )
+    ordered = frame[[*TABLE_COLUMNS, *(c for c in frame.columns if c not in TABLE_COLUMNS)]]
+    if fmt == "table":
+        ordered = ordered[list(TABLE_COLUMNS)]
+    text = frame_as(ordered, fmt, styled=is_terminal(output))
+    write_output(text, output)

@@ -1,0 +1,144 @@
+"""Site configuration, ``mailtls.toml``: every key optional, defaults that fit a stock site.
+
+See ``mailtls.example.toml`` at the repository root for each key with its meaning.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pipeline.errors import ConfigError
+
+IpNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+@dataclass(frozen=True, slots=True)
+class Listener:
+    """What a listener name or port means: the service, its port, and how TLS starts."""
+
+    service: str  # DESIGN vocabulary: submission, smtp, imap, pop3, managesieve
+    port: int | None
+    tls_mode: str  # implicit, starttls (offered, may be skipped), or unknown
+
+
+# Postfix syslog_name (the part between "postfix" and "/smtpd") → listener
+POSTFIX_LISTENERS: dict[str, Listener] = {
+    "": Listener("smtp", 25, "starttls"),
+    "smtpd": Listener("smtp", 25, "starttls"),
+    "submission": Listener("submission", 587, "starttls"),
+    "smtps": Listener("submission", 465, "implicit"),
+    "submissions": Listener("submission", 465, "implicit"),
+}
+
+# Dovecot (and generic) local port → listener
+PORT_LISTENERS: dict[int, Listener] = {
+    25: Listener("smtp", 25, "starttls"),
+    587: Listener("submission", 587, "starttls"),
+    465: Listener("submission", 465, "implicit"),
+    143: Listener("imap", 143, "starttls"),
+    993: Listener("imap", 993, "implicit"),
+    110: Listener("pop3", 110, "starttls"),
+    995: Listener("pop3", 995, "implicit"),
+    4190: Listener("managesieve", 4190, "starttls"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class SiteConfig:
+    postfix_listeners: dict[str, Listener] = field(default_factory=lambda: dict(POSTFIX_LISTENERS))
+    port_listeners: dict[int, Listener] = field(default_factory=lambda: dict(PORT_LISTENERS))
+    internal_networks: tuple[IpNetwork, ...] = ()
+    own_hosts: tuple[str, ...] = ()  # host names and domains whose Received hops are ours
+    year: int | None = None  # for year-less syslog lines; None = infer from today
+    timezone: str | None = None  # IANA name for zone-less lines; None = the machine's
+    pseudonym_key: str | None = None
+    plan: Path | None = None
+    source: Path | None = None  # the file this came from, for messages
+
+    def zone(self) -> ZoneInfo | None:
+        return ZoneInfo(self.timezone) if self.timezone else None
+
+    def is_internal(self, ip: str | None) -> bool:
+        if not ip or not self.internal_networks:
+            return False
+        try:
+            address = ipaddress.ip_address(ip.split("%", 1)[0])
+        except ValueError:
+            return False
+        return any(address in net for net in self.internal_networks)
+
+
+def load_config(path: Path | None) -> SiteConfig:
+    """Read ``path`` (or ``./mailtls.toml`` when it exists); defaults when there is none."""
+    if path is None:
+        default = Path("mailtls.toml")
+        if not default.is_file():
+            return SiteConfig()
+        path = default
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such configuration file") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    return _from_dict(data, path)
+
+
+def _from_dict(data: dict[str, Any], path: Path) -> SiteConfig:
+    def fail(key: str, why: str) -> ConfigError:
+        return ConfigError(f"{path}: {key}: {why}")
+
+    site = data.get("site", {})
+    postfix = dict(POSTFIX_LISTENERS)
+    for name, spec in data.get("postfix", {}).get("listeners", {}).items():
+        postfix[name] = _listener(spec, f"postfix.listeners.{name}", fail)
+    ports = dict(PORT_LISTENERS)
+    for name, spec in data.get("ports", {}).items():
+        if not str(name).isdigit():
+            raise fail(f"ports.{name}", "a port number is expected as the key")
+        ports[int(name)] = _listener(spec, f"ports.{name}", fail)
+    networks = []
+    for cidr in site.get("internal_networks", []):
+        try:
+            networks.append(ipaddress.ip_network(cidr, strict=False))
+        except ValueError:
+            raise fail("site.internal_networks", f"{cidr!r} is not a network") from None
+    timezone = site.get("timezone")
+    if timezone is not None:
+        try:
+            ZoneInfo(timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise fail("site.timezone", f"unknown time zone {timezone!r}") from None
+    year = site.get("year")
+    if year is not None and not (isinstance(year, int) and 1990 <= year <= 2100):
+        raise fail("site.year", f"{year!r} is not a year")
+    plan = data.get("plan", {}).get("file")
+    return SiteConfig(
+        postfix_listeners=postfix,
+        port_listeners=ports,
+        internal_networks=tuple(networks),
+        own_hosts=tuple(str(h).lower() for h in site.get("own_hosts", [])),
+        year=year,
+        timezone=timezone,
+        pseudonym_key=data.get("privacy", {}).get("pseudonym_key"),
+        plan=(path.parent / plan) if plan else None,
+        source=path,
+    )
+
+
+def _listener(spec: Any, key: str, fail: Any) -> Listener:
+    if not isinstance(spec, dict):
+        raise fail(key, "a table with service, port and tls_mode is expected")
+    service = spec.get("service", "submission")
+    tls_mode = spec.get("tls_mode", "unknown")
+    if tls_mode not in ("implicit", "starttls", "unknown"):
+        raise fail(key, f"tls_mode {tls_mode!r}: use implicit, starttls or unknown")
+    if service not in ("imap", "pop3", "submission", "managesieve", "smtp", "lmtp"):
+        raise fail(key, f"service {service!r} is not one of DESIGN's services")
+    port = spec.get("port")
+    return Listener(service, int(port) if port is not None else None, tls_mode)

@@ -1,0 +1,114 @@
+"""Open DuckDB with the staging views and marts in place over a Parquet lake.
+
+Every lake table gets a source view ``src_<table>`` first: an empty, typed relation built from
+``pipeline/schema.py``, unioned by name with whatever Parquet files exist. So an empty lake, or
+one that holds only some tables, still has every view, with the right types, and no rows.
+The SQL files in ``sql/staging`` and then ``sql/marts`` run in file-name order on top.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Final
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from pipeline.errors import LakeError
+from pipeline.schema import INGESTED, SCHEMA_VERSION, SCHEMA_VERSION_KEY, TABLES
+
+DEFAULT_LAKE: Final = "mailtls-lake"
+LAKE_ENV: Final = "MAILTLS_LAKE"
+SQL_DIR: Final = Path(__file__).with_name("sql")
+LAYERS: Final = ("staging", "marts")
+INGESTED_FILE: Final = "_ingested.parquet"
+
+_DUCKDB_TYPES: Final = {
+    pa.string(): "VARCHAR",
+    pa.int32(): "INTEGER",
+    pa.int64(): "BIGINT",
+    pa.bool_(): "BOOLEAN",
+    pa.timestamp("us", tz="UTC"): "TIMESTAMPTZ",
+}
+
+
+def default_lake() -> Path:
+    """``$MAILTLS_LAKE`` when set, else ``./mailtls-lake``."""
+    return Path(os.environ.get(LAKE_ENV) or DEFAULT_LAKE)
+
+
+def connect(lake: Path | str, *, database: str = ":memory:") -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection (in memory unless told) with every view and mart over ``lake``."""
+    lake = Path(lake)
+    if not lake.is_dir():
+        raise LakeError(f"no lake at {lake}: run `mailtls ingest` first, or pass --lake DIR")
+    con = duckdb.connect(database)
+    con.execute("SET TimeZone = 'UTC'")
+    for table, schema in TABLES.items():
+        pattern = str(lake / table / "**" / "*.parquet") if _has_parquet(lake / table) else None
+        con.execute(source_view_sql(table, schema, pattern, partitioned=True))
+    ingested = lake / INGESTED_FILE
+    pattern = str(ingested) if ingested.is_file() else None
+    con.execute(source_view_sql("ingested", INGESTED, pattern, partitioned=False))
+    for path in sql_files():
+        try:
+            con.execute(path.read_text(encoding="utf-8"))
+        except duckdb.Error as exc:
+            raise LakeError(f"{path.relative_to(SQL_DIR)} failed over {lake}: {exc}") from exc
+    return con
+
+
+def sql_files() -> list[Path]:
+    """The view definitions in the order they must run: staging, then marts, each by name."""
+    return [path for layer in LAYERS for path in sorted((SQL_DIR / layer).glob("*.sql"))]
+
+
+def source_view_sql(name: str, schema: pa.Schema, pattern: str | None, *, partitioned: bool) -> str:
+    """``src_<name>``: the typed empty relation of ``schema``, plus the Parquet files that
+    ``pattern`` globs (at query time, so files written later are seen) when there are any."""
+    columns = [f"CAST(NULL AS {_duckdb_type(f.type)}) AS {f.name}" for f in schema]
+    if partitioned:
+        columns.append("CAST(NULL AS DATE) AS date")
+    sql = f"CREATE OR REPLACE VIEW src_{name} AS SELECT {', '.join(columns)} WHERE false"
+    if pattern is not None:
+        hive = ", hive_partitioning = true, hive_types = {'date': 'DATE'}" if partitioned else ""
+        sql += (
+            " UNION ALL BY NAME SELECT * FROM "
+            f"read_parquet({_quote(pattern)}, union_by_name = true{hive})"
+        )
+    return sql
+
+
+def _has_parquet(folder: Path) -> bool:
+    """Whether ``folder`` holds a Parquet file; the first one found is version-checked."""
+    first = next(folder.glob("**/*.parquet"), None) if folder.is_dir() else None
+    if first is None:
+        return False
+    _check_version(first)
+    return True
+
+
+def _check_version(path: Path) -> None:
+    try:
+        metadata = pq.read_schema(path).metadata or {}
+    except (OSError, pa.ArrowException) as exc:
+        raise LakeError(f"cannot read {path}: {exc}") from exc
+    written = metadata.get(SCHEMA_VERSION_KEY)
+    if written is not None and int(written) > SCHEMA_VERSION:
+        raise LakeError(
+            f"{path} has lake schema version {int(written)}; this mailtls reads up to "
+            f"{SCHEMA_VERSION}: upgrade mailtls"
+        )
+
+
+def _duckdb_type(arrow_type: pa.DataType) -> str:
+    try:
+        return _DUCKDB_TYPES[arrow_type]
+    except KeyError:
+        raise LakeError(f"no DuckDB type for lake column type {arrow_type}") from None
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"

@@ -1,0 +1,130 @@
+"""Writing the lake: Arrow tables as hive-partitioned Parquet, atomically, with the schema
+version in every file; and the small state files beside them (``_ingested``, ``_pending``)."""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from pipeline.errors import LakeError
+from pipeline.schema import INGESTED, SCHEMA_VERSION, SCHEMA_VERSION_KEY, TABLES, with_version
+
+INGESTED_FILE = "_ingested.parquet"
+PENDING_FILE = "_pending.json"
+FLUSH_ROWS = 50_000  # rows of one table buffered before they are written
+
+
+def check_version(lake: Path) -> None:
+    """Refuse a lake written by another schema version (one line, what and where)."""
+    ingested = lake / INGESTED_FILE
+    if not ingested.is_file():
+        return
+    metadata = pq.read_schema(ingested).metadata or {}
+    found = metadata.get(SCHEMA_VERSION_KEY)
+    if found is not None and int(found) != SCHEMA_VERSION:
+        raise LakeError(
+            f"{lake} holds schema version {int(found)}, this mailtls writes {SCHEMA_VERSION}: "
+            "ingest into a new lake or upgrade mailtls"
+        )
+
+
+def _atomic_write(table: pa.Table, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
+    pq.write_table(table, temporary, compression="zstd")
+    os.replace(temporary, path)
+
+
+class LakeWriter:
+    """Buffers rows per table and writes them, partitioned by day, in bounded batches."""
+
+    def __init__(self, lake: Path, run_id: str) -> None:
+        self.lake = lake
+        self.run_id = run_id
+        self.buffers: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLES}
+        self.written: dict[str, int] = dict.fromkeys(TABLES, 0)
+        self._sequence = 0
+        self.files: list[Path] = []
+
+    def add(self, table: str, rows: list[dict[str, Any]]) -> None:
+        if not rows:
+            return
+        buffer = self.buffers[table]
+        buffer.extend(rows)
+        if len(buffer) >= FLUSH_ROWS:
+            self.flush(table)
+
+    def flush(self, table: str | None = None) -> None:
+        for name in [table] if table else list(self.buffers):
+            rows = self.buffers[name]
+            if rows:
+                self._write(name, rows)
+                self.buffers[name] = []
+
+    def _write(self, name: str, rows: list[dict[str, Any]]) -> None:
+        schema = with_version(TABLES[name])
+        by_day: dict[date, list[dict[str, Any]]] = {}
+        today = datetime.now(UTC).date()
+        time_column = (
+            schema.names[0] if schema.field(0).type == pa.timestamp("us", tz="UTC") else None
+        )
+        for row in rows:
+            moment = row.get(time_column) if time_column else None
+            by_day.setdefault(moment.date() if moment else today, []).append(row)
+        for day, day_rows in sorted(by_day.items()):
+            self._sequence += 1
+            path = (
+                self.lake
+                / name
+                / f"date={day.isoformat()}"
+                / f"{self.run_id}-{self._sequence:05d}.parquet"
+            )
+            _atomic_write(pa.Table.from_pylist(day_rows, schema=schema), path)
+            self.files.append(path)
+        self.written[name] += len(rows)
+
+
+def read_ingested(lake: Path) -> list[dict[str, Any]]:
+    path = lake / INGESTED_FILE
+    if not path.is_file():
+        return []
+    return pq.read_table(path).to_pylist()  # type: ignore[no-any-return]
+
+
+def write_ingested(lake: Path, rows: list[dict[str, Any]]) -> None:
+    _atomic_write(pa.Table.from_pylist(rows, schema=with_version(INGESTED)), lake / INGESTED_FILE)
+
+
+def read_pending(lake: Path) -> dict[str, list[dict[str, Any]]]:
+    """Open Postfix sessions per rotated set, left by the last run for the next to finish."""
+    path = lake / PENDING_FILE
+    if not path.is_file():
+        return {}
+    data: dict[str, list[dict[str, Any]]] = json.loads(path.read_text(encoding="utf-8"))
+    for states in data.values():
+        for state in states:
+            for key in ("started_at", "last_at"):
+                if state.get(key):
+                    state[key] = datetime.fromisoformat(state[key])
+    return data
+
+
+def write_pending(lake: Path, pending: dict[str, list[dict[str, Any]]]) -> None:
+    def encode(value: Any) -> Any:
+        return value.isoformat() if isinstance(value, datetime) else value
+
+    data = {
+        name: [{k: encode(v) for k, v in state.items()} for state in states]
+        for name, states in pending.items()
+        if states
+    }
+    temporary = lake / f".{PENDING_FILE}.tmp"
+    temporary.write_text(json.dumps(data), encoding="utf-8")
+    os.replace(temporary, lake / PENDING_FILE)

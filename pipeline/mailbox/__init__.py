@@ -1,0 +1,21 @@
+"""Mail readers (mbox, Maildir, .eml, compressed), headers only, streaming; and the pure
+message → ``messages`` / ``received_hops`` rows function the ingest writes to the lake."""
+
+from pipeline.mailbox.headers import MailMessage, looks_like_message
+from pipeline.mailbox.readers import iter_maildir, iter_mbox, iter_messages, read_message
+from pipeline.mailbox.rows import OwnServers, message_rows, submission_hop_index
+from pipeline.mailbox.streams import TruncatedInput, open_binary
+
+__all__ = [
+    "MailMessage",
+    "OwnServers",
+    "TruncatedInput",
+    "iter_maildir",
+    "iter_mbox",
+    "iter_messages",
+    "looks_like_message",
+    "message_rows",
+    "open_binary",
+    "read_message",
+    "submission_hop_index",
+]

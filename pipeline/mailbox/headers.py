@@ -1,0 +1,88 @@
+"""A message's header block (bytes) and the few fields mailtls reads from it.
+
+Values are unfolded (line breaks removed, the folding white space kept) and decoded as UTF-8,
+falling back to Latin-1 per field: every byte survives, and the result always encodes to the
+UTF-8 that Parquet needs. Received values are never RFC 2047-decoded.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from parsers.received.dates import parse_date
+
+_NAME = re.compile(rb"^([!-9;-~]{1,76}):")
+_LOOKS_LIKE_HEADER = re.compile(
+    rb"^(?:From |[A-Za-z][A-Za-z0-9-]{0,75}:)"
+)  # not "2024-01-01T00:…" logs
+VALUE_LIMIT = 998 * 4
+
+
+@dataclass(frozen=True, slots=True)
+class MailMessage:
+    """One message as read: where it is and its header block (the body is never read)."""
+
+    source_file: str
+    offset: int  # byte offset of the message (its "From " line in an mbox) in the decompressed file
+    header: bytes
+
+    def fields(self) -> list[tuple[str, str]]:
+        return header_fields(self.header)
+
+    def received_values(self) -> list[str]:
+        """The Received field values, top (newest) first."""
+        return [value for name, value in self.fields() if name == "received"]
+
+    def message_id(self) -> str | None:
+        value = self._first("message-id")
+        if value is None:
+            return None
+        found = re.search(r"<[^<>\s]{1,990}>", value)
+        return found.group(0) if found else (value.strip()[:VALUE_LIMIT] or None)
+
+    def header_from(self) -> str | None:
+        """The first address of ``From:`` (``a@b``), else its trimmed text."""
+        value = self._first("from")
+        if value is None:
+            return None
+        addresses = [address for _, address in email.utils.getaddresses([value]) if address]
+        return addresses[0][:320] if addresses else (value.strip()[:320] or None)
+
+    def date(self) -> datetime | None:
+        return parse_date(self._first("date"))
+
+    def _first(self, name: str) -> str | None:
+        for field_name, value in self.fields():
+            if field_name == name:
+                return value
+        return None
+
+
+def decode(value: bytes) -> str:
+    try:
+        return value.decode("utf-8")
+    except UnicodeDecodeError:
+        return value.decode("latin-1")
+
+
+def header_fields(block: bytes) -> list[tuple[str, str]]:
+    """(lower-cased name, unfolded decoded value) of every field, in order."""
+    fields: list[tuple[str, list[bytes]]] = []
+    for line in block.splitlines():
+        if line[:1] in (b" ", b"\t"):
+            if fields:
+                fields[-1][1].append(line)
+            continue
+        found = _NAME.match(line)
+        if found is None:
+            continue  # an mbox "From " line or a broken line: not a field
+        fields.append((found.group(1).decode("ascii").lower(), [line[found.end() :]]))
+    return [(name, decode(b"".join(parts)[:VALUE_LIMIT]).strip()) for name, parts in fields]
+
+
+def looks_like_message(head: bytes) -> bool:
+    """The first line of a file is an mbox ``From `` line or a header field."""
+    return bool(_LOOKS_LIKE_HEADER.match(head.lstrip(b"\r\n")[:80]))

@@ -1,0 +1,89 @@
+"""Streaming readers for mbox files, Maildir trees and single messages, headers only.
+
+An mbox message starts at a ``From `` line at the start of the file or after an empty line; a
+body line that starts with ``From `` is escaped by the writer as ``>From `` (mboxo/mboxrd) and so
+never splits a message. Only the header block of each message is kept in memory, and at most
+``HEADER_LIMIT`` bytes of it; bodies are read through and dropped line by line.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+from pipeline.mailbox.headers import MailMessage
+from pipeline.mailbox.streams import open_binary
+
+HEADER_LIMIT = 1 << 20
+LINE_LIMIT = 1 << 16  # a longer physical line is read in pieces
+
+
+def iter_messages(path: str | Path) -> Iterator[MailMessage]:
+    """Every message under ``path``: a Maildir tree, an mbox or a single message, compressed or not."""
+    path = Path(path)
+    if path.is_dir():
+        yield from iter_maildir(path)
+        return
+    with open_binary(path) as stream:
+        head = stream.peek(5)[:5] if hasattr(stream, "peek") else b""
+        if head.startswith(b"From "):
+            yield from iter_mbox(stream, str(path))
+        else:
+            yield read_message(stream, str(path))
+
+
+def read_message(stream: BinaryIO, source_file: str, offset: int = 0) -> MailMessage:
+    """The header block at the start of ``stream`` (an .eml file, a Maildir file)."""
+    header = bytearray()
+    while True:
+        line = stream.readline(LINE_LIMIT)
+        if not line or line in (b"\n", b"\r\n"):
+            break
+        if len(header) < HEADER_LIMIT:
+            header += line
+    return MailMessage(source_file, offset, bytes(header[:HEADER_LIMIT]))
+
+
+def iter_mbox(stream: BinaryIO, source_file: str) -> Iterator[MailMessage]:
+    position = 0
+    start: int | None = None  # offset of the message whose header is being read
+    header = bytearray()
+    previous_blank, at_line_start = True, True
+    while True:
+        line = stream.readline(LINE_LIMIT)
+        if not line:
+            break
+        here, position = position, position + len(line)
+        line_start, at_line_start = at_line_start, line.endswith(b"\n")
+        if line_start and previous_blank and line.startswith(b"From "):
+            if start is not None:  # the previous message had no empty line after its header
+                yield MailMessage(source_file, start, bytes(header))
+            start, header = here, bytearray()
+            previous_blank = False
+            continue
+        blank = line_start and line in (b"\n", b"\r\n")
+        if start is not None:
+            if blank:
+                yield MailMessage(source_file, start, bytes(header))
+                start = None
+            elif len(header) < HEADER_LIMIT:
+                header += line[: HEADER_LIMIT - len(header)]
+        previous_blank = blank
+    if start is not None:
+        yield MailMessage(source_file, start, bytes(header))
+
+
+def iter_maildir(root: Path) -> Iterator[MailMessage]:
+    """Every message file in the ``cur`` and ``new`` folders anywhere under ``root``, sorted."""
+    for folder, dirs, files in os.walk(root):
+        dirs.sort()
+        if Path(folder).name not in ("cur", "new"):
+            continue
+        for name in sorted(files):
+            if name.startswith("."):
+                continue
+            path = Path(folder, name)
+            with open_binary(path) as stream:
+                yield read_message(stream, str(path))

@@ -1,0 +1,318 @@
+"""The only query API over the lake, for the app, notebooks and reports.
+
+Every function takes an open connection (``pipeline.db.connect``) and explicit keyword
+parameters, and returns a pandas DataFrame. The SQL lives in ``pipeline/sql``; what views cannot
+take (windows, the plan's baseline, the grace list) is passed here as prepared parameters.
+
+Windows are half-open ``[since, until)`` in UTC. A ``date`` for ``until`` includes that whole day.
+Without ``until`` the window ends after the last day with data in the lake (so a report over old
+logs still shows them); without ``since`` it starts ``window_days`` days earlier.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any, Final
+
+import duckdb
+import pandas as pd
+
+from pipeline.plan import EMPTY_PLAN, Plan, evaluate
+
+Connection = duckdb.DuckDBPyConnection
+Moment = date | datetime
+LEVELS: Final = ("L0", "L1", "L2", "L3", "unknown")
+DEFAULT_WINDOW_DAYS: Final = 30
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    since: datetime
+    until: datetime
+
+    @property
+    def days(self) -> float:
+        return (self.until - self.since) / timedelta(days=1)
+
+
+def window(
+    con: Connection,
+    *,
+    since: Moment | None = None,
+    until: Moment | None = None,
+    window_days: int = DEFAULT_WINDOW_DAYS,
+) -> Window:
+    """The window a query covers, resolved against the data in the lake."""
+    if until is None:
+        last = con.execute("SELECT CAST(max(event_at) AS DATE) FROM stg_sessions").fetchone()
+        until = last[0] if last and last[0] else datetime.now(UTC).date()
+    end = _utc(until + timedelta(days=1)) if _is_date(until) else _utc(until)
+    start = _utc(since) if since is not None else end - timedelta(days=window_days)
+    return Window(start, end)
+
+
+def user_posture(
+    con: Connection,
+    *,
+    since: Moment | None = None,
+    until: Moment | None = None,
+    window_days: int = DEFAULT_WINDOW_DAYS,
+    baseline: Moment | None = None,
+    levels: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """One row per user: level, reset flag, counts, coverage (see marts/40_user_posture.sql).
+    Worst level first, then by name."""
+    w = window(con, since=since, until=until, window_days=window_days)
+    return _df(
+        con,
+        """
+        SELECT * FROM user_posture($since, $until, $baseline)
+        WHERE $levels IS NULL OR list_contains($levels, level)
+        ORDER BY array_position($order, level), user_name
+        """,
+        since=w.since,
+        until=w.until,
+        baseline=_baseline(baseline),
+        levels=None if levels is None else list(levels),
+        order=list(LEVELS),
+    )
+
+
+def level_counts(
+    con: Connection,
+    *,
+    since: Moment | None = None,
+    until: Moment | None = None,
+    window_days: int = DEFAULT_WINDOW_DAYS,
+    baseline: Moment | None = None,
+) -> pd.DataFrame:
+    """Users per level (every level, zeros included) and how many of them need a reset."""
+    w = window(con, since=since, until=until, window_days=window_days)
+    return _df(
+        con,
+        """
+        SELECT l.level, count(p.user_name) AS user_count,
+               count(p.user_name) FILTER (WHERE p.password_reset_required) AS reset_required_count
+        FROM unnest($order) WITH ORDINALITY AS l(level, ordinal)
+        LEFT JOIN user_posture($since, $until, $baseline) AS p USING (level)
+        GROUP BY l.level, l.ordinal ORDER BY l.ordinal
+        """,
+        since=w.since,
+        until=w.until,
+        baseline=_baseline(baseline),
+        order=list(LEVELS),
+    )
+
+
+def daily_security(
+    con: Connection,
+    *,
+    since: Moment | None = None,
+    until: Moment | None = None,
+    window_days: int = DEFAULT_WINDOW_DAYS,
+) -> pd.DataFrame:
+    """Sessions per day by service, security and tls_mode (all services, port 25 included)."""
+    w = window(con, since=since, until=until, window_days=window_days)
+    return _df(
+        con,
+        """
+        SELECT * FROM daily_security
+        WHERE day >= CAST($since AS DATE) AND day < CAST($until AS DATE)
+        ORDER BY day, service, security, tls_mode
+        """,
+        since=w.since,
+        until=w.until,
+    )
+
+
+def daily_trend(
+    con: Connection,
+    *,
+    since: Moment | None = None,
+    until: Moment | None = None,
+    window_days: int = DEFAULT_WINDOW_DAYS,
+) -> pd.DataFrame:
+    """Per day: mail-client logins (and refused cleartext attempts) by security class, and
+    port-25 MTA sessions apart, which never count against the plan."""
+    w = window(con, since=since, until=until, window_days=window_days)
+    return _df(
+        con,
+        """
+        SELECT day,
+            CAST(coalesce(sum(login_count + refused_cleartext_count) FILTER (
+                WHERE security = 'cleartext' AND service <> 'smtp'), 0) AS BIGINT)
+                AS cleartext_logins,
+            CAST(coalesce(sum(login_count) FILTER (
+                WHERE security = 'legacy_tls' AND service <> 'smtp'), 0) AS BIGINT)
+                AS legacy_tls_logins,
+            CAST(coalesce(sum(login_count) FILTER (
+                WHERE security = 'modern_tls' AND service <> 'smtp'), 0) AS BIGINT)
+                AS modern_tls_logins,
+            CAST(coalesce(sum(login_count) FILTER (
+                WHERE security IN ('tls_unknown', 'unknown') AND service <> 'smtp'), 0) AS BIGINT)
+                AS unknown_logins,
+            CAST(coalesce(sum(session_count) FILTER (WHERE service = 'smtp'), 0) AS BIGINT)
+                AS smtp_sessions
+        FROM daily_security
+        WHERE day >= CAST($since AS DATE) AND day < CAST($until AS DATE)
+        GROUP BY day ORDER BY day
+        """,
+        since=w.since,
+        until=w.until,
+    )
+
+
+def client_breakdown(
+    con: Connection,
+    *,
+    since: Moment | None = None,
+    until: Moment | None = None,
+    window_days: int = DEFAULT_WINDOW_DAYS,
+) -> pd.DataFrame:
+    """Sessions per client IP, service, security and TLS version, most sessions first."""
+    w = window(con, since=since, until=until, window_days=window_days)
+    return _df(
+        con,
+        "SELECT * FROM client_breakdown($since, $until) ORDER BY session_count DESC, client_ip",
+        since=w.since,
+        until=w.until,
+    )
+
+
+def rejects_summary(
+    con: Connection,
+    *,
+    since: Moment | None = None,
+    until: Moment | None = None,
+    window_days: int = DEFAULT_WINDOW_DAYS,
+) -> pd.DataFrame:
+    """Rejected lines per kind and reason in the window, with one example each."""
+    w = window(con, since=since, until=until, window_days=window_days)
+    return _df(
+        con,
+        """
+        SELECT kind, reason, count(*) AS reject_count,
+               count(DISTINCT source_file) AS file_count, min(raw) AS example
+        FROM stg_rejects
+        WHERE partition_date >= CAST($since AS DATE) AND partition_date < CAST($until AS DATE)
+        GROUP BY kind, reason ORDER BY reject_count DESC, kind, reason
+        """,
+        since=w.since,
+        until=w.until,
+    )
+
+
+def overview(
+    con: Connection,
+    *,
+    since: Moment | None = None,
+    until: Moment | None = None,
+    window_days: int = DEFAULT_WINDOW_DAYS,
+    baseline: Moment | None = None,
+) -> pd.DataFrame:
+    """The headline numbers, one row."""
+    w = window(con, since=since, until=until, window_days=window_days)
+    return _df(
+        con,
+        """
+        WITH posture AS (SELECT * FROM user_posture($since, $until, $baseline)),
+        sessions AS (
+            SELECT * FROM session_levels WHERE event_at >= $since AND event_at < $until
+        )
+        SELECT
+            CAST($since AS TIMESTAMPTZ) AS since, CAST($until AS TIMESTAMPTZ) AS until,
+            (SELECT count(*) FROM posture) AS user_count,
+            (SELECT count(*) FILTER (WHERE password_reset_required) FROM posture)
+                AS reset_required_count,
+            (SELECT count(*) FILTER (WHERE level IN ('L0', 'L1')) FROM posture)
+                AS exposed_user_count,
+            (SELECT count(*) FROM sessions WHERE is_mua_service) AS session_count,
+            (SELECT count(*) FROM sessions WHERE is_level_evidence) AS login_count,
+            (SELECT count(*) FILTER (WHERE is_tls_known) / nullif(count(*), 0)
+                FROM sessions WHERE is_level_evidence) AS coverage,
+            (SELECT CAST(coalesce(sum(failed_attempts), 0) AS BIGINT) FROM sessions
+                WHERE is_mua_service)
+                AS failed_login_count,
+            (SELECT count(*) FROM sessions WHERE service = 'smtp') AS smtp_session_count,
+            (SELECT count(*) FROM stg_rejects WHERE partition_date >= CAST($since AS DATE)
+                AND partition_date < CAST($until AS DATE)) AS reject_count,
+            (SELECT count(*) FROM stg_ingested) AS ingested_file_count,
+            (SELECT min(event_at) FROM stg_sessions) AS first_event_at,
+            (SELECT max(event_at) FROM stg_sessions) AS last_event_at
+        """,
+        since=w.since,
+        until=w.until,
+        baseline=_baseline(baseline),
+    )
+
+
+def plan_status(
+    con: Connection, plan: Plan = EMPTY_PLAN, *, as_of: Moment | None = None
+) -> pd.DataFrame:
+    """One row per criterion of each phase of ``plan`` on ``as_of`` (default: the lake's last day):
+    the phase's dates and status, the criterion, its measured value and status."""
+    end = window(con, until=as_of).until
+    on = (end - timedelta(days=1)).date()
+
+    def measure(days: int) -> dict[str, float | None]:
+        frame = _df(
+            con,
+            "SELECT * FROM plan_metrics($since, $until, CAST($grace AS VARCHAR[]))",
+            since=end - timedelta(days=days),
+            until=end,
+            grace=plan.grace_users(on),
+        )
+        return {str(k): None if pd.isna(v) else float(v) for k, v in frame.iloc[0].items()}
+
+    rows = [
+        {
+            "phase": p.phase,
+            "name": p.name,
+            "planned": p.planned,
+            "actual": p.actual,
+            "date_changes": p.date_changes,
+            "is_late": p.is_late,
+            "phase_status": p.status,
+            "criterion": c.criterion if c else None,
+            "value": c.value if c else None,
+            "status": c.status if c else p.status,
+            "reason": c.reason if c else "no criteria",
+        }
+        for p in evaluate(plan, measure, on)
+        for c in (p.criteria or (None,))
+    ]
+    columns = [
+        "phase",
+        "name",
+        "planned",
+        "actual",
+        "date_changes",
+        "is_late",
+        "phase_status",
+        "criterion",
+        "value",
+        "status",
+        "reason",
+    ]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _df(con: Connection, sql: str, **params: Any) -> pd.DataFrame:
+    return con.execute(sql, params).df()
+
+
+def _baseline(baseline: Moment | None) -> datetime | None:
+    return None if baseline is None else _utc(baseline)
+
+
+def _is_date(moment: Moment) -> bool:
+    return not isinstance(moment, datetime)
+
+
+def _utc(moment: Moment) -> datetime:
+    """A date is its midnight in UTC; a naive datetime is taken as UTC."""
+    if not isinstance(moment, datetime):
+        return datetime.combine(moment, time(), tzinfo=UTC)
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)

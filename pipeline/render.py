@@ -1,0 +1,118 @@
+"""DataFrames into the text formats the commands print: aligned or rich text, Markdown, HTML,
+CSV and JSON-ready records. One place decides how a cell is written."""
+
+from __future__ import annotations
+
+import html
+import io
+import json
+import math
+from datetime import date, datetime
+from typing import Any
+
+import pandas as pd
+
+
+def plain_value(value: Any) -> Any:
+    """A JSON-safe value: None for missing, ISO text for times, Python numbers."""
+    if value is None or value is pd.NaT:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, pd.Timestamp):
+        if value.tzinfo is None and value == value.normalize():
+            return value.date().isoformat()  # a DuckDB DATE arrives as a naive midnight
+        value = value.to_pydatetime()
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="seconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    return value
+
+
+def cell(value: Any) -> str:
+    """How a value reads in a table: empty when missing, times to the minute, short floats."""
+    value = plain_value(value)
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:.3g}"
+    if isinstance(value, str) and len(value) == 25 and value[10] == "T":
+        return value[:16].replace("T", " ")  # UTC ISO time: the minute is enough in a table
+    return str(value)
+
+
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    return [{str(k): plain_value(v) for k, v in row.items()} for row in frame.to_dict("records")]
+
+
+def rows(frame: pd.DataFrame) -> list[list[str]]:
+    return [[cell(v) for v in row] for row in frame.itertuples(index=False)]
+
+
+def text_table(frame: pd.DataFrame, *, title: str = "", styled: bool = False) -> str:
+    """Columns aligned with spaces, or a rich table (with colour) when ``styled``."""
+    header = [str(c) for c in frame.columns]
+    body = rows(frame)
+    if styled:
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(title=title or None, title_justify="left")
+        for name in header:
+            table.add_column(name)
+        for line in body:
+            table.add_row(*line)
+        buffer = io.StringIO()
+        Console(file=buffer, force_terminal=True, width=160).print(table)
+        return buffer.getvalue().rstrip("\n")
+    widths = [max([len(h), *(len(r[i]) for r in body)]) for i, h in enumerate(header)]
+    lines = [title] if title else []
+    lines.append("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip())
+    lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip() for r in body]
+    if not body:
+        lines.append("(none)")
+    return "\n".join(lines)
+
+
+def markdown_table(frame: pd.DataFrame) -> str:
+    def line(values: list[str]) -> str:
+        return "| " + " | ".join(v.replace("|", "\\|") for v in values) + " |"
+
+    header = [str(c) for c in frame.columns]
+    body = rows(frame)
+    out = [line(header), "|" + "---|" * len(header), *(line(r) for r in body)]
+    return "\n".join(out) if body else "\n".join([*out, "", "(none)"])
+
+
+def html_table(frame: pd.DataFrame) -> str:
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(v)}</td>" for v in r) + "</tr>" for r in rows(frame)
+    )
+    if not body:
+        body = f'<tr><td colspan="{max(len(frame.columns), 1)}">(none)</td></tr>'
+    return f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>{body}</tbody>\n</table>"
+
+
+def csv_text(frame: pd.DataFrame) -> str:
+    out = frame.copy()
+    for column in out.columns:
+        out[column] = [plain_value(v) for v in out[column]]
+    return str(out.to_csv(index=False, lineterminator="\n"))
+
+
+FRAME_FORMATS = ("table", "csv", "json")
+
+
+def frame_as(frame: pd.DataFrame, fmt: str, *, styled: bool = False) -> str:
+    """``frame`` as one of FRAME_FORMATS, ending with a newline."""
+    if fmt == "csv":
+        return csv_text(frame)
+    if fmt == "json":
+        return json.dumps(records(frame), indent=2) + "\n"
+    return text_table(frame, styled=styled) + "\n"

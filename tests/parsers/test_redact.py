@@ -1,0 +1,83 @@
+"""Passwords never survive: in the redactor, in a Reject's raw line, in ``mailtls explain``."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
+
+from parsers.logline import LogLineParser
+from parsers.records import Reject
+from parsers.redact import redact
+from pipeline.cli.explain import explain
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "sql(t@example.com,192.168.1.1): unknown user (given password: Password123$)",
+            "sql(t@example.com,192.168.1.1): unknown user (given password: <redacted>)",
+        ),
+        (
+            "ldap(u,192.0.2.1): Password mismatch (for LDAP bind) (SHA1 of given password: f638ff)",
+            "ldap(u,192.0.2.1): Password mismatch (for LDAP bind) (SHA1 of given password: <redacted>)",
+        ),
+        # a password holding ")" and ", " is cut at the last ")", not the first
+        (
+            "x: Password mismatch (given password: a), b)c)",
+            "x: Password mismatch (given password: <redacted>)",
+        ),
+        (
+            "x: unknown user (given password: no closing",
+            "x: unknown user (given password: <redacted>",
+        ),
+        (
+            "AUTH\t1\tPLAIN\tresp=AGFsaWNlAHNlY3JldA==\tlip=1",
+            "AUTH\t1\tPLAIN\tresp=<redacted>\tlip=1",
+        ),
+        ("passdb out: OK user=a Password=<se cret>", "passdb out: OK user=a Password=<redacted>"),
+        ("pass=hunter2 x", "pass=<redacted> x"),
+        (
+            "imap-login: Login: user=<a>, method=PLAIN, rip=192.0.2.1",
+            "imap-login: Login: user=<a>, method=PLAIN, rip=192.0.2.1",
+        ),
+        ("Password mismatch", "Password mismatch"),
+    ],
+)
+def test_redact(text: str, expected: str) -> None:
+    assert redact(text) == expected
+
+
+def test_redact_each_line_of_a_text() -> None:
+    assert redact("a (given password: x)\nb (given password: y)") == (
+        "a (given password: <redacted>)\nb (given password: <redacted>)"
+    )
+
+
+@given(st.text(max_size=200), st.text(min_size=1, max_size=50).filter(lambda p: "\n" not in p))
+def test_given_password_never_survives(before: str, password: str) -> None:
+    line = f"{before.replace(chr(10), ' ')} (given password: {password})"
+    assert redact(line).endswith("(given password: <redacted>)")
+
+
+def test_reject_raw_is_redacted() -> None:
+    # looks like a Dovecot login (literal present) but the user element never closes
+    line = "Jan  1 00:00:00 mx dovecot: imap-login: Login: user=<x, rip=192.0.2.1 (given password: hunter2)"
+    record = LogLineParser(year=2024).parse(line, 7)
+    assert isinstance(record, Reject)
+    assert "hunter2" not in record.raw
+    assert record.raw.endswith("(given password: <redacted>)")
+
+
+def test_explain_prints_no_password() -> None:
+    for line in (
+        "Jan  1 00:00:00 mx dovecot: auth: sql(a,192.0.2.1): unknown user (given password: hunter2)",
+        "Jan  1 00:00:00 mx dovecot: imap-login: Login: user=<x (given password: hunter2)",
+        "Jan  1 00:00:00 mx other: something (given password: hunter2)",
+    ):
+        result = CliRunner().invoke(explain, [line])
+        assert result.exit_code == 0, result.output
+        assert "hunter2" not in result.output
+        assert "<redacted>" in result.output

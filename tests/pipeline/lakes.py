@@ -1,0 +1,80 @@
+"""Small lakes for tests: hand-written rows written as Parquet the way ingest lays them out."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from pipeline.schema import INGESTED, TABLES, with_version
+
+
+def at(text: str) -> datetime:
+    """``2025-03-10 08:00`` as a UTC datetime."""
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+def session(**fields: Any) -> dict[str, Any]:
+    """A sessions row: a successful Dovecot IMAP login unless told otherwise."""
+    row: dict[str, Any] = {
+        "source": "dovecot",
+        "server_host": "mail1",
+        "service": "imap",
+        "listener": "imap-login",
+        "auth_method": "PLAIN",
+        "auth_result": "ok",
+        "auth_failures": 0,
+        "is_trusted_hop": False,
+        "session_key": "s",
+        "source_file": "mail.log",
+        "source_line": 1,
+    }
+    row.update(fields)
+    return row
+
+
+def hop(**fields: Any) -> dict[str, Any]:
+    """A received_hops row: an authenticated hop into our own server unless told otherwise."""
+    row: dict[str, Any] = {
+        "hop_index": 1,
+        "hop_count": 2,
+        "by_host": "mail1.example.org",
+        "authenticated": True,
+        "is_local": False,
+        "is_own_server": True,
+        "parse_ok": True,
+        "source_file": "INBOX",
+    }
+    row.update(fields)
+    return row
+
+
+def write_table(
+    lake: Path, table: str, rows: Iterable[Mapping[str, Any]], time_column: str
+) -> None:
+    """Rows into ``<lake>/<table>/date=YYYY-MM-DD/part-0.parquet``, one folder per day."""
+    by_day: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
+    for row in rows:
+        by_day[row[time_column].date().isoformat()].append(row)
+    schema = with_version(TABLES[table])
+    for day, day_rows in by_day.items():
+        folder = lake / table / f"date={day}"
+        folder.mkdir(parents=True, exist_ok=True)
+        pq.write_table(pa.Table.from_pylist(day_rows, schema=schema), folder / "part-0.parquet")
+
+
+def write_rejects(lake: Path, day: str, rows: Iterable[Mapping[str, Any]]) -> None:
+    folder = lake / "rejects" / f"date={day}"
+    folder.mkdir(parents=True, exist_ok=True)
+    table = pa.Table.from_pylist(list(rows), schema=with_version(TABLES["rejects"]))
+    pq.write_table(table, folder / "part-0.parquet")
+
+
+def write_ingested(lake: Path, rows: Iterable[Mapping[str, Any]]) -> None:
+    table = pa.Table.from_pylist(list(rows), schema=with_version(INGESTED))
+    pq.write_table(table, lake / "_ingested.parquet")

@@ -1,0 +1,220 @@
+"""Mail readers on small fixtures built here: mbox (with ``>From `` escaping), Maildir, .eml,
+compressed forms, a truncated .gz; and the message → lake rows function against schema.py."""
+
+from __future__ import annotations
+
+import bz2
+import gzip
+import lzma
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+import zstandard
+
+from pipeline.mailbox import (
+    MailMessage,
+    OwnServers,
+    TruncatedInput,
+    iter_messages,
+    message_rows,
+    submission_hop_index,
+)
+from pipeline.schema import MESSAGES, RECEIVED_HOPS
+
+SUBMITTED = (
+    b"Received: from mx.example.org (mx.example.org [192.0.2.10])\n"
+    b"\tby store.example.org with LMTP id 9f; Tue, 02 Jan 2024 10:00:02 +0000\n"
+    b"Received: from laptop (dsl.example.net [198.51.100.7])\n"
+    b"\t(using TLSv1 with cipher AES128-SHA (128/128 bits))\n"
+    b"\t(Authenticated sender: alice)\n"
+    b"\tby mx.example.org (Postfix) with ESMTPSA id 4A1;\n\tTue, 02 Jan 2024 10:00:01 +0000\n"
+    b"Message-ID: <one@example.org>\nFrom: Alice <alice@example.org>\nDate: Tue, 02 Jan 2024 11:00:00 +0100\n"
+    b"Subject: first\n\nbody line\n"
+    b">From the escaped body line, which is not a new message\n\n"
+)
+NO_RECEIVED = b"Message-ID: <two@example.org>\nFrom: bob@example.org\nSubject: second\n\nhello\n\n"
+INBOUND = (
+    b"Received: from mail.partner.example (mail.partner.example [203.0.113.5])\n"
+    b"\tby mx.example.org (Postfix) with ESMTPS id 7B2; Wed, 03 Jan 2024 09:00:00 +0000\n"
+    b"Received: from evil (x [203.0.113.66]) by mx.example.org with ESMTPSA id forged;"
+    b" Wed, 03 Jan 2024 08:00:00 +0000\n"
+    b"Message-ID: <three@example.org>\n\nbody\n"
+)
+MBOX = (
+    b"From alice@example.org Tue Jan  2 10:00:02 2024\n"
+    + SUBMITTED
+    + b"From bob@example.org Tue Jan  2 10:05:00 2024\n"
+    + NO_RECEIVED
+    + b"From carol@partner.example Wed Jan  3 09:00:00 2024\n"
+    + INBOUND
+)
+OWN = OwnServers.of(["example.org"])
+
+
+def _write(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
+
+
+def test_mbox_splits_on_from_lines_only_and_keeps_offsets(tmp_path: Path) -> None:
+    messages = list(iter_messages(_write(tmp_path / "box", MBOX)))
+    assert [m.message_id() for m in messages] == [
+        "<one@example.org>",
+        "<two@example.org>",
+        "<three@example.org>",
+    ]
+    second = MBOX.index(b"From bob@example.org")
+    assert [m.offset for m in messages] == [0, second, MBOX.index(b"From carol@")]
+    assert [len(m.received_values()) for m in messages] == [2, 0, 2]
+    assert b">From" not in b"".join(m.header for m in messages)
+
+
+@pytest.mark.parametrize(
+    ("suffix", "compress"),
+    [
+        (".gz", gzip.compress),
+        (".bz2", bz2.compress),
+        (".xz", lzma.compress),
+        (".zst", lambda data: zstandard.ZstdCompressor().compress(data)),
+    ],
+)
+def test_compressed_mbox_reads_like_the_plain_one(
+    tmp_path: Path, suffix: str, compress: object
+) -> None:
+    path = _write(tmp_path / f"box{suffix}", compress(MBOX))  # type: ignore[operator]
+    assert [m.offset for m in iter_messages(path)] == [
+        m.offset for m in iter_messages(_write(tmp_path / "plain", MBOX))
+    ]
+
+
+def test_truncated_gzip_yields_the_complete_messages_then_raises(tmp_path: Path) -> None:
+    data = gzip.compress(MBOX)
+    path = _write(tmp_path / "box.gz", data[: len(data) - 40])
+    seen: list[MailMessage] = []
+    with pytest.raises(TruncatedInput):
+        for message in iter_messages(path):
+            seen.append(message)
+    assert [m.message_id() for m in seen][:1] == ["<one@example.org>"]
+
+
+def test_truncated_zstd_raises(tmp_path: Path) -> None:
+    data = zstandard.ZstdCompressor().compress(MBOX)
+    with pytest.raises(TruncatedInput):
+        list(iter_messages(_write(tmp_path / "box.zst", data[:-5])))
+
+
+def test_maildir_tree_reads_cur_and_new_but_not_tmp(tmp_path: Path) -> None:
+    for folder in ("INBOX/cur", "INBOX/new", "INBOX/tmp", "INBOX/.Sent/cur"):
+        (tmp_path / folder).mkdir(parents=True)
+    _write(tmp_path / "INBOX/cur/1.host:2,S", SUBMITTED)
+    _write(tmp_path / "INBOX/new/2.host", gzip.compress(NO_RECEIVED))
+    _write(tmp_path / "INBOX/tmp/3.host", INBOUND)
+    _write(tmp_path / "INBOX/.Sent/cur/4.host:2,S", INBOUND)
+    messages = list(iter_messages(tmp_path))
+    assert sorted(m.message_id() or "" for m in messages) == [
+        "<one@example.org>",
+        "<three@example.org>",
+        "<two@example.org>",
+    ]
+    assert all(m.offset == 0 for m in messages)
+
+
+def test_eml_with_crlf_and_8bit_header(tmp_path: Path) -> None:
+    data = SUBMITTED.replace(b"\n", b"\r\n").replace(b"from laptop", b"from caf\xe9")
+    (message,) = iter_messages(_write(tmp_path / "one.eml", data))
+    assert message.header_from() == "alice@example.org"
+    assert message.date() == datetime(2024, 1, 2, 10, 0, tzinfo=UTC)
+    # unfolded: the line break goes, the folding white space stays; Latin-1 byte kept as é
+    assert message.received_values()[1].startswith(
+        "from café (dsl.example.net [198.51.100.7])\t(using"
+    )
+
+
+def test_rows_match_the_schema_and_pick_the_submission_hop(tmp_path: Path) -> None:
+    first, second, third = iter_messages(_write(tmp_path / "box", MBOX))
+    message, hops = message_rows(first, OWN)
+    assert list(message) == MESSAGES.names and all(list(h) == RECEIVED_HOPS.names for h in hops)
+    pa.Table.from_pylist([message], schema=MESSAGES)
+    pa.Table.from_pylist(hops, schema=RECEIVED_HOPS)
+    assert (message["hop_count"], message["message_id"], message["offset"]) == (
+        2,
+        "<one@example.org>",
+        0,
+    )
+    index = submission_hop_index(hops)
+    assert index == 1
+    assert (hops[1]["auth_user"], hops[1]["tls_version"], hops[1]["security"]) == (
+        "alice",
+        "TLSv1.0",
+        "legacy_tls",
+    )
+    assert [h["is_own_server"] for h in hops] == [True, True]
+    assert message_rows(second, OWN)[1] == [] and message_rows(second, OWN)[0]["hop_count"] == 0
+    # the forged "ESMTPSA by mx.example.org" below a foreign hop... here directly below ours:
+    _, inbound = message_rows(third, OWN)
+    assert submission_hop_index(inbound) == 1  # ours at the top, then an own authenticated hop
+
+
+def test_a_claimed_own_hop_below_a_foreign_hop_is_not_the_submission_hop() -> None:
+    hops = [
+        {"is_own_server": True, "is_local": False, "authenticated": False},
+        {"is_own_server": False, "is_local": False, "authenticated": False},
+        {"is_own_server": True, "is_local": False, "authenticated": True},
+    ]
+    assert submission_hop_index(hops) is None
+
+
+def test_local_content_filter_hops_stay_in_the_trusted_run() -> None:
+    hops = [
+        {"is_own_server": True, "is_local": False, "authenticated": False},
+        {"is_own_server": False, "is_local": True, "authenticated": False},
+        {"is_own_server": True, "is_local": False, "authenticated": True},
+    ]
+    assert submission_hop_index(hops) == 2
+
+
+def test_own_servers_match_names_and_domains() -> None:
+    own = OwnServers.of(["Example.org.", "relay.partner.example"])
+    assert (
+        own.match("mx.example.org")
+        and own.match("EXAMPLE.ORG.")
+        and own.match("relay.partner.example")
+    )
+    assert (
+        not own.match("badexample.org") and not own.match("partner.example") and not own.match(None)
+    )
+
+
+def test_message_key_is_stable_per_file_and_offset(tmp_path: Path) -> None:
+    path = _write(tmp_path / "box", MBOX)
+    keys = [message_rows(m, OWN)[0]["message_key"] for m in iter_messages(path)]
+    again = [message_rows(m, OWN)[0]["message_key"] for m in iter_messages(path)]
+    assert keys == again and len(set(keys)) == 3
+
+
+@pytest.mark.slow
+def test_maildir_of_ten_thousand_messages_counts_exactly(tmp_path: Path) -> None:
+    cur = tmp_path / "Maildir" / "cur"
+    cur.mkdir(parents=True)
+    expected_hops = 0
+    for number in range(10_000):
+        hop_count = number % 4  # 0 … 3 Received fields
+        expected_hops += hop_count
+        received = b"".join(
+            b"Received: from h%d (h [192.0.2.%d]) by mx.example.org with ESMTPS id %d;"
+            b" Tue, 02 Jan 2024 10:00:00 +0000\n" % (hop, hop + 1, number)
+            for hop in range(hop_count)
+        )
+        _write(
+            cur / f"{number}.host:2,S",
+            received + b"Message-ID: <%d@example.org>\n\nbody\n" % number,
+        )
+    messages = hops = 0
+    for message in iter_messages(tmp_path):
+        row, hop_rows = message_rows(message, OWN)
+        messages += 1
+        hops += len(hop_rows)
+        assert row["hop_count"] == len(hop_rows)
+    assert (messages, hops) == (10_000, expected_hops)

@@ -107,7 +107,9 @@ EXPECTED_KINDS = (
     ("-login: Login: ", "dovecot:", "dovecot.login.ok"),
     ("-login: Disconnected", "dovecot:", "dovecot.login.failed"),
     ("-login: Aborted login", "dovecot:", "dovecot.login.failed"),
-    ("dovecot: auth: passwd-file(", "dovecot:", "dovecot.auth.failed"),
+    ("): unknown user", "dovecot:", "dovecot.auth.unknown_user"),
+    ("): Password mismatch", "dovecot:", "dovecot.auth.failed"),
+    ("warning: TLS library problem: ", "/smtpd[", "postfix.smtpd.tls_library_problem"),
 )
 KINDS = sorted({k for _, _, k in EXPECTED_KINDS})
 NOISE = (

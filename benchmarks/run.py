@@ -1,0 +1,383 @@
+"""``make bench``: generate (cached), then measure mailtls against pflogsumm in one run.
+
+    python benchmarks/run.py                 # 1M log lines, 20k messages, flatness at 10M
+    python benchmarks/run.py --quick         # a smoke run in seconds
+    python benchmarks/run.py --lines 10000000 --no-flatness
+
+Prints a table and writes ``bench-out/results.json``. A step whose tool is missing (a command
+not merged yet, pflogsumm not installed) prints ``skipped: <reason>`` and the run goes on. The
+figures are facts about this machine, never a pass/fail test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+if __package__ in (None, ""):  # run as a script: make the repository importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks import generate_logs, generate_mail
+from benchmarks.measure import Run, machine, median_run, run_tree, timed
+
+HERE = Path(__file__).resolve().parent
+MAILTLS = Path(sys.executable).with_name("mailtls")
+TARGETS = {
+    "ingest_lines_per_s": 1_500_000,
+    "ratio_to_pflogsumm": 3.0,
+    "peak_rss_mb": 400,
+    "rss_growth_10x": 0.10,
+    "received_fields_per_s": 100_000,
+    "reingest_s": 2.0,
+    "report_s": 3.0,
+}
+Step = dict[str, Any]
+
+
+def source_tag(*names: str) -> str:
+    """A short hash of the generator sources, so a changed generator never reuses a stale cache."""
+    digest = hashlib.sha256()
+    for name in names:
+        digest.update((HERE / name).read_bytes())
+    return digest.hexdigest()[:8]
+
+
+def cached_log(out: Path, lines: int, seed: int, fmt: str) -> tuple[Path, Step]:
+    tag = source_tag("generate_logs.py", "sessions.py", "population.py")
+    path = out / f"mail-{fmt}-s{seed}-n{lines}-{tag}.log"
+    if path.exists():
+        return path, {"cached": True, "path": str(path)}
+    took, size = timed(
+        lambda: generate_logs.write(
+            path, generate_logs.generate(lines, seed=seed, fmt=fmt), compress=False
+        )
+    )
+    return path, {
+        "cached": False,
+        "path": str(path),
+        "seconds": round(took, 2),
+        "lines_per_s": round(lines / took),
+        "mb": round(size / 1e6, 1),
+    }
+
+
+def cached_mail(out: Path, messages: int, seed: int) -> tuple[Path, Step]:
+    tag = source_tag("generate_mail.py", "population.py")
+    path = out / f"Maildir-s{seed}-m{messages}-{tag}"
+    meta = path.with_suffix(".json")
+    if meta.exists():
+        return path, {"cached": True, **json.loads(meta.read_text())}
+    shutil.rmtree(path, ignore_errors=True)
+    took, fields = timed(lambda: generate_mail.generate(path, messages, seed=seed))
+    info = {"path": str(path), "messages": messages, "received_fields": fields}
+    meta.write_text(json.dumps(info))
+    return path, {"cached": False, "seconds": round(took, 2), **info}
+
+
+def has_command(*args: str) -> str | None:
+    """The command's --help text, or None when it does not exist (not merged yet)."""
+    if not MAILTLS.exists():
+        return None
+    done = subprocess.run([str(MAILTLS), *args, "--help"], capture_output=True, text=True)
+    return done.stdout if done.returncode == 0 else None
+
+
+def ingest_cmd(paths: list[Path], lake: Path, workers: int, help_text: str) -> list[str]:
+    cmd = [str(MAILTLS), "ingest", *map(str, paths), "--lake", str(lake)]
+    if "--workers" in help_text:
+        cmd += ["--workers", str(workers)]
+    return cmd
+
+
+def run_summary(run: Run) -> Step:
+    return {
+        "seconds": round(run.seconds, 3),
+        "peak_rss_tree_mb": run.peak_rss_tree_mb,
+        "peak_rss_process_mb": run.peak_rss_process_mb,
+    }
+
+
+def ingest_runs(
+    source: Path, lakes: list[Path], help_text: str, args: argparse.Namespace
+) -> list[Run] | str:
+    """One fresh-lake ingest of ``source`` per lake; the failure reason if any run fails."""
+    runs = []
+    for lake in lakes:
+        shutil.rmtree(lake, ignore_errors=True)
+        run = run_tree(ingest_cmd([source], lake, args.workers, help_text))
+        if run.returncode != 0:
+            return (
+                f"`mailtls ingest {source.name}` failed (exit {run.returncode}): {run.stderr_tail}"
+            )
+        runs.append(run)
+    return runs
+
+
+def step_ingest(log: Path, lines: int, out: Path, args: argparse.Namespace) -> Step:
+    help_text = has_command("ingest")
+    if help_text is None:
+        return {"skipped": "`mailtls ingest` is not available yet (not merged into this branch)"}
+    runs = ingest_runs(log, [out / f"lake-log-{i}" for i in range(args.runs)], help_text, args)
+    if isinstance(runs, str):
+        return {"skipped": runs}
+    best = median_run(runs)
+    size = log.stat().st_size
+    result = run_summary(best) | {
+        "runs": [round(r.seconds, 3) for r in runs],
+        "workers": args.workers if "--workers" in help_text else None,
+        "lines_per_s": round(lines / best.seconds),
+        "mb_per_s": round(size / 1e6 / best.seconds, 1),
+        "lake": str(out / f"lake-log-{args.runs - 1}"),
+    }
+    again = run_tree(ingest_cmd([log], Path(result["lake"]), args.workers, help_text))
+    result["reingest_s"] = (
+        round(again.seconds, 3) if again.returncode == 0 else f"failed: {again.stderr_tail}"
+    )
+    return result
+
+
+def step_flatness(small: Step, out: Path, args: argparse.Namespace) -> Step:
+    if "skipped" in small:
+        return {"skipped": "needs `mailtls ingest`"}
+    if args.no_flatness:
+        return {"skipped": "--no-flatness"}
+    big_lines = args.lines * 10
+    log, gen = cached_log(out, big_lines, args.seed, args.format)
+    lake = out / "lake-log-10x"
+    shutil.rmtree(lake, ignore_errors=True)
+    run = run_tree(ingest_cmd([log], lake, args.workers, has_command("ingest") or ""))
+    shutil.rmtree(lake, ignore_errors=True)
+    if run.returncode != 0:
+        return {"skipped": f"`mailtls ingest` failed on {big_lines:,} lines: {run.stderr_tail}"}
+    key = "peak_rss_tree_mb" if run.peak_rss_tree_mb is not None else "peak_rss_process_mb"
+    growth = getattr(run, key) / small[key] - 1
+    return run_summary(run) | {
+        "lines": big_lines,
+        "generator": gen,
+        "lines_per_s": round(big_lines / run.seconds),
+        "rss_growth": round(growth, 3),
+        "measured_on": key,
+    }
+
+
+def step_pflogsumm(log: Path, lines: int, args: argparse.Namespace) -> Step:
+    exe = shutil.which("pflogsumm")
+    if exe is None and os.geteuid() == 0 and shutil.which("apt-get"):
+        subprocess.run(["apt-get", "install", "-y", "-q", "pflogsumm"], capture_output=True)
+        exe = shutil.which("pflogsumm")
+    if exe is None:
+        return {
+            "skipped": "pflogsumm not installed (Debian package `pflogsumm`; not root, so not installed here)"
+        }
+    runs = [run_tree([exe, str(log)]) for _ in range(args.runs)]
+    best = median_run(runs)
+    if best.returncode != 0:
+        return {"skipped": f"pflogsumm failed: {best.stderr_tail}"}
+    return run_summary(best) | {
+        "runs": [round(r.seconds, 3) for r in runs],
+        "lines_per_s": round(lines / best.seconds),
+        "mb_per_s": round(log.stat().st_size / 1e6 / best.seconds, 1),
+    }
+
+
+def step_parse_log(log: Path, lines: int) -> Step:
+    """The pure parser alone, one core: LogLineParser over every line (no I/O beyond reading)."""
+    try:
+        from parsers.logline import LogLineParser
+        from parsers.registry import all_dialects
+    except ImportError as exc:
+        return {"skipped": f"parsers.logline not importable: {exc}"}
+    parser = LogLineParser(year=2024)
+    events = rejects = 0
+    began = time.perf_counter()
+    with log.open(encoding="utf-8", errors="surrogateescape") as handle:
+        for n, line in enumerate(handle, 1):
+            got = parser.parse(line.rstrip("\n"), n)
+            if got is not None:
+                if hasattr(got, "reason"):
+                    rejects += 1
+                else:
+                    events += 1
+    took = time.perf_counter() - began
+    return {
+        "seconds": round(took, 2),
+        "lines_per_s": round(lines / took),
+        "events": events,
+        "rejects": rejects,
+        "dialects": len(all_dialects()),
+    }
+
+
+def step_mail(maildir: Path, gen: Step, out: Path, args: argparse.Namespace) -> Step:
+    help_text = has_command("ingest")
+    if help_text is None:
+        return {"skipped": "`mailtls ingest` is not available yet"}
+    if not any(word in help_text for word in ("Maildir", "mbox", "mail folders")):
+        return {
+            "skipped": "`mailtls ingest` reads logs only so far (its help names no Maildir/mbox)"
+        }
+    runs = ingest_runs(maildir, [out / "lake-mail"] * args.runs, help_text, args)
+    if isinstance(runs, str):
+        return {"skipped": runs}
+    best = median_run(runs)
+    return run_summary(best) | {
+        "fields_per_s": round(gen["received_fields"] / best.seconds),
+        "fields": gen["received_fields"],
+    }
+
+
+def received_values(maildir: Path) -> list[str]:
+    """Every Received field of the Maildir, unfolded, without the field name."""
+    values: list[str] = []
+    for path in sorted((maildir / "cur").iterdir()):
+        head = path.read_bytes().split(b"\n\n", 1)[0].decode("utf-8", "surrogateescape")
+        for field in head.replace("\n\t", " ").replace("\n ", " ").split("\n"):
+            if field.startswith("Received:"):
+                values.append(field[9:].strip())
+    return values
+
+
+def step_parse_received(maildir: Path) -> Step:
+    try:
+        from parsers.received import parse_received
+    except ImportError as exc:
+        return {"skipped": f"parsers.received.parse_received not available yet ({exc})"}
+    values = received_values(maildir)
+    took, _ = timed(lambda: [parse_received(v) for v in values])
+    return {
+        "fields": len(values),
+        "seconds": round(took, 2),
+        "fields_per_s_1core": round(len(values) / took),
+    }
+
+
+def step_report(lake: Path | None, args: argparse.Namespace) -> Step:
+    if has_command("report") is None:
+        return {"skipped": "`mailtls report` is not available yet"}
+    if lake is None:
+        return {"skipped": "no lake (ingest was skipped)"}
+    runs = [run_tree([str(MAILTLS), "report", "--lake", str(lake)]) for _ in range(args.runs)]
+    best = median_run(runs)
+    if best.returncode != 0:
+        return {"skipped": f"`mailtls report` failed: {best.stderr_tail}"}
+    return run_summary(best) | {"runs": [round(r.seconds, 3) for r in runs]}
+
+
+def verdicts(steps: dict[str, Step]) -> dict[str, Any]:
+    """Each target next to the measured figure (None when the step did not run)."""
+    ing, pfl, flat = steps["ingest"], steps["pflogsumm"], steps["flatness"]
+    mail, report = steps["mail_ingest"], steps["report"]
+    rss = ing.get("peak_rss_tree_mb") or ing.get("peak_rss_process_mb")
+    ratio = (
+        ing["lines_per_s"] / pfl["lines_per_s"]
+        if "lines_per_s" in ing and "lines_per_s" in pfl
+        else None
+    )
+    got = {
+        "ingest_lines_per_s": ing.get("lines_per_s"),
+        "ratio_to_pflogsumm": round(ratio, 2) if ratio else None,
+        "peak_rss_mb": rss,
+        "rss_growth_10x": flat.get("rss_growth"),
+        "received_fields_per_s": mail.get("fields_per_s"),
+        "reingest_s": ing.get("reingest_s") if isinstance(ing.get("reingest_s"), float) else None,
+        "report_s": report.get("seconds"),
+    }
+    lower_is_better = {"peak_rss_mb", "rss_growth_10x", "reingest_s", "report_s"}
+    return {
+        k: {
+            "target": TARGETS[k],
+            "measured": v,
+            "met": None
+            if v is None
+            else (v <= TARGETS[k] if k in lower_is_better else v >= TARGETS[k]),
+        }
+        for k, v in got.items()
+    }
+
+
+def print_table(result: dict[str, Any]) -> None:
+    m = result["machine"]
+    print(
+        f"\nmachine: {m['cpu']}, {m['cores']} cores, {m['ram_gib']} GiB RAM, Python {m['python']}"
+    )
+    print(
+        f"input: {result['lines']:,} log lines ({result['format']}), {result['messages']:,} messages, seed {result['seed']}\n"
+    )
+    for name, step in result["steps"].items():
+        if "skipped" in step:
+            print(f"  {name:<16} skipped: {step['skipped']}")
+        else:
+            shown = {
+                k: v for k, v in step.items() if k not in ("path", "lake", "runs", "generator")
+            }
+            print(
+                f"  {name:<16} "
+                + ", ".join(
+                    f"{k}={v:,}" if isinstance(v, int) and not isinstance(v, bool) else f"{k}={v}"
+                    for k, v in shown.items()
+                )
+            )
+    print(f"\n  {'target':<22} {'goal':>12} {'measured':>12}  met")
+    for name, v in result["targets"].items():
+        measured = "-" if v["measured"] is None else f"{v['measured']:,}"
+        met = {True: "yes", False: "NO", None: "-"}[v["met"]]
+        print(f"  {name:<22} {v['target']:>12,} {measured:>12}  {met}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--lines", type=int, default=1_000_000)
+    parser.add_argument("--messages", type=int, default=20_000)
+    parser.add_argument("--quick", action="store_true", help="50k lines, 1k messages, one run each")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--format", choices=("rfc3164", "rfc3339"), default="rfc3164")
+    parser.add_argument(
+        "--runs", type=int, default=3, help="runs per timed step (the median is kept)"
+    )
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument(
+        "--no-flatness", action="store_true", help="skip the 10x input memory check"
+    )
+    parser.add_argument("--out", type=Path, default=Path("bench-out"))
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.lines, args.messages, args.runs = 50_000, 1_000, 1
+    args.out.mkdir(parents=True, exist_ok=True)
+    steps: dict[str, Step] = {}
+    log, steps["generate_log"] = cached_log(args.out, args.lines, args.seed, args.format)
+    maildir, steps["generate_mail"] = cached_mail(args.out, args.messages, args.seed)
+    steps["parse_log"] = step_parse_log(log, args.lines)
+    steps["ingest"] = step_ingest(log, args.lines, args.out, args)
+    steps["pflogsumm"] = step_pflogsumm(log, args.lines, args)
+    steps["flatness"] = step_flatness(steps["ingest"], args.out, args)
+    steps["mail_ingest"] = step_mail(maildir, steps["generate_mail"], args.out, args)
+    steps["parse_received"] = step_parse_received(maildir)
+    lake = Path(steps["ingest"]["lake"]) if "lake" in steps["ingest"] else None
+    steps["report"] = step_report(lake, args)
+    result = {
+        "machine": machine(),
+        "lines": args.lines,
+        "messages": args.messages,
+        "format": args.format,
+        "seed": args.seed,
+        "steps": steps,
+    }
+    result["targets"] = verdicts(steps)
+    print_table(result)
+    (args.out / "results.json").write_text(json.dumps(result, indent=2) + "\n")
+    print(f"\nwrote {args.out / 'results.json'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

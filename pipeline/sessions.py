@@ -82,6 +82,8 @@ class Sessioniser:
         # Dovecot connections that had a cleartext login refused ("Plaintext authentication
         # disabled"), by host/session id, until the connection's own line arrives
         self.refused_plaintext: set[str] = set()
+        # wrong passwords the auth process logged, by host/session id
+        self.auth_failures: dict[str, int] = {}
 
     # ---- feeding -------------------------------------------------------------------------
     def feed(self, event: LogEvent, source_file: str) -> None:
@@ -90,6 +92,11 @@ class Sessioniser:
         kind = event.kind
         if kind.startswith("postfix.smtpd."):
             self._postfix(event, source_file)
+        elif kind.startswith("dovecot.auth.") and event.fields.get("session_id"):
+            # the auth process names each wrong password, also in a connection that then logs
+            # in; its login line does not
+            key = f"{event.host}/{event.fields['session_id']}"
+            self.auth_failures[key] = self.auth_failures.get(key, 0) + 1
         elif kind in ("dovecot.login.ok", "dovecot.login.failed"):
             text = event.fields.get("disconnect_text") or ""
             if text.startswith("Login failed"):
@@ -274,6 +281,8 @@ class Sessioniser:
             failures = _int(f.get("auth_attempts")) if auth_result == "failed" else 0
             if auth_result == "failed" and not failures:
                 failures = 1
+        logged = self.auth_failures.pop(f"{event.host}/{f.get('session_id')}", 0)
+        failures = max(failures, logged)
         service = f.get("service") or (listener.service if listener else "imap")
         session_id = f.get("session_id") or f.get("mpid") or str(event.line_no)
         return {

@@ -103,6 +103,21 @@ INGESTED: Final = pa.schema(
         ("rows", pa.int64()),
         ("rejects", pa.int64()),
         ("ingested_at", _TS),
+        ("end_offset", pa.int64()),  # decompressed bytes read through, from the file's start
+        ("end_line", pa.int64()),  # lines read through, from the file's start
+        ("run_id", pa.string()),  # the ingest run; its Parquet parts are named after it
+    ]
+)
+
+# `<lake>/_pending.parquet`: sessions still open after the newest file of a rotated set, kept
+# for the next ingest to complete (internal state, never queried)
+PENDING: Final = pa.schema(
+    [
+        ("set_key", pa.string()),
+        ("kind", pa.string()),  # postfix | dovecot_auth
+        ("key", pa.string()),  # JSON of the session key
+        ("source_file", pa.string()),
+        ("events", pa.string()),  # JSON list of the session's parsed log events
     ]
 )
 

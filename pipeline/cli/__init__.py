@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from pipeline.cli import dialects, explain, report, sql, users
+from pipeline.cli import dialects, explain, ingest, report, sql, users
 from pipeline.errors import MailtlsError
 
 EPILOG = """\b
@@ -22,7 +22,14 @@ def cli() -> None:
     """Find who still sends mail passwords in cleartext or over legacy TLS (RFC 8314)."""
 
 
-for command in (explain.explain, dialects.dialects, report.report, users.users, sql.sql):
+for command in (
+    explain.explain,
+    dialects.dialects,
+    report.report,
+    users.users,
+    sql.sql,
+    ingest.ingest_command,
+):
     cli.add_command(command)
 
 

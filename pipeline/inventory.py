@@ -88,6 +88,10 @@ def plan(files: Iterable[InputFile], known: Known) -> tuple[list[Planned], list[
         except OSError as exc:
             skipped.append(Skipped(source.arg, str(source.path), f"cannot read: {exc.strerror}"))
             continue
+        if not head and stat.st_size:
+            cut = "truncated or corrupt stream: no readable content"
+            skipped.append(Skipped(source.arg, str(source.path), cut))
+            continue
         if not head:
             unchanged += 1  # empty: nothing to read, nothing to record
             continue

@@ -138,7 +138,7 @@ class Sessioniser:
         auth = self.pending_auth.pop(session_id, None) if session_id else None
         if auth is None:
             at = event.event_at
-            if session_id and at is not None and self.head_until and at <= self.head_until:
+            if session_id and at is not None and self.head_until and at < self.head_until:
                 self.edges.dovecot_heads.append(Fragment(self.source_file, [event]))
                 return
             self.emit(dovecot_row(event, (), self.source_file, self.config))

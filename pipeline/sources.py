@@ -8,18 +8,19 @@ from __future__ import annotations
 
 import bz2
 import glob
-import gzip
+import io
 import lzma
 import re
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, BinaryIO, Final, cast
+from typing import IO, BinaryIO, Final, Protocol, cast
 
 import zstandard
 
 CHUNK: Final = 1 << 20
+_INPUT_CHUNK: Final = 1 << 16  # compressed bytes per step: bounds what one step can inflate to
 MAX_LINE: Final = 1 << 20  # a log line longer than a megabyte is not a log line
 SNIFF_BYTES: Final = 8192
 
@@ -37,6 +38,13 @@ _DATED = re.compile(r"^(?P<base>.+?)[-.](?P<d>\d{8}(?:\d{2})?)$")
 
 # Decompressors raise these on a cut or corrupt stream; what came before is kept.
 STREAM_ERRORS: Final = (EOFError, OSError, zlib.error, lzma.LZMAError, zstandard.ZstdError)
+
+
+class Decompressor(Protocol):
+    eof: bool
+    unused_data: bytes
+
+    def decompress(self, data: bytes) -> bytes: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,21 +126,77 @@ def _candidates(arg: str) -> list[Path] | None:
     return None
 
 
+class _Decompressed(io.RawIOBase):
+    """A decompressing reader that hands out everything before a cut or corrupt spot, and
+    only then raises; concatenated members (``cat a.gz b.gz``) are read through."""
+
+    def __init__(self, raw: BinaryIO, factory: Callable[[], Decompressor]) -> None:
+        self.raw = raw
+        self.factory = factory
+        self.decompressor = factory()
+        self.buffer = bytearray()
+        self.error: BaseException | None = None
+        self.done = False
+
+    def readable(self) -> bool:
+        return True
+
+    def close(self) -> None:
+        self.raw.close()
+        super().close()
+
+    def read(self, size: int | None = -1) -> bytes:
+        want = CHUNK if size is None or size < 0 else size
+        while len(self.buffer) < want and not self.done:
+            self._fill()
+        if self.buffer:
+            out = bytes(self.buffer[:want])
+            del self.buffer[:want]
+            return out
+        if self.error is not None:
+            error, self.error = self.error, None
+            raise error
+        return b""
+
+    def _fill(self) -> None:
+        data = self.raw.read(_INPUT_CHUNK)
+        if not data:
+            self.done = True
+            if not self.decompressor.eof:
+                self.error = EOFError("compressed file ended before the end-of-stream marker")
+            return
+        try:
+            while data:
+                self.buffer += self.decompressor.decompress(data)
+                data = b""
+                if self.decompressor.eof and self.decompressor.unused_data:
+                    data = self.decompressor.unused_data
+                    self.decompressor = self.factory()
+        except STREAM_ERRORS as exc:
+            self.error, self.done = exc, True
+
+
+def _zstd() -> Decompressor:
+    return cast(Decompressor, zstandard.ZstdDecompressor().decompressobj())
+
+
+_DECOMPRESSORS: Final[dict[str, Callable[[], Decompressor]]] = {
+    "gz": lambda: cast(Decompressor, zlib.decompressobj(wbits=31)),
+    "bz2": lambda: cast(Decompressor, bz2.BZ2Decompressor()),
+    "xz": lambda: cast(Decompressor, lzma.LZMADecompressor()),
+    "zst": _zstd,
+}
+
+
 def open_stream(path: Path) -> BinaryIO:
     """The decompressed byte stream of ``path`` (plain, gzip, bzip2, xz or zstd)."""
     raw = path.open("rb")
     head = raw.read(8)
     raw.seek(0)
     kind = compression_of(path, head)
-    if kind == "gz":
-        return cast(BinaryIO, gzip.GzipFile(fileobj=raw, mode="rb"))
-    if kind == "bz2":
-        return cast(BinaryIO, bz2.BZ2File(raw, mode="rb"))
-    if kind == "xz":
-        return cast(BinaryIO, lzma.LZMAFile(raw, mode="rb"))
-    if kind == "zst":
-        return zstandard.ZstdDecompressor().stream_reader(raw, closefd=True)
-    return raw
+    if kind is None:
+        return raw
+    return cast(BinaryIO, _Decompressed(raw, _DECOMPRESSORS[kind]))
 
 
 def is_compressed(path: Path) -> bool:
@@ -246,7 +310,7 @@ def _decode(raw: bytes, stats: ReadStats) -> str:
 
 
 def _skip(stream: IO[bytes], count: int) -> None:
-    if stream.seekable() and not isinstance(stream, gzip.GzipFile | bz2.BZ2File | lzma.LZMAFile):
+    if stream.seekable():
         stream.seek(count)
         return
     left = count

@@ -53,6 +53,7 @@ class IngestReport:
     summaries: dict[str, SourceSummary]
     skipped: list[Skipped] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
     unchanged: int = 0
     pending: int = 0  # sessions still open, kept for the next run
     unattached: int = 0  # events that joined no session (e.g. Dovecot 2.2 auth lines)
@@ -102,6 +103,7 @@ def ingest(
             ingested.append(_ingested_row(result, item, run_id))
             _count(summaries[item.source.arg], result)
             report.warnings.extend(result.warnings)
+            report.notes.extend(result.notes)
         pending = [row for key, state in states.items() for row in pending_rows(key, state)]
         report.pending = len(pending)
         lake.commit(run_id, ingested, pending)

@@ -55,7 +55,8 @@ class SegmentResult:
     unattached: int = 0
     first_at: datetime | None = None
     last_at: datetime | None = None
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # input read only in part
+    notes: list[str] = field(default_factory=list)  # read in full, worth knowing
 
 
 def year_hint(path: Path, head: bytes, mtime: float) -> int:
@@ -128,7 +129,7 @@ def parse_segment(segment: Segment) -> SegmentResult:
         )
         writer.add("rejects", _file_reject(source, read.lines + 1, "stream", read.error))
     if read.invalid_utf8:
-        result.warnings.append(
+        result.notes.append(
             f"{segment.path}: {read.invalid_utf8} lines are not valid UTF-8 (read with escapes)"
         )
     result.edges = sessioniser.finish()

@@ -90,6 +90,8 @@ def _print_report(report: IngestReport) -> None:
         click.echo(f"mailtls: skipped {item.path}: {item.reason}", err=True)
     for warning in report.warnings:
         click.echo(f"mailtls: warning: {warning}", err=True)
+    for note in report.notes:
+        click.echo(f"mailtls: note: {note}", err=True)
     for summary in report.summaries.values():
         click.echo(summary.line())
     extra = []

@@ -57,18 +57,24 @@ def _last(events: Iterable[LogEvent], name: str) -> str | None:
     return found
 
 
-def _tls_detail(
-    event: LogEvent | None,
-) -> tuple[str | None, str | None, str | None]:
-    """(version, version source, cipher) of a TLS line."""
-    if event is None:
-        return None, None, None
-    fields = event.fields
-    cipher = fields.get("tls_cipher")
-    version, source = version_with_source(
-        fields.get("tls_version_raw") or fields.get("tls_version"), cipher
-    )
-    return version, source, cipher
+def _tls_columns(
+    tls_used: bool | None, tls_mode: str, tls_line: LogEvent | None, trusted: bool
+) -> Row:
+    """The TLS columns of a row; version and cipher come from the TLS line, if TLS was used."""
+    version = version_source = cipher = None
+    if tls_used and tls_line is not None:
+        fields = tls_line.fields
+        cipher = fields.get("tls_cipher")
+        raw = fields.get("tls_version_raw") or fields.get("tls_version")
+        version, version_source = version_with_source(raw, cipher)
+    return {
+        "tls_mode": tls_mode,
+        "tls_version": version,
+        "tls_version_source": version_source,
+        "tls_cipher": clean(cipher),
+        "security": security_of(tls_used, version, is_trusted_hop=trusted),
+        "is_trusted_hop": trusted,
+    }
 
 
 def postfix_row(events: Sequence[LogEvent], source_file: str, config: SiteConfig) -> Row:
@@ -95,7 +101,6 @@ def postfix_row(events: Sequence[LogEvent], source_file: str, config: SiteConfig
     tls_used, tls_mode = _postfix_tls(listener, starttls_ok, tls_line is not None, tls_failed)
     client_ip = _last(events, "client_ip")
     trusted = config.is_internal(client_ip)
-    version, version_source, cipher = _tls_detail(tls_line) if tls_used else (None, None, None)
 
     user_name = _last(clients, "user_name") or _last(sasl_failed, "user_name")
     if auth_ok > 0 or (user_name and clients):
@@ -127,12 +132,7 @@ def postfix_row(events: Sequence[LogEvent], source_file: str, config: SiteConfig
         "auth_method": clean(_last(clients, "auth_method") or _last(sasl_failed, "auth_method")),
         "auth_result": auth_result,
         "auth_failures": failures,
-        "tls_mode": tls_mode,
-        "tls_version": version,
-        "tls_version_source": version_source,
-        "tls_cipher": clean(cipher),
-        "security": security_of(tls_used, version, is_trusted_hop=trusted),
-        "is_trusted_hop": trusted,
+        **_tls_columns(tls_used, tls_mode, tls_line, trusted),
         "session_key": clean(f"{first.host}/{first.program}/{first.pid}/{_iso(started.event_at)}"),
         "source_file": clean(source_file),
         "source_line": first.line_no,
@@ -174,7 +174,6 @@ def dovecot_row(
         tls_used, tls_mode = None, "unknown"
     else:  # no flag, or `secured` (a trusted hop, never TLS)
         tls_used, tls_mode = False, "none"
-    version, version_source, cipher = _tls_detail(login) if tls_used else (None, None, None)
 
     if login.kind == "dovecot.login.ok":
         auth_result = "ok"
@@ -200,12 +199,7 @@ def dovecot_row(
         "auth_method": clean(fields.get("auth_method") or _last(auth, "auth_method")),
         "auth_result": auth_result,
         "auth_failures": failures,
-        "tls_mode": tls_mode,
-        "tls_version": version,
-        "tls_version_source": version_source,
-        "tls_cipher": clean(cipher),
-        "security": security_of(tls_used, version, is_trusted_hop=trusted),
-        "is_trusted_hop": trusted,
+        **_tls_columns(tls_used, tls_mode, login, trusted),
         "session_key": clean(key),
         "source_file": clean(source_file),
         "source_line": started.line_no,

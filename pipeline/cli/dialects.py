@@ -1,4 +1,4 @@
-"""``mailtls dialects``: list every log dialect, or self-test them all."""
+"""``mailtls dialects``: list every log and Received dialect, or self-test them all."""
 
 from __future__ import annotations
 
@@ -6,23 +6,26 @@ import sys
 
 import click
 
+from parsers import selfcheck
+from parsers.received import selfcheck as received_selfcheck
+from parsers.received.registry import DIALECTS as RECEIVED_DIALECTS
 from parsers.registry import all_dialects
-from parsers.selfcheck import check_all
 
 
 @click.command(epilog="\b\nExamples:\n  mailtls dialects\n  mailtls dialects --check")
 @click.option("--check", is_flag=True, help="Run every dialect's examples and not-examples.")
 def dialects(check: bool) -> None:
-    """List the log dialects mailtls recognises (key, program, examples)."""
+    """List the dialects mailtls recognises: log lines (key, program) and Received TLS details."""
     if check:
-        problems = check_all()
+        problems = selfcheck.check_all() + received_selfcheck.check_all()
         for p in problems:
             click.echo(f"FAIL {p.dialect}: {p.what}\n     {p.line}")
-        total = len(all_dialects())
-        click.echo(
-            f"{total - len({p.dialect for p in problems})} of {total} dialects pass their examples"
-        )
+        total = len(all_dialects()) + len(RECEIVED_DIALECTS)
+        failing = len({p.dialect for p in problems})
+        click.echo(f"{total - failing} of {total} dialects pass their examples")
         sys.exit(1 if problems else 0)
     for d in all_dialects():
         daemons = ",".join(d.daemons) or "*"
-        click.echo(f"{d.key:45} {d.family}/{daemons:12} {len(d.examples)} examples")
+        click.echo(f"log       {d.key:45} {d.family}/{daemons:12} {len(d.examples)} examples")
+    for r in RECEIVED_DIALECTS:
+        click.echo(f"received  {r.key:45} {'Received':25} {len(r.examples)} examples")

@@ -15,9 +15,9 @@ import pandas as pd
 import streamlit as st
 
 from app import data
-from app.privacy import pseudonymise_column
 from app.settings import KEY_ENV, Settings, read_settings
 from pipeline.errors import MailtlsError
+from pipeline.privacy import pseudonymise_column
 
 WINDOWS: Final = {7: "7 days", 14: "14 days", 30: "30 days", 90: "90 days", 365: "1 year"}
 WINDOW_KEY: Final = "window_days"

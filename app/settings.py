@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Final
 
 from pipeline.db import default_lake
+from pipeline.privacy import KEY_ENV
 
 PLAN_ENV: Final = "MAILTLS_PLAN"
-KEY_ENV: Final = "MAILTLS_PSEUDONYM_KEY"
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,7 @@ from pipeline.cli.query_options import (
     write_output,
 )
 from pipeline.db import connect
+from pipeline.privacy import KEY_ENV, key_from_env, pseudonymise_column
 from pipeline.render import frame_as
 
 # the table's columns; CSV and JSON carry every column of user_posture, these first
@@ -37,6 +38,7 @@ Examples:
   mailtls users --level L0 --level L1
   mailtls users --level L0 --format csv -o reset.csv
   mailtls users --since 2025-03-01 --format json
+  MAILTLS_PSEUDONYM_KEY=secret mailtls users --pseudonymise --format csv
 """
 
 
@@ -50,6 +52,11 @@ Examples:
     type=click.Choice(queries.LEVELS),
     help="Only users at this level (repeatable).",
 )
+@click.option(
+    "--pseudonymise",
+    is_flag=True,
+    help="Replace user names by keyed pseudonyms (key: $MAILTLS_PSEUDONYM_KEY).",
+)
 @frame_format_option
 @output_option
 def users(
@@ -59,11 +66,15 @@ def users(
     window_days: int,
     plan_path: Path | None,
     levels: tuple[str, ...],
+    pseudonymise: bool,
     fmt: str,
     output: Path | None,
 ) -> None:
     """One row per user: level (worst in the window), reset flag, last cleartext and legacy-TLS
     logins, coverage and counts."""
+    key = key_from_env() if pseudonymise else None
+    if pseudonymise and key is None:
+        raise click.UsageError(f"--pseudonymise needs a key in ${KEY_ENV}")
     plan = read_plan(plan_path)
     with connect(lake) as con:
         frame = queries.user_posture(
@@ -74,6 +85,8 @@ def users(
             baseline=plan.baseline,
             levels=levels or None,
         )
+    if key is not None:
+        frame = pseudonymise_column(frame, "user_name", key)
     ordered = frame[[*TABLE_COLUMNS, *(c for c in frame.columns if c not in TABLE_COLUMNS)]]
     if fmt == "table":
         ordered = ordered[list(TABLE_COLUMNS)]

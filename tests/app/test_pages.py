@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import app
-from app.privacy import pseudonym
+from pipeline.privacy import pseudonym
 from tests.small_lake import (
     EXPECTED_USERS,
     NOT_USERS,

@@ -98,3 +98,29 @@ def test_bad_date_is_a_usage_error(lake: Path) -> None:
     result = CliRunner().invoke(cli, ["users", "--lake", str(lake), "--since", "March"])
     assert result.exit_code == 2
     assert "is not a date" in result.output
+
+
+def test_users_pseudonymised_keeps_levels_and_hides_names(
+    lake: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    args = ["users", "--lake", str(lake), *MARCH, "--level", "L0", "--format", "csv"]
+    plain = list(csv.DictReader(io.StringIO(CliRunner().invoke(cli, args).output)))
+    monkeypatch.setenv("MAILTLS_PSEUDONYM_KEY", "test-key")
+    result = CliRunner().invoke(cli, [*args, "--pseudonymise"])
+    assert result.exit_code == 0, result.output
+    hidden = list(csv.DictReader(io.StringIO(result.output)))
+    assert "@" not in result.output
+    assert len(hidden) == len(plain) == 3
+    assert {r["user_name"] for r in hidden}.isdisjoint({r["user_name"] for r in plain})
+    assert sorted(r["last_cleartext_at"] for r in hidden) == sorted(
+        r["last_cleartext_at"] for r in plain
+    )
+
+
+def test_users_pseudonymise_without_a_key_is_a_usage_error(
+    lake: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("MAILTLS_PSEUDONYM_KEY", raising=False)
+    result = CliRunner().invoke(cli, ["users", "--lake", str(lake), "--pseudonymise"])
+    assert result.exit_code == 2
+    assert "MAILTLS_PSEUDONYM_KEY" in result.output

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from pipeline.cli import dashboard, dialects, explain, ingest, report, sql, users
+from pipeline.cli import dashboard, dialects, explain, ingest, notify, report, sql, users
 from pipeline.errors import MailtlsError
 
 EPILOG = """\b
@@ -30,6 +30,7 @@ for command in (
     users.users,
     sql.sql,
     dashboard.dashboard,
+    notify.notify,
 ):
     cli.add_command(command)
 

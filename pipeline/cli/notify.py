@@ -69,7 +69,7 @@ def notify(
     now = datetime.now(UTC)
     written = 0
     for row in frame.to_dict("records"):
-        notice = notice_for(row, cutover=day, helpdesk=helpdesk)
+        notice = notice_for({str(k): v for k, v in row.items()}, cutover=day, helpdesk=helpdesk)
         if notice is None:
             continue
         message = as_message(notice, sender=sender, now=now)

@@ -168,6 +168,9 @@ def recover(lake: Path) -> list[Path]:
             if part.name.split("-", 1)[0] not in committed:
                 part.unlink()
                 removed.append(part)
+        for temporary in (lake / table).glob("date=*/.r*.tmp"):  # cut mid-write
+            temporary.unlink()
+            removed.append(temporary)
     return removed
 
 

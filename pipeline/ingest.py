@@ -80,12 +80,11 @@ def ingest(
         known = read_ingested(lake)
         pending = read_pending(lake)
         run_id = new_run_id()
-        files = [source for files in sets for source in files]
+        rows_of = _known_rows(known)
         jobs = [
-            FileJob(source.path, source.rotation_set, lake, f"{run_id}-{n:05d}", config, ())
-            for n, source in enumerate(files)
+            FileJob(source.path, lake, f"{run_id}-{n:05d}", config, rows_of(source.path))
+            for n, source in enumerate(source for one_set in sets for source in one_set)
         ]
-        jobs = _with_known(jobs, known)
         read = run_files(
             jobs, workers=workers, engine=engine, scheduler=scheduler, progress=progress
         )
@@ -103,34 +102,26 @@ def ingest(
     return RunSummary(results, problems)
 
 
-def _with_known(jobs: list[FileJob], known: list[dict[str, Any]]) -> list[FileJob]:
-    """Each job with only the _ingested rows of its path or its content, so what travels to a
-    worker stays small however many files the lake has seen."""
+def _known_rows(known: list[dict[str, Any]]) -> Callable[[Path], tuple[dict[str, Any], ...]]:
+    """The _ingested rows of a file's path or content: all a worker needs of them, so what
+    travels to it stays small however many files the lake has seen."""
     by_path: dict[str, list[dict[str, Any]]] = {}
     by_print: dict[str, list[dict[str, Any]]] = {}
     for row in known:
         by_path.setdefault(row["path"], []).append(row)
         by_print.setdefault(row["fingerprint"], []).append(row)
-    out = []
-    for job in jobs:
-        rows = {id(r): r for r in by_path.get(str(job.path), [])}
+
+    def rows_of(path: Path) -> tuple[dict[str, Any], ...]:
+        rows = {id(r): r for r in by_path.get(str(path), [])}
         try:
-            with open_bytes(job.path) as stream:
+            with open_bytes(path) as stream:
                 head = stream.read(4096)
             rows.update((id(r), r) for r in by_print.get(fingerprint(head), []))
         except CORRUPT:
             pass  # the worker reports it with its reason
-        out.append(
-            FileJob(
-                job.path,
-                job.rotation_set,
-                job.lake,
-                job.part_prefix,
-                job.config,
-                tuple(rows.values()),
-            )
-        )
-    return out
+        return tuple(rows.values())
+
+    return rows_of
 
 
 def _stitch_set(

@@ -32,10 +32,9 @@ Progress = Callable[[int], None]  # bytes of input consumed since the last call
 
 @dataclass(frozen=True, slots=True)
 class FileJob:
-    """What one worker needs: the file, where it stands in its set, the lake and the run."""
+    """What one worker needs: the file, the lake, the run, and what earlier runs read of it."""
 
     path: Path
-    rotation_set: str
     lake: Path
     part_prefix: str  # the run id and the file's number: names this file's Parquet parts
     config: SiteConfig

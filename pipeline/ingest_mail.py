@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.config import SiteConfig
-from pipeline.ingest import CORRUPT, FileResult, Progress, SetResult, reason_of
+from pipeline.ingest import SetResult
 from pipeline.lake import LakeWriter
 from pipeline.mailbox import (
     OwnServers,
@@ -19,6 +19,7 @@ from pipeline.mailbox import (
     looks_like_message,
     message_rows,
 )
+from pipeline.segment import CORRUPT, FileResult, Progress, reason_of
 from pipeline.sources import open_bytes
 
 MAILDIR_FOLDERS = ("cur", "new")

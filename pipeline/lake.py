@@ -1,11 +1,20 @@
 """Writing the lake: Arrow tables as hive-partitioned Parquet, atomically, with the schema
-version in every file; and the small state files beside them (``_ingested``, ``_pending``)."""
+version in every file; and the small state files beside them (``_ingested``, ``_pending``).
+
+Every part is named after its run (``r<time><hex>-…``). A run commits by writing its
+``_ingested`` rows, which carry its ``run_id``; one ingest at a time holds the lake's lock, and
+it first removes the parts of any run that never committed (a crash), so no row counts twice.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import os
+import secrets
 import uuid
+from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -25,6 +34,7 @@ from pipeline.schema import (
 
 INGESTED_FILE = "_ingested.parquet"
 PENDING_FILE = "_pending.json"
+LOCK_FILE = ".lock"
 FLUSH_ROWS = 50_000  # rows of one table buffered before they are written
 
 
@@ -107,6 +117,63 @@ def write_ingested(lake: Path, rows: list[dict[str, Any]]) -> None:
     _atomic_write(pa.Table.from_pylist(rows, schema=with_version(INGESTED)), lake / INGESTED_FILE)
 
 
+def new_run_id() -> str:
+    """A run's id: sortable by time, no ``-`` (a part's run is the name up to the first one)."""
+    return "r" + datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f") + secrets.token_hex(3)
+
+
+@contextlib.contextmanager
+def locked(lake: Path) -> Iterator[None]:
+    """Hold the lake for one ingest; a second one at the same time is refused."""
+    try:
+        lake.mkdir(parents=True, exist_ok=True)
+        handle = (lake / LOCK_FILE).open("w")
+    except OSError as exc:
+        raise LakeError(f"cannot use lake {lake}: {exc.strerror or exc}") from None
+    with handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise LakeError(f"lake {lake} is in use by another ingest") from None
+        yield
+
+
+def commit(
+    lake: Path,
+    run_id: str,
+    ingested: list[dict[str, Any]],
+    pending: dict[str, list[dict[str, Any]]],
+) -> None:
+    """Make the run's parts count: ``_ingested`` names the run; then its ``_pending`` takes over
+    (staged under the run's name first, so :func:`recover` can finish a cut commit)."""
+    staged = lake / f"_pending.{run_id}.json"
+    _write_pending(staged, pending)
+    write_ingested(lake, ingested)
+    os.replace(staged, lake / PENDING_FILE)
+
+
+def recover(lake: Path) -> list[Path]:
+    """Remove what a run that never committed left (its parts and staged state), or finish
+    the commit of one that did. Returns the files removed."""
+    committed = {row["run_id"] for row in read_ingested(lake) if row.get("run_id")}
+    removed: list[Path] = []
+    for staged in lake.glob("_pending.r*.json"):
+        if staged.name.split(".")[1] in committed:
+            os.replace(staged, lake / PENDING_FILE)
+        else:
+            staged.unlink()
+            removed.append(staged)
+    for table in TABLES:
+        for part in (lake / table).glob("date=*/r*.parquet"):
+            if part.name.split("-", 1)[0] not in committed:
+                part.unlink()
+                removed.append(part)
+        for temporary in (lake / table).glob("date=*/.r*.tmp"):  # cut mid-write
+            temporary.unlink()
+            removed.append(temporary)
+    return removed
+
+
 def read_pending(lake: Path) -> dict[str, list[dict[str, Any]]]:
     """Open Postfix sessions per rotated set, left by the last run for the next to finish."""
     path = lake / PENDING_FILE
@@ -121,7 +188,7 @@ def read_pending(lake: Path) -> dict[str, list[dict[str, Any]]]:
     return data
 
 
-def write_pending(lake: Path, pending: dict[str, list[dict[str, Any]]]) -> None:
+def _write_pending(path: Path, pending: dict[str, list[dict[str, Any]]]) -> None:
     def encode(value: Any) -> Any:
         return value.isoformat() if isinstance(value, datetime) else value
 
@@ -130,6 +197,6 @@ def write_pending(lake: Path, pending: dict[str, list[dict[str, Any]]]) -> None:
         for name, states in pending.items()
         if states
     }
-    temporary = lake / f".{PENDING_FILE}.tmp"
+    temporary = path.with_name(f".{path.name}.tmp")
     temporary.write_text(json.dumps(data), encoding="utf-8")
-    os.replace(temporary, lake / PENDING_FILE)
+    os.replace(temporary, path)

@@ -11,7 +11,7 @@ from typing import Final
 
 import pyarrow as pa
 
-SCHEMA_VERSION: Final = 1
+SCHEMA_VERSION: Final = 2
 SCHEMA_VERSION_KEY: Final = b"mailtls.schema_version"
 
 _TS = pa.timestamp("us", tz="UTC")
@@ -107,6 +107,8 @@ INGESTED: Final = pa.schema(
         # there) and how many lines were out of scope
         ("bytes_read", pa.int64()),
         ("skipped", pa.int64()),
+        # the run that read it: a lake part whose run no row names was left by a crash
+        ("run_id", pa.string()),
     ]
 )
 

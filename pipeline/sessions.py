@@ -6,7 +6,8 @@ from``. Dovecot writes one line per login connection when it ends (``Login:`` or
 so each such line is a session by itself. Classification follows DESIGN.md.
 
 The sessioniser's open Postfix sessions are plain data (:meth:`Sessioniser.open_sessions`), so a
-session cut by the end of a rotated file continues in the next file, in this run or the next.
+session cut by the end of a rotated file continues in the next file, in this run or the next;
+:mod:`pipeline.stitch` feeds one file's edges into the sessioniser of its rotated set.
 """
 
 from __future__ import annotations
@@ -64,6 +65,11 @@ class PostfixSession:
         return cls(**state)
 
 
+def postfix_key(event: LogEvent) -> str:
+    """The open-session key of an smtpd event: host, program (with syslog_name) and pid."""
+    return f"{event.host}/{event.program}/{event.pid}"
+
+
 def _int(value: str | None) -> int:
     return int(value) if value and value.isdigit() else 0
 
@@ -108,13 +114,11 @@ class Sessioniser:
             self.rows.append(self._dovecot_row(event, source_file))
 
     def _postfix(self, event: LogEvent, source_file: str) -> None:
-        key = f"{event.host}/{event.program}/{event.pid}"
+        key = postfix_key(event)
         f = event.fields
         kind = event.kind
         if kind == "postfix.smtpd.connect":
-            stale = self.open.pop(key, None)
-            if stale is not None:
-                self.rows.append(self._postfix_row(stale))  # its disconnect line was lost
+            self.close(key)  # an earlier session of this process lost its disconnect line
             self.open[key] = PostfixSession(
                 key,
                 event.event_at,
@@ -313,6 +317,12 @@ class Sessioniser:
     def take_rows(self) -> list[Row]:
         rows, self.rows = self.rows, []
         return rows
+
+    def close(self, key: str) -> None:
+        """Write the open session of ``key``, if any, with what is known of it."""
+        session = self.open.pop(key, None)
+        if session is not None:
+            self.rows.append(self._postfix_row(session))
 
     def flush_stale(self, *, everything: bool = False) -> None:
         """Close sessions whose disconnect will not come: open longer than STALE_AFTER before

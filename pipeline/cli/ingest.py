@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import sys
 from pathlib import Path
 
 import click
 
 from pipeline.cli.query_options import lake_option
-from pipeline.config import load_config
+from pipeline.config import SiteConfig, load_config
+from pipeline.engines import ENGINES
 from pipeline.ingest import RunSummary, default_workers
 from pipeline.ingest import ingest as run_ingest
 
@@ -19,6 +21,7 @@ Examples:
   mailtls ingest /var/log/mail.log*                 # a rotated set, oldest first
   mailtls ingest /srv/logs/ --lake /srv/mailtls     # every file below a folder
   mailtls ingest 'logs/**/*.gz' --workers 2 --config mailtls.toml
+  mailtls ingest /srv/logs/ --engine dask --scheduler tcp://10.0.0.5:8786
 
 \b
 Exit codes: 0 all read; 1 error; 2 usage; 3 some input was skipped or cut (the rest was read).
@@ -34,14 +37,21 @@ Running it again adds nothing; a grown log adds only its new lines.
     type=click.IntRange(1, 256),
     default=default_workers,
     show_default="cores",
-    help="Processes reading rotated sets in parallel.",
+    help="Processes reading files in parallel (with --engine dask and no --scheduler: the "
+    "local cluster's workers).",
 )
 @click.option(
     "--engine",
-    type=click.Choice(["local"]),
+    type=click.Choice(ENGINES),
     default="local",
     show_default=True,
-    help="Where parsing runs.",
+    help="Where parsing runs: this machine, or a Dask distributed cluster.",
+)
+@click.option(
+    "--scheduler",
+    metavar="tcp://HOST:PORT",
+    default=None,
+    help="The Dask scheduler (--engine dask); without it, a local cluster of --workers.",
 )
 @click.option(
     "--config",
@@ -51,19 +61,36 @@ Running it again adds nothing; a grown log adds only its new lines.
     help="Site configuration (default ./mailtls.toml when present).",
 )
 def ingest(
-    paths: tuple[str, ...], lake: Path, workers: int, engine: str, config_path: Path | None
+    paths: tuple[str, ...],
+    lake: Path,
+    workers: int,
+    engine: str,
+    scheduler: str | None,
+    config_path: Path | None,
 ) -> None:
     """Read mail logs (plain, .gz, .bz2, .xz, .zst) into the Parquet lake."""
+    if scheduler and engine != "dask":
+        raise click.UsageError("--scheduler needs --engine dask")
     config = load_config(config_path)
-    summary = _with_progress(list(paths), lake, config, workers)
+    summary = _with_progress(list(paths), lake, config, workers, engine, scheduler)
     _print_summary(summary)
     if summary.has_skips:
         sys.exit(EXIT_SKIPPED)
 
 
-def _with_progress(paths: list[str], lake: Path, config, workers: int) -> RunSummary:  # type: ignore[no-untyped-def]
+def _with_progress(
+    paths: list[str],
+    lake: Path,
+    config: SiteConfig,
+    workers: int,
+    engine: str,
+    scheduler: str | None,
+) -> RunSummary:
+    run = functools.partial(
+        run_ingest, paths, lake, config, workers=workers, engine=engine, scheduler=scheduler
+    )
     if not sys.stderr.isatty():
-        return run_ingest(paths, lake, config, workers=workers)
+        return run()
     from rich.progress import (
         BarColumn,
         DownloadColumn,
@@ -81,11 +108,7 @@ def _with_progress(paths: list[str], lake: Path, config, workers: int) -> RunSum
         transient=True,
     ) as bar:
         task = bar.add_task("ingesting", total=None)
-        return run_ingest(
-            paths,
-            lake,
-            config,
-            workers=workers,
+        return run(
             progress=lambda n: bar.advance(task, n),
             on_total=lambda total: bar.update(task, total=total),
         )

@@ -1,0 +1,184 @@
+"""One log file (or the unread tail of one) into the lake: the unit of work any engine maps.
+
+:func:`parse_file` depends only on its :class:`FileJob`: it writes the file's rejects and the
+sessions that begin and end inside it as Parquet parts named after the run, and returns the
+counts, the file's ``_ingested`` row and its :class:`~pipeline.stitch.Edges`, which
+:mod:`pipeline.stitch` joins with the neighbouring files of the same rotated set.
+"""
+
+from __future__ import annotations
+
+import lzma
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import zstandard
+
+from parsers.logline import LogLineParser
+from parsers.records import LogEvent, Reject
+from pipeline.config import SiteConfig
+from pipeline.lake import LakeWriter
+from pipeline.sources import fingerprint, is_compressed, looks_binary, open_bytes, read_lines
+from pipeline.stitch import Edges, FileSessioniser
+
+MAX_LINE = 1 << 20
+CORRUPT = (EOFError, OSError, zlib.error, lzma.LZMAError, zstandard.ZstdError)
+Progress = Callable[[int], None]  # bytes of input consumed since the last call
+
+
+@dataclass(frozen=True, slots=True)
+class FileJob:
+    """What one worker needs: the file, the lake, the run, and what earlier runs read of it."""
+
+    path: Path
+    lake: Path
+    part_prefix: str  # the run id and the file's number: names this file's Parquet parts
+    config: SiteConfig
+    known: tuple[dict[str, Any], ...]  # the _ingested rows of this path or this content
+
+
+@dataclass(slots=True)
+class FileResult:
+    path: str
+    lines: int = 0
+    events: int = 0
+    skipped: int = 0
+    rejects: int = 0
+    sessions: int = 0  # rows written by the file itself; stitched ones count in the set
+    problem: str | None = None  # a one-line reason when the file was not (fully) read
+    ingested: dict[str, Any] | None = None  # the _ingested row, when anything was read
+    edges: Edges = field(default_factory=Edges)
+
+
+def previous_read(known: tuple[dict[str, Any], ...], path: Path, fp: str) -> dict[str, Any] | None:
+    """The _ingested row for this content: the same fingerprint, preferring the same path."""
+    same = [row for row in known if row["fingerprint"] == fp]
+    for row in same:
+        if row["path"] == str(path):
+            return row
+    return max(same, key=lambda row: row["bytes_read"] or 0, default=None)
+
+
+def parse_file(job: FileJob, progress: Progress | None = None) -> FileResult:
+    """Read one file from where the last run stopped; see the module docstring."""
+    path = job.path
+    result = FileResult(str(path))
+    try:
+        stat = path.stat()
+        mtime = datetime.fromtimestamp(stat.st_mtime, UTC)
+        unchanged = [
+            row
+            for row in job.known
+            if row["path"] == str(path) and row["size"] == stat.st_size and row["mtime"] == mtime
+        ]
+        if unchanged and (is_compressed(path) or unchanged[0]["bytes_read"] == stat.st_size):
+            if progress:
+                progress(stat.st_size)
+            return result  # read before, not changed since: no work at all
+        with open_bytes(path) as stream:
+            head = stream.read(4096)
+    except CORRUPT as exc:
+        result.problem = f"{path}: unreadable ({reason_of(exc)}); skipped"
+        return result
+    if looks_binary(head):
+        result.problem = f"{path}: binary content, not a log; skipped"
+        return result
+    fp = fingerprint(head)
+    previous = previous_read(job.known, path, fp)
+    start = previous["bytes_read"] if previous else 0
+    line_no = previous["lines"] if previous else 0
+    config = job.config
+    writer = LakeWriter(job.lake, job.part_prefix)
+    sessioniser = FileSessioniser(config)
+    parser = LogLineParser(year=config.year, tz=config.zone())
+    rejects: list[dict[str, Any]] = []
+    source_file = str(path)
+    offset = start
+    reported = 0
+    try:
+        with open_bytes(path) as stream:
+            for raw, offset in read_lines(stream, skip_bytes=start, max_line=MAX_LINE):
+                line_no += 1
+                result.lines += 1
+                if len(raw) >= MAX_LINE:
+                    rejects.append(
+                        reject_row(
+                            source_file,
+                            line_no,
+                            "line",
+                            "line longer than 1 MiB; cut",
+                            raw[:2048].decode("utf-8", "replace"),
+                        )
+                    )
+                    continue
+                record = parser.parse(raw.decode("utf-8", "surrogateescape"), line_no)
+                if record is None:
+                    result.skipped += 1
+                elif isinstance(record, LogEvent):
+                    result.events += 1
+                    sessioniser.feed(record, source_file)
+                elif isinstance(record, Reject):
+                    rejects.append(
+                        reject_row(
+                            source_file, record.line_no, record.kind, record.reason, record.raw
+                        )
+                    )
+                if progress and offset - reported > (1 << 20):
+                    progress(offset - reported)
+                    reported = offset
+                if len(rejects) >= 10_000:
+                    writer.add("rejects", rejects)
+                    result.rejects += len(rejects)
+                    rejects = []
+                if len(sessioniser.rows) >= 10_000:
+                    writer.add("sessions", sessioniser.take_rows())
+    except CORRUPT as exc:
+        result.problem = (
+            f"{path}: {reason_of(exc)} after line {line_no}; the lines before it were read"
+        )
+    if progress:
+        progress(max(offset - reported, 0))
+    result.rejects += len(rejects)
+    writer.add("rejects", rejects)
+    result.edges = sessioniser.finish()
+    writer.add("sessions", sessioniser.take_rows())
+    writer.flush()
+    result.sessions = writer.written["sessions"]
+    if result.lines and not result.events and not result.rejects and not previous:
+        result.problem = (
+            f"{path}: no mail log line recognised in {result.lines} lines; not a mail log?"
+        )
+    result.ingested = {
+        "path": str(path),
+        "size": stat.st_size,
+        "mtime": mtime,
+        "fingerprint": fp,
+        "lines": line_no,
+        "rows": result.events,
+        "rejects": result.rejects,
+        "ingested_at": datetime.now(UTC),
+        "bytes_read": offset,
+        "skipped": result.skipped,
+    }
+    return result
+
+
+def reason_of(exc: BaseException) -> str:
+    text = str(exc) or type(exc).__name__
+    if isinstance(exc, EOFError):
+        text = "truncated compressed data"
+    return text.splitlines()[0][:200]
+
+
+def reject_row(source_file: str, line: int, kind: str, reason: str, raw: str) -> dict[str, Any]:
+    return {
+        "source_file": source_file,
+        "source_line": line,
+        "kind": kind,
+        "reason": reason,
+        "raw": raw[:2048],
+    }

@@ -4,13 +4,17 @@ Reject when read in full still becomes exactly that record, years included."""
 from __future__ import annotations
 
 import gzip
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from benchmarks import generate_logs
+from parsers.envelopes import text
+from parsers.envelopes.clock import Clock
+from parsers.envelopes.split import Split
+from parsers.envelopes.years import YearInference
 from parsers.logline import LogLineParser
 from parsers.records import LogEvent, Reject
 from parsers.registry import in_scope_literals, may_be_in_scope
@@ -122,3 +126,38 @@ def test_noise_lines_are_dropped_before_the_envelope() -> None:
 @pytest.mark.parametrize("fmt", ["rfc3164", "rfc3339"])
 def test_a_million_generated_lines_give_the_same_records(fmt: str) -> None:
     assert_same_records(generated(1_000_000, seed=1, fmt=fmt))
+
+
+def envelope_lines() -> list[str]:
+    lines = [line for path in sorted(DATA.rglob("*.log")) for line in lines_of(path)]
+    for fmt in ("rfc3164", "rfc3339"):
+        lines += generated(5_000, seed=11, fmt=fmt)
+    lines += [
+        "Mar  4 00:00:20 mx: postfix/smtpd[1]: connect from a[192.0.2.1]",
+        "Mar 04 00:00:20 mx postfix/smtpd: [ID 197553 mail.info] connect from a[192.0.2.1]",
+        "Mar  4 00:00:20 mx postfix/smtpd[12345678901]: connect from a[192.0.2.1]",
+        "Foo  4 00:00:20 mx postfix/smtpd[1]: connect from a[192.0.2.1]",
+        "2024-03-04T00:00:20.123456+01:00 mx postfix/smtpd[1]: connect from a[192.0.2.1]",
+        "2024-13-04T00:00:20.123456+01:00 mx postfix/smtpd[1]: connect from a[192.0.2.1]",
+    ]
+    return lines
+
+
+@pytest.mark.parametrize(
+    ("fast", "general"),
+    [(text.traditional, text.traditional_general), (text.iso, text.iso_general)],
+    ids=["traditional", "iso"],
+)
+def test_one_match_envelope_paths_split_as_the_general_ones(
+    fast: Callable[[str, Clock, YearInference], Split | None],
+    general: Callable[[str, Clock, YearInference], Split | None],
+) -> None:
+    def parts(reader: Callable[[str, Clock, YearInference], Split | None]) -> list[object]:
+        clock, years = Clock(UTC), YearInference(2024, UTC)
+        out: list[object] = []
+        for line in envelope_lines():
+            split = reader(line, clock, years)
+            out.append(None if split is None else (split.stamp(), *split[1:], years.year))
+        return out
+
+    assert parts(fast) == parts(general)

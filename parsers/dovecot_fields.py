@@ -12,7 +12,7 @@ import re
 from typing import Final
 
 from parsers.dialect import Fields
-from parsers.redact import redact
+from parsers.redact import may_hold_password, redact
 from parsers.vocab import normalise_tls_version
 
 SERVICES: Final = r"(?P<service>imap|pop3|submission|managesieve)"
@@ -116,6 +116,8 @@ def _read_element(token: str, fields: Fields) -> bool:
 
 
 def _read_ssl_security(text: str, fields: Fields) -> bool:
+    if " with cipher " not in text:  # the pattern's literal: most tokens are key=value
+        return False
     found = _SSL_SECURITY.match(text)
     if found is None:
         return False
@@ -179,4 +181,6 @@ def classify_failure(reason: str, code: str, tls_flag: str) -> tuple[str, str | 
 
 def redacted(fields: Fields) -> Fields:
     """``fields`` with any password a value shows replaced (user= can hold one typed by mistake)."""
+    if not may_hold_password("\n".join(filter(None, fields.values()))):
+        return fields  # nearly every line: one test over all values instead of one per value
     return {name: redact(value) if value else value for name, value in fields.items()}

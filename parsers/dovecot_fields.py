@@ -27,7 +27,7 @@ _SSL_SECURITY: Final = re.compile(
     r"^(?P<version>[\w./ -]{1,24}?) with cipher (?P<cipher>[^\s()]{1,128})"
     r" \((?P<bits>\d{1,5})/\d{1,5} bits\)"
 )
-_KEY_VALUE: Final = re.compile(r"^(?P<key>[a-z_]{1,32})=(?P<value>.*)\Z", re.DOTALL)
+_KEY_CHARS: Final = "abcdefghijklmnopqrstuvwxyz_"
 _FLAGS: Final = {
     "TLS": "TLS",
     "TSL": "TLS",
@@ -98,10 +98,10 @@ def _read_element(token: str, fields: Fields) -> bool:
         return True
     if _read_ssl_security(token, fields):
         return True
-    pair = _KEY_VALUE.match(token)
+    pair = key_value(token)
     if pair is None:
         return False
-    key, value = pair["key"], _unbracket(pair["value"])
+    key, value = pair[0], _unbracket(pair[1])
     if key == "tls":  # Dovecot 2.4 "tls=<%{ssl_security}>"
         if value == "(proxied)":
             fields["tls_flag"] = "proxied"
@@ -113,6 +113,14 @@ def _read_element(token: str, fields: Fields) -> bool:
         return key != "user"  # an element this reader does not use; a stray user= is not one
     fields[name] = value or None
     return True
+
+
+def key_value(token: str) -> tuple[str, str] | None:
+    """``name=value`` with a name of 1 to 32 of ``a-z_`` → (name, value); else None."""
+    key, equals, value = token.partition("=")
+    if not equals or not 0 < len(key) <= 32 or key.strip(_KEY_CHARS):
+        return None
+    return key, value
 
 
 def _read_ssl_security(text: str, fields: Fields) -> bool:

@@ -119,6 +119,8 @@ class Clock:
         self._zones: dict[str, tzinfo | None] = {}
         self._hour_key: object = None
         self._hour_start: datetime | None = None
+        self._last_date = ""
+        self._last_ymd: tuple[int, int, int] | None = None
 
     def zone(self, text: str | None) -> tzinfo:
         """The zone a written offset or abbreviation names; the site's zone when none or unknown."""
@@ -182,9 +184,14 @@ class Clock:
 
     def iso(self, date: str, hms: str, frac: str | None, zone: str | None) -> datetime | None:
         """``YYYY-MM-DD`` + ``hh:mm:ss`` + fraction + offset (or none: the site's zone)."""
-        if len(date) != 10 or not (date[:4] + date[5:7] + date[8:]).isdigit():
+        if date != self._last_date:  # a day's lines share their date: read it once
+            self._last_date = date
+            valid = len(date) == 10 and (date[:4] + date[5:7] + date[8:]).isdigit()
+            self._last_ymd = (int(date[:4]), int(date[5:7]), int(date[8:])) if valid else None
+        if self._last_ymd is None:
             return None
-        return self.civil(int(date[:4]), int(date[5:7]), int(date[8:]), hms, frac, zone)
+        year, month, day = self._last_ymd
+        return self.civil(year, month, day, hms, frac, zone)
 
     @staticmethod
     def epoch_us(micros: int) -> datetime | None:

@@ -57,3 +57,18 @@ def test_impossible_times_give_none() -> None:
     assert clock.civil(2024, 3, 4, "10:00:60", None) is None
     assert clock.civil(2024, 3, 4, "1x:00:00", None) is None
     assert clock.civil(2024, 3, 4, "10:00:01", "5") == datetime(2024, 3, 4, 10, 0, 1, 500000, UTC)
+
+
+def test_iso_dates_are_read_each_time_they_change() -> None:
+    clock = Clock(UTC)
+    assert clock.iso("2024-03-04", "10:00:01", None, "+01:00") == datetime(
+        2024, 3, 4, 9, 0, 1, tzinfo=UTC
+    )
+    assert clock.iso("2024-03-05", "10:00:01", "25", None) == datetime(
+        2024, 3, 5, 10, 0, 1, 250000, UTC
+    )
+    assert clock.iso("2024-0x-05", "10:00:01", None, None) is None
+    assert clock.iso("2024-03-05", "10:00:02", None, None) == datetime(
+        2024, 3, 5, 10, 0, 2, tzinfo=UTC
+    )
+    assert clock.iso("", "10:00:02", None, None) is None

@@ -58,10 +58,10 @@ def envelope_only(lines: list[str]) -> None:
 
 
 def envelope_regex_only(lines: list[str]) -> None:
-    from parsers.envelope import _RFC3164, _RFC3339
+    from parsers.envelopes.text import _RSYSLOG_LINE, _TRADITIONAL_LINE
 
     for line in lines:
-        (_RFC3339 if line[0].isdigit() else _RFC3164).match(line)
+        (_RSYSLOG_LINE if line[0].isdigit() else _TRADITIONAL_LINE).match(line)
 
 
 def datetime_per_line(lines: list[str]) -> None:
@@ -75,9 +75,25 @@ def datetime_per_line(lines: list[str]) -> None:
 def logline_full(lines: list[str]) -> None:
     from parsers.logline import LogLineParser
 
+    parse = LogLineParser(year=2024, prefilter=False).parse
+    for n, line in enumerate(lines):
+        parse(line, n)
+
+
+def logline_prefiltered(lines: list[str]) -> None:
+    from parsers.logline import LogLineParser
+
     parse = LogLineParser(year=2024).parse
     for n, line in enumerate(lines):
         parse(line, n)
+
+
+def registry_prefilter(lines: list[str]) -> None:
+    from parsers.registry import in_scope_literals, may_be_in_scope
+
+    literals = in_scope_literals()
+    for line in lines:
+        may_be_in_scope(line, literals)
 
 
 def prefilter_only(lines: list[str]) -> None:
@@ -189,7 +205,9 @@ def main(argv: list[str]) -> int:
     stage("envelope regex match only", lines, envelope_regex_only, base)
     stage("datetime(...).astimezone(UTC) per line", lines, datetime_per_line, base)
     stage("EnvelopeParser.parse", lines, envelope_only, base)
-    stage("LogLineParser.parse (envelope + dispatch)", lines, logline_full, base)
+    stage("LogLineParser.parse, every line read in full", lines, logline_full, base)
+    stage("registry literals on the raw line only", lines, registry_prefilter, base)
+    stage("LogLineParser.parse (registry prefilter)", lines, logline_prefiltered, base)
     stage("substring prefilter (3 `in` tests)", lines, substring_prefilter, base)
     stage("one-regex raw-line prefilter", lines, prefilter_only, base)
     stage("prefilter, then LogLineParser on survivors", lines, prefilter_then_parse, base)

@@ -12,7 +12,7 @@ import re
 from typing import Final
 
 from parsers.dialect import Fields
-from parsers.redact import redact
+from parsers.redact import may_hold_password, redact
 from parsers.vocab import normalise_tls_version
 
 SERVICES: Final = r"(?P<service>imap|pop3|submission|managesieve)"
@@ -27,7 +27,7 @@ _SSL_SECURITY: Final = re.compile(
     r"^(?P<version>[\w./ -]{1,24}?) with cipher (?P<cipher>[^\s()]{1,128})"
     r" \((?P<bits>\d{1,5})/\d{1,5} bits\)"
 )
-_KEY_VALUE: Final = re.compile(r"^(?P<key>[a-z_]{1,32})=(?P<value>.*)\Z", re.DOTALL)
+_KEY_CHARS: Final = "abcdefghijklmnopqrstuvwxyz_"
 _FLAGS: Final = {
     "TLS": "TLS",
     "TSL": "TLS",
@@ -98,10 +98,10 @@ def _read_element(token: str, fields: Fields) -> bool:
         return True
     if _read_ssl_security(token, fields):
         return True
-    pair = _KEY_VALUE.match(token)
+    pair = key_value(token)
     if pair is None:
         return False
-    key, value = pair["key"], _unbracket(pair["value"])
+    key, value = pair[0], _unbracket(pair[1])
     if key == "tls":  # Dovecot 2.4 "tls=<%{ssl_security}>"
         if value == "(proxied)":
             fields["tls_flag"] = "proxied"
@@ -115,7 +115,17 @@ def _read_element(token: str, fields: Fields) -> bool:
     return True
 
 
+def key_value(token: str) -> tuple[str, str] | None:
+    """``name=value`` with a name of 1 to 32 of ``a-z_`` → (name, value); else None."""
+    key, equals, value = token.partition("=")
+    if not equals or not 0 < len(key) <= 32 or key.strip(_KEY_CHARS):
+        return None
+    return key, value
+
+
 def _read_ssl_security(text: str, fields: Fields) -> bool:
+    if " with cipher " not in text:  # the pattern's literal: most tokens are key=value
+        return False
     found = _SSL_SECURITY.match(text)
     if found is None:
         return False
@@ -179,4 +189,6 @@ def classify_failure(reason: str, code: str, tls_flag: str) -> tuple[str, str | 
 
 def redacted(fields: Fields) -> Fields:
     """``fields`` with any password a value shows replaced (user= can hold one typed by mistake)."""
+    if not may_hold_password("\n".join(filter(None, fields.values()))):
+        return fields  # nearly every line: one test over all values instead of one per value
     return {name: redact(value) if value else value for name, value in fields.items()}

@@ -51,6 +51,15 @@ class EnvelopeParser:
             return None
         return Envelope(found.stamp(), found.host, found.program, found.pid, found.message)
 
+    def observe(self, line: str) -> None:
+        """Let a line the caller skips still move the year inference, as parsing it would.
+
+        Reading is only needed when the line could change the state; lines of the current month
+        (nearly all of them) cost one ``startswith``.
+        """
+        if not line.startswith(self.years.quiet_starts()):
+            self.split(line)
+
     def split(self, line: str, depth: int = 0) -> Split | None:
         """The envelope parts with the time still unbuilt (``Split.stamp()`` builds it)."""
         if not line or depth > _MAX_DEPTH:

@@ -117,6 +117,10 @@ class Clock:
         self._last_key: object = None
         self._last_second: datetime | None = None
         self._zones: dict[str, tzinfo | None] = {}
+        self._hour_key: object = None
+        self._hour_start: datetime | None = None
+        self._last_date = ""
+        self._last_ymd: tuple[int, int, int] | None = None
 
     def zone(self, text: str | None) -> tzinfo:
         """The zone a written offset or abbreviation names; the site's zone when none or unknown."""
@@ -136,21 +140,58 @@ class Clock:
         if key != self._last_key:
             try:
                 hour, minute, second = int(hms[0:2]), int(hms[3:5]), int(hms[6:8])
-                local = datetime(year, month, day, hour, minute, second, tzinfo=self.zone(zone))
-                self._last_second = local.astimezone(UTC)
-            except (ValueError, OverflowError):
+            except ValueError:
                 self._last_second = None
+            else:
+                self._last_second = self._utc(year, month, day, hour, minute, second, zone)
             self._last_key = key
         found = self._last_second
         if found is None or not frac:
             return found
         return found.replace(microsecond=fraction_us(frac))
 
+    def _utc(
+        self, year: int, month: int, day: int, hour: int, minute: int, second: int, zone: str | None
+    ) -> datetime | None:
+        """The wall-clock second as UTC: the hour's start plus minutes and seconds, once the
+        hour is known to keep one offset (the zone's offset is asked twice per hour, not per
+        second: ``SystemZone`` asks the C library each time)."""
+        if not (0 <= minute <= 59 and 0 <= second <= 59):
+            return None  # what datetime() refuses
+        hour_key = (year, month, day, hour, zone)
+        if hour_key != self._hour_key:
+            self._hour_key = hour_key
+            self._hour_start = self._steady_hour(year, month, day, hour, self.zone(zone))
+        if self._hour_start is not None:
+            return self._hour_start + timedelta(seconds=minute * 60 + second)
+        try:  # a date that cannot exist, or an hour in which the offset changes
+            local = datetime(year, month, day, hour, minute, second, tzinfo=self.zone(zone))
+            return local.astimezone(UTC)
+        except (ValueError, OverflowError):
+            return None
+
+    @staticmethod
+    def _steady_hour(year: int, month: int, day: int, hour: int, tz: tzinfo) -> datetime | None:
+        """The UTC start of a local hour whose first and last second have the same offset (no
+        zone changes its offset twice within one hour); None otherwise."""
+        try:
+            first = datetime(year, month, day, hour, tzinfo=tz)
+            if first.utcoffset() != first.replace(minute=59, second=59).utcoffset():
+                return None
+            return first.astimezone(UTC)
+        except (ValueError, OverflowError):
+            return None
+
     def iso(self, date: str, hms: str, frac: str | None, zone: str | None) -> datetime | None:
         """``YYYY-MM-DD`` + ``hh:mm:ss`` + fraction + offset (or none: the site's zone)."""
-        if len(date) != 10 or not (date[:4] + date[5:7] + date[8:]).isdigit():
+        if date != self._last_date:  # a day's lines share their date: read it once
+            self._last_date = date
+            valid = len(date) == 10 and (date[:4] + date[5:7] + date[8:]).isdigit()
+            self._last_ymd = (int(date[:4]), int(date[5:7]), int(date[8:])) if valid else None
+        if self._last_ymd is None:
             return None
-        return self.civil(int(date[:4]), int(date[5:7]), int(date[8:]), hms, frac, zone)
+        year, month, day = self._last_ymd
+        return self.civil(year, month, day, hms, frac, zone)
 
     @staticmethod
     def epoch_us(micros: int) -> datetime | None:

@@ -29,6 +29,10 @@ class Split(NamedTuple):
 # "program[pid]: ", "program: ", and rsyslog's colon-less "program[pid] " (RFC 5424 input
 # written with the traditional template). The program may hold slashes: postfix/submission/smtpd.
 TAG = re.compile(r"([^\s\[\]:]{1,128})(?:\[(\d{1,10})\])?(?::(?: |$)| |$)")
+# The common "HOST TAG: " after a stamp, for one-match fast paths: a host of up to 255
+# characters (what after_stamp's find allows) that does not end in ":" (Dovecot's host-less
+# form), then TAG's "program[pid]: " form. Whatever this refuses takes the general path.
+HOST_TAG = r" ([^ ]{0,254}[^ :]) ([^\s\[\]:]{1,128})(?:\[([0-9]{1,10})\])?: "
 # Solaris syslog puts "[ID 197553 mail.info] " between the tag and the message.
 SOLARIS_ID = re.compile(r"\[ID \d{1,10} [\w.]{1,32}\] ")
 # A Dovecot log_path line has no host or tag: "imap-login: Info: …", "auth-worker(57065): Error: …"
@@ -53,7 +57,14 @@ def tagged(line: str, pos: int, stamp: Stamp, host: str) -> Split | None:
     if found is None:
         return None
     program, pid = found.groups()
-    message = line[found.end() :]
+    return with_message(line, found.end(), stamp, host, program, pid)
+
+
+def with_message(
+    line: str, pos: int, stamp: Stamp, host: str, program: str, pid: str | None
+) -> Split:
+    """The split whose message starts at ``pos`` (after a Solaris ``[ID …]`` when present)."""
+    message = line[pos:]
     if message.startswith("[ID "):
         solaris = SOLARIS_ID.match(message)
         if solaris is not None:

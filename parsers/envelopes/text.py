@@ -14,7 +14,7 @@ import re
 from functools import partial
 
 from parsers.envelopes.clock import MONTHS, Clock
-from parsers.envelopes.split import Split, Stamp, after_stamp, no_time
+from parsers.envelopes.split import HOST_TAG, Split, Stamp, after_stamp, no_time, with_message
 from parsers.envelopes.years import YearInference
 
 _TRADITIONAL = re.compile(r"([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d\d:\d\d:\d\d)(?:\.(\d{1,9}))? +")
@@ -26,6 +26,14 @@ _SHORT_FULL = re.compile(
     r" ([A-Za-z]{1,6}|[+-]\d\d(?::?\d\d)?) +"
 )
 _UNIX = re.compile(r"(\d{9,11})(?:\.(\d{1,9}))? +")
+# The fixed-width common cases with their host and tag, in one match (see split.HOST_TAG).
+_TRADITIONAL_LINE = re.compile(
+    r"([A-Z][a-z]{2}) ([ 0-9][0-9]) ([0-9]{2}:[0-9]{2}:[0-9]{2})" + HOST_TAG
+)
+_RSYSLOG_LINE = re.compile(
+    r"([0-9]{4}-[0-9]{2}-[0-9]{2})T([0-9]{2}:[0-9]{2}:[0-9]{2})\.([0-9]{6})"
+    r"([+-][0-9]{2}:[0-9]{2})" + HOST_TAG
+)
 _ISO_ALONE = re.compile(r"(\d{4}-\d\d-\d\d)T(\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?(Z|[+-]\d\d:?\d\d)?\Z")
 
 
@@ -41,6 +49,19 @@ def iso_stamp(text: str, clock: Clock, years: YearInference | None = None) -> St
 
 
 def traditional(line: str, clock: Clock, years: YearInference) -> Split | None:
+    found = _TRADITIONAL_LINE.match(line)
+    if found is not None:  # the same parts as the general path below, in one match
+        mon, day, hms, host, program, pid = found.groups()
+        month = MONTHS.get(mon)
+        if month is None:
+            return None
+        year = years.for_month(month)
+        stamp = partial(clock.civil, year, month, int(day), hms, None)
+        return with_message(line, found.end(), stamp, host, program, pid)
+    return traditional_general(line, clock, years)
+
+
+def traditional_general(line: str, clock: Clock, years: YearInference) -> Split | None:
     if line[15:16] == " " and line[3:4] == " " and line[6:7] == " " and line[9:10] == ":":
         # the fixed-width common case "Mar  4 00:31:06 " / "Mar 04 00:31:06 ": no regex
         mon, day, hms, frac, end = line[:3], line[4:6], line[7:15], None, 16
@@ -60,6 +81,16 @@ def traditional(line: str, clock: Clock, years: YearInference) -> Split | None:
 
 
 def iso(line: str, clock: Clock, years: YearInference) -> Split | None:
+    found = _RSYSLOG_LINE.match(line)
+    if found is not None:  # the same parts as the fixed-width path below, in one match
+        date, hms, frac, zone, host, program, pid = found.groups()
+        years.observe_date(date)
+        stamp = partial(clock.iso, date, hms, frac, zone)
+        return with_message(line, found.end(), stamp, host, program, pid)
+    return iso_general(line, clock, years)
+
+
+def iso_general(line: str, clock: Clock, years: YearInference) -> Split | None:
     if line[32:33] == " " and line[19:20] == "." and line[10:11] == "T" and line[26:27] in "+-":
         # rsyslog's fixed-width "2023-03-14T00:31:06.294639+01:00 ": no regex (clock.iso
         # still refuses a date or time that is not digits)

@@ -11,6 +11,10 @@ from __future__ import annotations
 
 from datetime import datetime, tzinfo
 
+from parsers.envelopes.clock import MONTHS
+
+_MONTH_NAMES = {number: name for name, number in MONTHS.items()}
+
 
 class YearInference:
     def __init__(self, pinned: int | None, tz: tzinfo) -> None:
@@ -19,6 +23,8 @@ class YearInference:
         self.year: int | None = None
         self.month = 0
         self._observed = ""
+        self._quiet_key = 0
+        self._quiet: tuple[str, ...] = ()
 
     def for_month(self, month: int) -> int:
         if self.year is None:
@@ -43,3 +49,18 @@ class YearInference:
         if year.isdigit() and month.isdigit():
             self._observed = date[:7]
             self.year, self.month = int(year), int(month)
+
+    def quiet_starts(self) -> tuple[str, ...]:
+        """Line starts that cannot change the state, so a skipped line with one need not be read.
+
+        In state (Y, M) a line starting ``Mon `` of month M reaches :meth:`for_month` with M (a
+        no-op once a year is set), and one starting ``YYYY-MM-`` of Y and M reaches
+        :meth:`observe_date` with the same year and month (``_observed`` is only a cache).
+        """
+        if self.year is None or self.month not in _MONTH_NAMES:
+            return ()
+        key = self.year * 100 + self.month
+        if key != self._quiet_key:
+            self._quiet_key = key
+            self._quiet = (f"{self.year:04d}-{self.month:02d}-", _MONTH_NAMES[self.month] + " ")
+        return self._quiet

@@ -3,6 +3,7 @@ reader's edge cases, and that nothing raises or backtracks on hostile text."""
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -12,7 +13,7 @@ from hypothesis import strategies as st
 from parsers import dovecot
 from parsers.dialect import Dialect
 from parsers.dovecot_auth import auth_fields
-from parsers.dovecot_fields import classify_failure, failure_fields, login_fields
+from parsers.dovecot_fields import classify_failure, failure_fields, key_value, login_fields
 from parsers.envelope import EnvelopeParser
 from parsers.logline import LogLineParser
 from parsers.records import LogEvent
@@ -176,3 +177,18 @@ def test_line_parser_never_raises(prefix: str, text: str) -> None:
         parser.parse(line, 1)
     for dialect in DIALECTS:
         dialect.match(prefix + text)
+
+
+@given(st.text(alphabet=st.sampled_from("ab_Z=<> \n,"), max_size=40))
+def test_element_key_value_reads_as_a_lowercase_name_then_the_rest(token: str) -> None:
+    expected = re.fullmatch(r"([a-z_]{1,32})=(.*)", token, re.DOTALL)
+    assert key_value(token) == (expected.groups() if expected else None)
+
+
+def test_element_key_value_of_real_elements() -> None:
+    assert key_value("rip=192.0.2.1") == ("rip", "192.0.2.1")
+    assert key_value("session=<a=b>") == ("session", "<a=b>")
+    assert key_value("TLS") is None
+    assert key_value("Rip=1") is None
+    assert key_value("=1") is None
+    assert key_value("a" * 33 + "=1") is None

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from parsers.logline import LogLineParser
 from parsers.records import Reject
-from parsers.redact import redact
+from parsers.redact import may_hold_password, redact
 from pipeline.cli.explain import explain
 
 
@@ -81,3 +81,18 @@ def test_explain_prints_no_password() -> None:
         assert result.exit_code == 0, result.output
         assert "hunter2" not in result.output
         assert "<redacted>" in result.output
+
+
+@given(st.text(alphabet=st.sampled_from("aPpSsWwDdReE=<> :()\ngiven password"), max_size=30))
+def test_a_text_without_a_trigger_has_no_part_that_redaction_changes(text: str) -> None:
+    if may_hold_password(text):
+        return
+    for start in range(len(text)):
+        for end in range(start, len(text) + 1):
+            assert redact(text[start:end]) == text[start:end]
+
+
+def test_a_text_with_a_password_may_hold_one() -> None:
+    assert may_hold_password("unknown user (given password: hunter2)")
+    assert may_hold_password("user=<bob>, Password=hunter2")
+    assert not may_hold_password("user=<bob>, method=PLAIN, rip=192.0.2.1")

@@ -23,9 +23,6 @@ KEYWORDS = frozenset({"from", "by", "via", "with", "id", "for", "tls"})
 
 _FOLD = re.compile(r"\r?\n[ \t]*|\r")
 _NAME = re.compile(r"^[ \t]*(?:x-)?received[ \t]*:", re.IGNORECASE)
-_WORD_END = frozenset(" \t();")
-_CLOSERS = {"[": "]", "<": ">", '"': '"'}
-_PLAIN = re.compile(r'[^ ();\[<"]*')
 _COMMENT_STOP = re.compile(r"[()\\]")
 _CIPHER_NAME = re.compile(r"^[A-Z0-9]{2,20}[_-][A-Z0-9_-]{2,60}$")
 
@@ -64,7 +61,11 @@ def unfold(value: str) -> str:
 
 def split_stamp(value: str) -> Stamp:
     """Clauses, comments and date of a Received value (with or without ``Received:``)."""
-    text = unfold(value)
+    return split_unfolded(unfold(value))
+
+
+def split_unfolded(text: str) -> Stamp:
+    """:func:`split_stamp` of a value :func:`unfold` already returned."""
     problems: list[str] = []
     if len(text) > MAX_CHARS:
         text = text[:MAX_CHARS]
@@ -82,37 +83,62 @@ def split_stamp(value: str) -> Stamp:
     return Stamp(_clauses(head), date_text, date_comments, tuple(problems))
 
 
+# One token after optional spaces: a comment without nesting or escapes (most of them), a word
+# ([...], <...> and "..." keep their spaces when closed within MAX_DELIMITED and free of "(";
+# an opener that is not closed so is a plain character), or one of ( ; ) for the slow path.
+_TOKEN = re.compile(
+    r" {0,8192}(?:"
+    rf"\((?P<c>[^()\\]{{0,{MAX_COMMENT}}})\)"
+    r'|(?P<w>(?:[^ ();\[<"]{1,8192}'
+    rf'|\[[^\](]{{0,{MAX_DELIMITED - 1}}}\]|<[^>(]{{0,{MAX_DELIMITED - 1}}}>|"[^"(]{{0,{MAX_DELIMITED - 1}}}"'
+    r'|[\[<"]){1,8192})'
+    r"|(?P<p>[(;)]))"
+)
+
+
 def _scan(text: str, problems: list[str]) -> tuple[list[tuple[str, str]], list[int]]:
     """Tokens as (kind, text): "w" word, "c" comment, ";" top-level semicolon."""
     tokens: list[tuple[str, str]] = []
     semicolons: list[int] = []
     comments = 0
     i, n = 0, len(text)
+    token = _TOKEN.match
     while i < n and len(tokens) < MAX_TOKENS:
-        char = text[i]
-        if char == " ":
-            i += 1
-        elif char == "(":
-            end, closed, depth = _comment_end(text, i)
-            if not closed:
-                problems.append("unclosed comment")
-            if depth > MAX_DEPTH:
-                problems.append("comments nested too deep")
+        found = token(text, i)
+        if found is None:  # only spaces are left
+            i = n
+            break
+        kind = found.lastgroup
+        if kind == "w":
+            tokens.append(("w", found.group("w")))
+            i = found.end()
+        elif kind == "c":
             comments += 1
             if comments <= MAX_COMMENTS:
-                tokens.append(("c", " ".join(text[i + 1 : min(end, i + 1 + MAX_COMMENT)].split())))
-            i = end + 1
-        elif char == ";":
-            semicolons.append(len(tokens))
-            tokens.append((";", ";"))
-            i += 1
-        elif char == ")":
-            problems.append("stray ')'")
-            i += 1
+                tokens.append(("c", " ".join(found.group("c").split())))
+            i = found.end()
         else:
-            end = _word_end(text, i)
-            tokens.append(("w", text[i:end]))
-            i = end
+            i = found.start("p")
+            char = text[i]
+            if char == "(":
+                end, closed, depth = _comment_end(text, i)
+                if not closed:
+                    problems.append("unclosed comment")
+                if depth > MAX_DEPTH:
+                    problems.append("comments nested too deep")
+                comments += 1
+                if comments <= MAX_COMMENTS:
+                    tokens.append(
+                        ("c", " ".join(text[i + 1 : min(end, i + 1 + MAX_COMMENT)].split()))
+                    )
+                i = end + 1
+            elif char == ";":
+                semicolons.append(len(tokens))
+                tokens.append((";", ";"))
+                i += 1
+            else:
+                problems.append("stray ')'")
+                i += 1
     if i < n:
         problems.append("too many tokens")
     if comments > MAX_COMMENTS:
@@ -139,17 +165,6 @@ def _comment_end(text: str, start: int) -> tuple[int, bool, int]:
                 return i, True, deepest
         found = _COMMENT_STOP.search(text, i + 1)
     return n, False, deepest
-
-
-def _word_end(text: str, start: int) -> int:
-    i, n = start, len(text)
-    while True:
-        i = _PLAIN.match(text, i).end()  # type: ignore[union-attr]  # matches the empty string
-        if i >= n or text[i] in _WORD_END:
-            return i
-        closer = _CLOSERS[text[i]]
-        found = text.find(closer, i + 1, i + 1 + MAX_DELIMITED)
-        i = found + 1 if found != -1 and "(" not in text[i + 1 : found] else i + 1
 
 
 def _clauses(tokens: list[tuple[str, str]]) -> tuple[Clause, ...]:

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from typing import TypeVar
 
 from parsers.received.addresses import canonical_ip, is_loopback, parse_from
-from parsers.received.clauses import Clause, Stamp, split_stamp, unfold
+from parsers.received.clauses import Clause, Stamp, split_unfolded, unfold
 from parsers.received.dates import parse_date
 from parsers.received.detail import Detail, DetailDialect, Where
 from parsers.received.hop import ReceivedHop
@@ -30,16 +30,16 @@ _LOCAL_MARKS = re.compile(
 
 def parse_received(value: str) -> ReceivedHop:
     """One Received field value (with or without ``Received:``, folded or not) → a hop. Never raises."""
-    value = _clean(value)
-    raw = unfold(value)[:RAW_LIMIT]
+    text = unfold(_clean(value))
+    raw = text[:RAW_LIMIT]
     try:
-        return _parse(value, raw)
+        return _parse(text, raw)
     except Exception as exc:  # a bug must cost one hop, not the ingest run
         return _failed(raw, f"internal error: {type(exc).__name__}")
 
 
-def _parse(value: str, raw: str) -> ReceivedHop:
-    stamp = split_stamp(value)
+def _parse(text: str, raw: str) -> ReceivedHop:
+    stamp = split_unfolded(text)
     origin = parse_from(stamp.first("from") or _from_in_comment(stamp))
     by = stamp.first("by")
     withs = [c for c in stamp.clauses if c.keyword == "with"]

@@ -8,13 +8,13 @@ cleartext, an unknown keyword says nothing.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TypeVar
 
 from parsers.received.addresses import canonical_ip, is_loopback, parse_from
 from parsers.received.clauses import Clause, Stamp, split_unfolded, unfold
 from parsers.received.dates import parse_date
-from parsers.received.detail import Detail, DetailDialect, Where
+from parsers.received.detail import Detail, Where
 from parsers.received.hop import ReceivedHop
 from parsers.received.keywords import sense_of
 from parsers.received.registry import DIALECTS
@@ -138,21 +138,29 @@ def _texts(stamp: Stamp, with_raw: str | None) -> list[tuple[Where, str]]:
 
 def _details(stamp: Stamp, with_raw: str | None) -> tuple[list[Detail], list[str]]:
     """Every text through every dialect that reads its kind (Courier's one comment holds both
-    ``AUTH:`` and ``TLS:``); the patterns that could read the same text exclude each other."""
+    ``AUTH:`` and ``TLS:``); the patterns that could read the same text exclude each other.
+    Each text is lower-cased once and a dialect's regex runs only when its literal is in it."""
     details: list[Detail] = []
     keys: list[str] = []
     for where, text in _texts(stamp, with_raw):
-        for dialect in _BY_WHERE[where]:
-            detail = dialect.apply(text)
-            if detail is not None:
-                details.append(detail)
-                if dialect.key not in keys:
-                    keys.append(dialect.key)
+        lowered = text.lower()
+        for key, contains, search, read in _BY_WHERE[where]:
+            if contains in lowered:
+                found = search(text)
+                if found is not None:
+                    details.append(read(found))
+                    if key not in keys:
+                        keys.append(key)
     return details, keys
 
 
-_BY_WHERE: dict[str, tuple[DetailDialect, ...]] = {
-    where: tuple(d for d in DIALECTS if where in d.where)
+_Reader = tuple[
+    str, str, Callable[[str], "re.Match[str] | None"], Callable[["re.Match[str]"], Detail]
+]
+_BY_WHERE: dict[str, tuple[_Reader, ...]] = {
+    where: tuple(
+        (d.key, d.contains, d.pattern.search, d.read) for d in DIALECTS if where in d.where
+    )
     for where in ("comment", "with", "words", "tls")
 }
 

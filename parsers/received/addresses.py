@@ -11,6 +11,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from parsers.received.clauses import Clause
 
@@ -34,6 +35,7 @@ class FromPart:
     port: int | None = None
 
 
+@lru_cache(maxsize=4096)  # the same relays and words come back hop after hop
 def canonical_ip(text: str) -> str | None:
     """``[IPv6:2001:DB8::1]`` → ``2001:db8::1``; ``::ffff:1.2.3.4`` → ``1.2.3.4``; else None."""
     candidate = _PORT_SUFFIX.sub("", text).strip("[]() ")
@@ -56,7 +58,12 @@ def canonical_ip(text: str) -> str | None:
 
 
 def is_loopback(ip: str | None) -> bool:
-    return ip is not None and ipaddress.ip_address(ip).is_loopback
+    return ip is not None and _loopback(ip)
+
+
+@lru_cache(maxsize=4096)
+def _loopback(ip: str) -> bool:
+    return ipaddress.ip_address(ip).is_loopback
 
 
 def _name(text: str | None) -> str | None:

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 from typing import TypeVar
 
 from parsers.received.addresses import canonical_ip, is_loopback, parse_from
 from parsers.received.clauses import Clause, Stamp, split_unfolded, unfold
 from parsers.received.dates import parse_date
-from parsers.received.detail import Detail, Where
+from parsers.received.detail import Detail, Where, finder
 from parsers.received.hop import ReceivedHop
 from parsers.received.keywords import sense_of
 from parsers.received.registry import DIALECTS
@@ -66,7 +67,7 @@ def _parse(text: str, raw: str) -> ReceivedHop:
             and bool(by.words)
             and by.words[0].lower() in ("localhost", "localhost.localdomain")
         )
-        or any(_LOCAL_MARKS.search(c) for c in stamp.all_comments())
+        or any(map(_local_mark, stamp.all_comments()))
     )
     return ReceivedHop(
         received_at=parse_date(stamp.date_text),
@@ -99,6 +100,11 @@ def _parse(text: str, raw: str) -> ReceivedHop:
         via=_word(stamp, "via", whole=True),
         problems=stamp.problems,
     )
+
+
+@lru_cache(maxsize=8192)
+def _local_mark(comment: str) -> bool:
+    return _LOCAL_MARKS.search(comment) is not None
 
 
 def _by_host(words: tuple[str, ...]) -> str | None:
@@ -138,20 +144,29 @@ def _texts(stamp: Stamp, with_raw: str | None) -> list[tuple[Where, str]]:
 
 def _details(stamp: Stamp, with_raw: str | None) -> tuple[list[Detail], list[str]]:
     """Every text through every dialect that reads its kind (Courier's one comment holds both
-    ``AUTH:`` and ``TLS:``); the patterns that could read the same text exclude each other.
-    Each text is lower-cased once and a dialect's regex runs only when its literal is in it."""
+    ``AUTH:`` and ``TLS:``); the patterns that could read the same text exclude each other."""
     details: list[Detail] = []
     keys: list[str] = []
     for where, text in _texts(stamp, with_raw):
-        lowered = text.lower()
-        for key, contains, search, read in _BY_WHERE[where]:
-            if contains in lowered:
-                found = search(text)
-                if found is not None:
-                    details.append(read(found))
-                    if key not in keys:
-                        keys.append(key)
+        for key, detail in _read(where, text):
+            details.append(detail)
+            if key not in keys:
+                keys.append(key)
     return details, keys
+
+
+@lru_cache(maxsize=8192)  # "(Postfix)", "(using TLSv1.3 …)", "(UTC)" come back in every message
+def _read(where: Where, text: str) -> tuple[tuple[str, Detail], ...]:
+    """What the dialects of ``where`` read in one text: the text is lower-cased once and a
+    dialect's regex runs only when its literal is in it."""
+    lowered = text.lower()
+    found_all = []
+    for key, contains, find, read in _BY_WHERE[where]:
+        if contains in lowered:
+            found = find(text)
+            if found is not None:
+                found_all.append((key, read(found)))
+    return tuple(found_all)
 
 
 _Reader = tuple[
@@ -159,7 +174,7 @@ _Reader = tuple[
 ]
 _BY_WHERE: dict[str, tuple[_Reader, ...]] = {
     where: tuple(
-        (d.key, d.contains, d.pattern.search, d.read) for d in DIALECTS if where in d.where
+        (d.key, d.contains, finder(d.pattern), d.read) for d in DIALECTS if where in d.where
     )
     for where in ("comment", "with", "words", "tls")
 }

@@ -20,6 +20,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -76,8 +77,7 @@ def message_loop(files: list[Path]) -> tuple[int, int]:
 
 def ingest(files: list[Path], workers: int) -> None:
     with tempfile.TemporaryDirectory() as lake:
-        extra = {"workers": workers} if workers > 1 else {}  # older ingest_mail had no workers
-        ingest_mail(files, Path(lake), "bench", SiteConfig(own_hosts=OWN), [], **extra)
+        ingest_mail(files, Path(lake), "bench", SiteConfig(own_hosts=OWN), [], workers=workers)
 
 
 def main() -> None:
@@ -107,11 +107,12 @@ def main() -> None:
     took = best_cpu(lambda: ingest(files, 1), args.runs)
     print(f"ingest_mail:  {messages / took:,.0f} messages/s, {hops / took:,.0f} hops/s")
     if args.workers > 1:  # CPU time of this process says nothing about the pool: wall time
-        took = best_cpu(lambda: ingest(files, args.workers), args.runs, time.perf_counter)
-        print(
-            f"ingest_mail, {args.workers} workers, wall: {messages / took:,.0f} messages/s, "
-            f"{hops / took:,.0f} hops/s"
-        )
+        for workers in (1, args.workers):
+            took = best_cpu(partial(ingest, files, workers), args.runs, time.perf_counter)
+            print(
+                f"ingest_mail, {workers} worker(s), wall: {messages / took:,.0f} messages/s, "
+                f"{hops / took:,.0f} hops/s"
+            )
 
 
 if __name__ == "__main__":

@@ -5,6 +5,10 @@ once (also after it moves from ``new/`` to ``cur/``), a grown mbox only past wha
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -23,6 +27,7 @@ from pipeline.segment import CORRUPT, FileResult, Progress, reason_of
 from pipeline.sources import open_bytes
 
 MAILDIR_FOLDERS = ("cur", "new")
+_PARALLEL_FROM = 64  # files: fewer are read in this process (a worker costs its start-up)
 
 
 def is_mail(path: Path, head: bytes) -> bool:
@@ -43,40 +48,80 @@ def ingest_mail(
     config: SiteConfig,
     known: list[dict[str, Any]],
     progress: Progress | None = None,
+    *,
+    workers: int = 1,
 ) -> SetResult:
+    """Mail files into the lake. Which files to read (and from which offset) is decided in
+    order, so duplicates are caught as before; the reading itself may run on ``workers``
+    processes, and the rows are written in file order either way."""
     result = SetResult("mail")
     writer = LakeWriter(lake, run_id)
     own = OwnServers.of(config.own_hosts)
     seen = {row["fingerprint"]: row for row in known}
-    for path in paths:
-        result.files.append(_one_file(path, writer, own, seen))
+    plans = [_plan(path, seen) for path in paths]
+    jobs = [(plan.result.path, plan.done_up_to, own) for plan in plans if plan.read]
+    readings = iter(_read_all(jobs, workers))
+    for plan in plans:
+        if plan.read:
+            _record(plan, next(readings), writer)
+        result.files.append(plan.result)
         if progress:
-            progress(path.stat().st_size)
+            progress(plan.size)
     writer.flush()
     result.sessions = 0
     return result
 
 
-def _one_file(
-    path: Path, writer: LakeWriter, own: OwnServers, seen: dict[str, dict[str, Any]]
-) -> FileResult:
+@dataclass(slots=True)
+class _Plan:
+    result: FileResult
+    size: int
+    read: bool = False
+    done_up_to: int = 0
+
+
+MailReading = tuple[list[dict[str, Any]], list[dict[str, Any]], int, str | None]
+
+
+def _plan(path: Path, seen: dict[str, dict[str, Any]]) -> _Plan:
+    """Whether and from where to read ``path``; marks its fingerprint seen."""
     result = FileResult(str(path))
     stat = path.stat()
+    plan = _Plan(result, stat.st_size)
     try:
         with open_bytes(path) as stream:
             head = stream.read(4096)
     except CORRUPT as exc:
         result.problem = f"{path}: unreadable ({reason_of(exc)}); skipped"
-        return result
+        return plan
     fp = mail_fingerprint(head)
     previous = seen.get(fp)
-    done_up_to = previous["bytes_read"] if previous else 0
-    if previous and done_up_to >= stat.st_size and previous["path"] != str(path):
-        return result  # the same message, moved (new/ → cur/) or copied: read once
-    if previous and previous["path"] == str(path) and done_up_to >= stat.st_size:
-        return result
+    plan.done_up_to = previous["bytes_read"] if previous else 0
+    if previous and plan.done_up_to >= stat.st_size:
+        return plan  # read before, or the same message moved (new/ → cur/) or copied: once
+    plan.read = True
+    result.ingested = {
+        "path": str(path),
+        "size": stat.st_size,
+        "mtime": datetime.fromtimestamp(stat.st_mtime, UTC),
+        "fingerprint": fp,
+        "lines": 0,
+        "rows": 0,
+        "rejects": 0,
+        "ingested_at": None,  # these four are filled in once the file is read
+        "bytes_read": stat.st_size,
+        "skipped": 0,
+    }
+    seen[fp] = result.ingested
+    return plan
+
+
+def read_mail_file(path: str, done_up_to: int, own: OwnServers) -> MailReading:
+    """The ``messages`` and ``received_hops`` rows of one file, past ``done_up_to`` (runs in a
+    worker process when there are several)."""
     messages: list[dict[str, Any]] = []
     hops: list[dict[str, Any]] = []
+    problem = None
     try:
         for message in iter_messages(path):
             if message.offset < done_up_to:
@@ -84,23 +129,31 @@ def _one_file(
             row, hop_rows = message_rows(message, own)
             messages.append(row)
             hops.extend(hop_rows)
-            result.lines += 1
     except (TruncatedInput, *CORRUPT) as exc:
-        result.problem = f"{path}: {reason_of(exc)}; the messages before it were read"
-    result.events = len(hops)
+        problem = f"{path}: {reason_of(exc)}; the messages before it were read"
+    return messages, hops, len(messages), problem
+
+
+def _read_all(jobs: list[tuple[str, int, OwnServers]], workers: int) -> Iterator[MailReading]:
+    if workers <= 1 or len(jobs) < _PARALLEL_FROM:
+        return (read_mail_file(*job) for job in jobs)
+    chunk = max(1, min(256, len(jobs) // (workers * 8)))
+    context = multiprocessing.get_context("forkserver")  # fork is unsafe once Arrow has threads
+    context.set_forkserver_preload([__name__])  # workers fork with the parsers imported
+    pool = ProcessPoolExecutor(workers, mp_context=context)
+    return _closing(pool, pool.map(read_mail_file, *zip(*jobs, strict=True), chunksize=chunk))
+
+
+def _closing(pool: ProcessPoolExecutor, readings: Iterator[MailReading]) -> Iterator[MailReading]:
+    with pool:
+        yield from readings
+
+
+def _record(plan: _Plan, reading: MailReading, writer: LakeWriter) -> None:
+    messages, hops, count, problem = reading
+    result = plan.result
+    result.lines, result.events, result.problem = count, len(hops), problem
     writer.add("messages", messages)
     writer.add("received_hops", hops)
-    result.ingested = {
-        "path": str(path),
-        "size": stat.st_size,
-        "mtime": datetime.fromtimestamp(stat.st_mtime, UTC),
-        "fingerprint": fp,
-        "lines": result.lines,
-        "rows": len(hops),
-        "rejects": 0,
-        "ingested_at": datetime.now(UTC),
-        "bytes_read": stat.st_size,
-        "skipped": 0,
-    }
-    seen[fp] = result.ingested
-    return result
+    assert result.ingested is not None  # set by _plan for every file it reads
+    result.ingested.update(lines=count, rows=len(hops), ingested_at=datetime.now(UTC))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from parsers.received.clauses import Clause
 
@@ -34,6 +35,7 @@ class FromPart:
     port: int | None = None
 
 
+@lru_cache(maxsize=4096)  # the same relays and words come back hop after hop
 def canonical_ip(text: str) -> str | None:
     """``[IPv6:2001:DB8::1]`` → ``2001:db8::1``; ``::ffff:1.2.3.4`` → ``1.2.3.4``; else None."""
     candidate = _PORT_SUFFIX.sub("", text).strip("[]() ")
@@ -56,7 +58,12 @@ def canonical_ip(text: str) -> str | None:
 
 
 def is_loopback(ip: str | None) -> bool:
-    return ip is not None and ipaddress.ip_address(ip).is_loopback
+    return ip is not None and _loopback(ip)
+
+
+@lru_cache(maxsize=4096)
+def _loopback(ip: str) -> bool:
+    return ipaddress.ip_address(ip).is_loopback
 
 
 def _name(text: str | None) -> str | None:
@@ -68,16 +75,21 @@ def _name(text: str | None) -> str | None:
 def parse_from(clause: Clause | None) -> FromPart:
     if clause is None:
         return FromPart()
-    word = clause.words[0] if clause.words else None
+    return _from_part(clause.words[:4], clause.comments[:4])
+
+
+@lru_cache(maxsize=4096)  # relays repeat from message to message
+def _from_part(words: tuple[str, ...], comments: tuple[str, ...]) -> FromPart:
+    word = words[0] if words else None
     helo = rdns = ip = None
     port: int | None = None
-    for comment in clause.comments[:4]:
-        if helo is None and (found := _HELO.search(comment)):
+    for comment in comments:
+        if helo is None and _may_name_helo(comment) and (found := _HELO.search(comment)):
             helo = found.group("helo")
         if ip is None:
             ip, rdns, port = _tcp_info(comment)
     if ip is None:
-        for extra in clause.words[1:4]:
+        for extra in words[1:4]:
             ip = canonical_ip(extra)
             if ip is not None:
                 break
@@ -90,14 +102,21 @@ def parse_from(clause: Clause | None) -> FromPart:
     return FromPart(helo, rdns, ip, port)
 
 
+def _may_name_helo(comment: str) -> bool:
+    """The literals every ``_HELO`` match holds (its letters have no special case folds)."""
+    lowered = comment.lower()
+    return "helo" in lowered or "ehlo" in lowered or "lhlo" in lowered
+
+
 def _tcp_info(comment: str) -> tuple[str | None, str | None, int | None]:
-    for found in _BRACKETED.finditer(comment):
-        ip = canonical_ip(found.group("ip"))
-        if ip is not None:
-            port = found.group("port")
-            return ip, _name(found.group("rdns")), int(port) if port else None
-    for pattern in (_BARE_IP, _LOGIN_IP, _LEADING_IPV4):
-        other = pattern.search(comment)
+    if "[" in comment:
+        for found in _BRACKETED.finditer(comment):
+            ip = canonical_ip(found.group("ip"))
+            if ip is not None:
+                port = found.group("port")
+                return ip, _name(found.group("rdns")), int(port) if port else None
+    for find in (_BARE_IP.match, _LOGIN_IP.search, _LEADING_IPV4.match):  # ^-anchored: match
+        other = find(comment)
         if other is not None and (ip := canonical_ip(other.group(1))):
             return ip, None, None
     last = comment.rpartition(" ")[2]  # Facebook "(opaque-token 2401:db00:…)"

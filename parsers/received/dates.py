@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import email.utils
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
+from functools import lru_cache
 
 _TIME = r"(?P<h>\d{1,2})\s?:\s?(?P<m>\d{2})(?:\s?:\s?(?P<s>\d{2}))?(?:\.\d{1,9})?"
 _ZONE = r"(?:\s{1,4}(?P<zone>[+-]\d{4}|[A-Za-z]{1,5}\b))?"
@@ -20,17 +21,29 @@ _ASCTIME = re.compile(
     rf"\b(?P<mon>[A-Za-z]{{3}})\s{{1,4}}(?P<day>\d{{1,2}})\s{{1,4}}{_TIME}\s{{1,4}}(?P<year>\d{{4}}){_ZONE}"
 )
 _YEARS = range(1980, 2101)
+_MONTHS = {
+    name: number
+    for number, name in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
+    )
+}
 
 
 def parse_date(text: str | None) -> datetime | None:
     """Aware UTC datetime, or None when no plausible date is found."""
     if not text:
         return None
-    text = text[:256]
+    return _parse_date(text[:256])
+
+
+@lru_cache(maxsize=4096)  # the hops of one message, and messages of one second, share a date
+def _parse_date(text: str) -> datetime | None:
     found = _RFC.search(text) or _ASCTIME.search(text)
     if found is None:
         return None
     zone = found.group("zone") or "+0000"
+    if zone[0] in "+-" and found.group("year")[0] in "12" and len(found.group("year")) == 4:
+        return _numeric(found, zone)
     canonical = (
         f"{found.group('day')} {found.group('mon')} {found.group('year')} "
         f"{found.group('h')}:{found.group('m')}:{found.group('s') or '00'} {zone}"
@@ -42,4 +55,25 @@ def parse_date(text: str | None) -> datetime | None:
     if when.tzinfo is None:  # "-0000" and unknown zone names: UTC is the best reading
         when = when.replace(tzinfo=UTC)
     when = when.astimezone(UTC)
+    return when if when.year in _YEARS else None
+
+
+def _numeric(found: re.Match[str], zone: str) -> datetime | None:
+    """The common form (four-digit year, numeric zone) without email.utils, same result."""
+    month = _MONTHS.get(found.group("mon").lower())
+    if month is None:
+        return None
+    offset = int(zone[1:3]) * 3600 + int(zone[3:5]) * 60
+    try:
+        when = datetime(
+            int(found.group("year")),
+            month,
+            int(found.group("day")),
+            int(found.group("h")),
+            int(found.group("m")),
+            int(found.group("s") or 0),
+            tzinfo=timezone(timedelta(seconds=-offset if zone[0] == "-" else offset)),
+        ).astimezone(UTC)
+    except (ValueError, OverflowError):
+        return None
     return when if when.year in _YEARS else None

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Literal
 
 Where = Literal["comment", "with", "words", "tls"]
@@ -55,6 +56,38 @@ class DetailDialect:
         return None if found is None else self.read(found)
 
 
+def finder(pattern: re.Pattern[str]) -> Callable[[str], re.Match[str] | None]:
+    """``pattern.search``, or ``pattern.match`` when the pattern starts with ``^`` and has no
+    top-level ``|``: the same result, but ``search`` would try ``^`` at every character."""
+    source, depth, i = pattern.pattern, 0, 0
+    if pattern.flags & re.MULTILINE or not source.startswith("^"):
+        return pattern.search
+    while i < len(source):
+        char = source[i]
+        if char == "\\":
+            i += 1
+        elif char == "[":
+            i = _class_end(source, i)
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            return pattern.search
+        i += 1
+    return pattern.match
+
+
+def _class_end(source: str, start: int) -> int:
+    """Index of the "]" closing the character class at ``start`` ("[]…]", "[^]…]", "[\\]]")."""
+    i = start + 1
+    i += source[i : i + 1] == "^"
+    i += source[i : i + 1] == "]"
+    while i < len(source) and source[i] != "]":
+        i += 2 if source[i] == "\\" else 1
+    return i
+
+
 def bits_of(text: str | None) -> int | None:
     if not text:
         return None
@@ -62,21 +95,30 @@ def bits_of(text: str | None) -> int | None:
     return value if 0 < value <= 16384 else None
 
 
+# A Detail is immutable and building one costs microseconds, while the same few cipher lines
+# and user names come back hop after hop: the readers below share them.
+_TLS_ONLY = Detail(tls=True)
+
+
 def tls_only(_: re.Match[str]) -> Detail:
-    return Detail(tls=True)
+    return _TLS_ONLY
 
 
 def version_cipher_bits(found: re.Match[str]) -> Detail:
     """The common reading: named groups ``ver``, ``cipher``, ``bits`` (each optional)."""
     groups = found.groupdict()
-    return Detail(
-        tls=True,
-        version_raw=groups.get("ver"),
-        cipher=groups.get("cipher"),
-        bits=bits_of(groups.get("bits")),
-    )
+    return _tls_detail(groups.get("ver"), groups.get("cipher"), groups.get("bits"))
+
+
+@lru_cache(maxsize=1024)
+def _tls_detail(version: str | None, cipher: str | None, bits: str | None) -> Detail:
+    return Detail(tls=True, version_raw=version, cipher=cipher, bits=bits_of(bits))
 
 
 def auth_user(found: re.Match[str]) -> Detail:
-    user = found.groupdict().get("user")
+    return _auth_detail(found.groupdict().get("user"))
+
+
+@lru_cache(maxsize=4096)
+def _auth_detail(user: str | None) -> Detail:
     return Detail(authenticated=True, auth_user=user.strip("<>") if user else None)

@@ -8,13 +8,14 @@ cleartext, an unknown keyword says nothing.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from functools import lru_cache
 from typing import TypeVar
 
 from parsers.received.addresses import canonical_ip, is_loopback, parse_from
-from parsers.received.clauses import Clause, Stamp, split_stamp, unfold
+from parsers.received.clauses import Clause, Stamp, split_unfolded, unfold
 from parsers.received.dates import parse_date
-from parsers.received.detail import Detail, DetailDialect, Where
+from parsers.received.detail import Detail, Where, finder
 from parsers.received.hop import ReceivedHop
 from parsers.received.keywords import sense_of
 from parsers.received.registry import DIALECTS
@@ -30,16 +31,16 @@ _LOCAL_MARKS = re.compile(
 
 def parse_received(value: str) -> ReceivedHop:
     """One Received field value (with or without ``Received:``, folded or not) → a hop. Never raises."""
-    value = _clean(value)
-    raw = unfold(value)[:RAW_LIMIT]
+    text = unfold(_clean(value))
+    raw = text[:RAW_LIMIT]
     try:
-        return _parse(value, raw)
+        return _parse(text, raw)
     except Exception as exc:  # a bug must cost one hop, not the ingest run
         return _failed(raw, f"internal error: {type(exc).__name__}")
 
 
-def _parse(value: str, raw: str) -> ReceivedHop:
-    stamp = split_stamp(value)
+def _parse(text: str, raw: str) -> ReceivedHop:
+    stamp = split_unfolded(text)
     origin = parse_from(stamp.first("from") or _from_in_comment(stamp))
     by = stamp.first("by")
     withs = [c for c in stamp.clauses if c.keyword == "with"]
@@ -66,7 +67,7 @@ def _parse(value: str, raw: str) -> ReceivedHop:
             and bool(by.words)
             and by.words[0].lower() in ("localhost", "localhost.localdomain")
         )
-        or any(_LOCAL_MARKS.search(c) for c in stamp.all_comments())
+        or any(map(_local_mark, stamp.all_comments()))
     )
     return ReceivedHop(
         received_at=parse_date(stamp.date_text),
@@ -99,6 +100,11 @@ def _parse(value: str, raw: str) -> ReceivedHop:
         via=_word(stamp, "via", whole=True),
         problems=stamp.problems,
     )
+
+
+@lru_cache(maxsize=8192)
+def _local_mark(comment: str) -> bool:
+    return _LOCAL_MARKS.search(comment) is not None
 
 
 def _by_host(words: tuple[str, ...]) -> str | None:
@@ -142,17 +148,34 @@ def _details(stamp: Stamp, with_raw: str | None) -> tuple[list[Detail], list[str
     details: list[Detail] = []
     keys: list[str] = []
     for where, text in _texts(stamp, with_raw):
-        for dialect in _BY_WHERE[where]:
-            detail = dialect.apply(text)
-            if detail is not None:
-                details.append(detail)
-                if dialect.key not in keys:
-                    keys.append(dialect.key)
+        for key, detail in _read(where, text):
+            details.append(detail)
+            if key not in keys:
+                keys.append(key)
     return details, keys
 
 
-_BY_WHERE: dict[str, tuple[DetailDialect, ...]] = {
-    where: tuple(d for d in DIALECTS if where in d.where)
+@lru_cache(maxsize=8192)  # "(Postfix)", "(using TLSv1.3 …)", "(UTC)" come back in every message
+def _read(where: Where, text: str) -> tuple[tuple[str, Detail], ...]:
+    """What the dialects of ``where`` read in one text: the text is lower-cased once and a
+    dialect's regex runs only when its literal is in it."""
+    lowered = text.lower()
+    found_all = []
+    for key, contains, find, read in _BY_WHERE[where]:
+        if contains in lowered:
+            found = find(text)
+            if found is not None:
+                found_all.append((key, read(found)))
+    return tuple(found_all)
+
+
+_Reader = tuple[
+    str, str, Callable[[str], "re.Match[str] | None"], Callable[["re.Match[str]"], Detail]
+]
+_BY_WHERE: dict[str, tuple[_Reader, ...]] = {
+    where: tuple(
+        (d.key, d.contains, finder(d.pattern), d.read) for d in DIALECTS if where in d.where
+    )
     for where in ("comment", "with", "words", "tls")
 }
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import email.utils
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from parsers.received.dates import parse_date
@@ -18,6 +18,12 @@ _NAME = re.compile(rb"^([!-9;-~]{1,76}):")
 _LOOKS_LIKE_HEADER = re.compile(
     rb"^(?:From |[A-Za-z][A-Za-z0-9-]{0,75}:)"
 )  # not "2024-01-01T00:…" logs
+_MESSAGE_ID = re.compile(r"<[^<>\s]{1,990}>")
+# The common From: forms whose first address getaddresses would return unchanged
+_PLAIN_ADDRESS = re.compile(
+    r"^<?([\w+=-]{1,64}(?:\.[\w+=-]{1,64}){0,8}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,8})>?$",
+    re.ASCII,
+)
 VALUE_LIMIT = 998 * 4
 
 
@@ -28,9 +34,15 @@ class MailMessage:
     source_file: str
     offset: int  # byte offset of the message (its "From " line in an mbox) in the decompressed file
     header: bytes
+    _fields: list[tuple[str, str]] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     def fields(self) -> list[tuple[str, str]]:
-        return header_fields(self.header)
+        """Split and decoded once per message: every accessor below reads them."""
+        if self._fields is None:
+            object.__setattr__(self, "_fields", header_fields(self.header))
+        return self._fields  # type: ignore[return-value]  # set just above
 
     def received_values(self) -> list[str]:
         """The Received field values, top (newest) first."""
@@ -40,7 +52,7 @@ class MailMessage:
         value = self._first("message-id")
         if value is None:
             return None
-        found = re.search(r"<[^<>\s]{1,990}>", value)
+        found = _MESSAGE_ID.search(value)
         return found.group(0) if found else (value.strip()[:VALUE_LIMIT] or None)
 
     def header_from(self) -> str | None:
@@ -48,6 +60,9 @@ class MailMessage:
         value = self._first("from")
         if value is None:
             return None
+        plain = _PLAIN_ADDRESS.match(value)
+        if plain is not None and (value[0] == "<") == (value[-1] == ">"):
+            return plain.group(1)[:320]
         addresses = [address for _, address in email.utils.getaddresses([value]) if address]
         return addresses[0][:320] if addresses else (value.strip()[:320] or None)
 

@@ -97,7 +97,9 @@ def ingest(
         if mail:
             from pipeline.ingest_mail import ingest_mail
 
-            results.append(ingest_mail(mail, lake, f"{run_id}-mail", config, known, progress))
+            results.append(
+                ingest_mail(mail, lake, f"{run_id}-mail", config, known, progress, workers=workers)
+            )
         _record(lake, run_id, known, pending, results)
     return RunSummary(results, problems)
 

@@ -68,7 +68,8 @@ def ingest(
     scheduler: str | None,
     config_path: Path | None,
 ) -> None:
-    """Read mail logs (plain, .gz, .bz2, .xz, .zst) into the Parquet lake."""
+    """Read mail logs (plain, .gz, .bz2, .xz, .zst) and stored mail (Maildir, mbox, .eml) into
+    the Parquet lake."""
     if scheduler and engine != "dask":
         raise click.UsageError("--scheduler needs --engine dask")
     config = load_config(config_path)

@@ -5,7 +5,7 @@ MAILTLS := $(VENV)/bin/mailtls
 LAKE    ?= mailtls-lake
 STAMP   := $(VENV)/.installed
 
-.PHONY: install test lint e2e demo bench clean
+.PHONY: install test lint e2e screenshot demo bench clean
 
 install: $(STAMP)
 
@@ -30,6 +30,10 @@ lint: install
 e2e: install
 	@if [ "$$(id -u)" = 0 ]; then bash .ci/e2e-deps.sh chromium; else echo "not root: using the Debian packages already installed"; fi
 	$(PY) -m pytest -m "e2e or slow" -p no:cacheprovider
+
+## screenshot: refresh docs/dashboard.png for the README (the browser test, saving its image)
+screenshot: install
+	MAILTLS_SCREENSHOT=$(CURDIR)/docs/dashboard.png $(PY) -m pytest -m e2e -p no:cacheprovider tests/e2e/test_dashboard_browser.py
 
 ## demo: ingest sample_data/, print the report, start the dashboard (Ctrl-C stops it)
 demo: install

@@ -7,7 +7,7 @@ from datetime import tzinfo
 from parsers.dialect import Dialect, Fields
 from parsers.envelope import EnvelopeParser
 from parsers.envelopes.split import Split
-from parsers.records import Envelope, LogEvent, Reject
+from parsers.records import Envelope, LogEvent, Reject, new_log_event
 from parsers.redact import redact
 from parsers.registry import dialects_for, in_scope_literals, may_be_in_scope
 
@@ -30,12 +30,17 @@ class LogLineParser:
         self.envelopes = EnvelopeParser(year=year, tz=tz)
         self._dialects: dict[str, tuple[Dialect, ...]] = {}
         self._literals = in_scope_literals() if prefilter else None
+        self._quiet: tuple[str, ...] = ()  # see EnvelopeParser.observe, asked once per split
 
     def parse(self, line: str, line_no: int = 0) -> LogEvent | Reject | None:
         if self._literals is not None and not may_be_in_scope(line, self._literals):
-            self.envelopes.observe(line)
+            if not line.startswith(self._quiet):
+                self.envelopes.observe(line)
+                self._quiet = self.envelopes.years.quiet_starts()
             return None
         split = self.envelopes.split(line)
+        # the year state moves only in split(): refresh the starts of lines that cannot move it
+        self._quiet = self.envelopes.years.quiet_starts()
         if split is None:
             return None
         dialects = self._dialects.get(split.program)
@@ -91,7 +96,7 @@ def record_of(
     if fields is None:
         reason = f"looks like {dialect.key} but does not match its pattern"
         return Reject.of(line_no, dialect.key, reason, redact(line))
-    return LogEvent(
+    return new_log_event(
         dialect.key, split.stamp(), split.host, split.program, split.pid, fields, line_no
     )
 

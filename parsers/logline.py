@@ -9,7 +9,7 @@ from parsers.envelope import EnvelopeParser
 from parsers.envelopes.split import Split
 from parsers.records import Envelope, LogEvent, Reject, new_log_event
 from parsers.redact import redact
-from parsers.registry import dialects_for, in_scope_literals, may_be_in_scope
+from parsers.registry import dialects_for, in_scope_guards, in_scope_literals, may_be_in_scope
 
 _PROGRAM_CACHE_LIMIT = 4096
 
@@ -30,10 +30,11 @@ class LogLineParser:
         self.envelopes = EnvelopeParser(year=year, tz=tz)
         self._dialects: dict[str, tuple[Dialect, ...]] = {}
         self._literals = in_scope_literals() if prefilter else None
+        self._guards = in_scope_guards()
         self._quiet: tuple[str, ...] = ()  # see EnvelopeParser.observe, asked once per split
 
     def parse(self, line: str, line_no: int = 0) -> LogEvent | Reject | None:
-        if self._literals is not None and not may_be_in_scope(line, self._literals):
+        if self._literals is not None and not may_be_in_scope(line, self._literals, self._guards):
             if not line.startswith(self._quiet):
                 self.envelopes.observe(line)
                 self._quiet = self.envelopes.years.quiet_starts()

@@ -76,6 +76,12 @@ def _read_elements(rest: str, fields: Fields) -> None:
     error: list[str] | None = None  # the TLS error text being read, which may contain ", "
     for token in rest.split(", "):
         key, equals, value = token.partition("=")
+        if not equals:
+            flag = _FLAGS.get(token)
+            if flag is not None:  # "TLS", "secured": what _read_element would do first
+                fields["tls_flag"] = flag
+                error = None
+                continue
         name = _KEYS.get(key) if equals else None
         if name is not None:
             # the common element, with no flag, cipher or tls= reading to try first: a name in

@@ -89,11 +89,11 @@ def logline_prefiltered(lines: list[str]) -> None:
 
 
 def registry_prefilter(lines: list[str]) -> None:
-    from parsers.registry import in_scope_literals, may_be_in_scope
+    from parsers.registry import in_scope_guards, in_scope_literals, may_be_in_scope
 
-    literals = in_scope_literals()
+    literals, guards = in_scope_literals(), in_scope_guards()
     for line in lines:
-        may_be_in_scope(line, literals)
+        may_be_in_scope(line, literals, guards)
 
 
 def prefilter_only(lines: list[str]) -> None:
@@ -206,13 +206,18 @@ def main(argv: list[str]) -> int:
     stage("datetime(...).astimezone(UTC) per line", lines, datetime_per_line, base)
     stage("EnvelopeParser.parse", lines, envelope_only, base)
     stage("LogLineParser.parse, every line read in full", lines, logline_full, base)
-    stage("registry literals on the raw line only", lines, registry_prefilter, base)
+    stage("registry literals + guards on the raw line", lines, registry_prefilter, base)
     stage("LogLineParser.parse (registry prefilter)", lines, logline_prefiltered, base)
     stage("substring prefilter (3 `in` tests)", lines, substring_prefilter, base)
     stage("one-regex raw-line prefilter", lines, prefilter_only, base)
     stage("prefilter, then LogLineParser on survivors", lines, prefilter_then_parse, base)
     kept = survivors(lines)
     print(f"  prefilter keeps {kept:,} of {len(lines):,} lines ({kept / len(lines):.0%})")
+    from parsers.registry import in_scope_guards, in_scope_literals, may_be_in_scope
+
+    literals, guards = in_scope_literals(), in_scope_guards()
+    kept = sum(1 for line in lines if may_be_in_scope(line, literals, guards))
+    print(f"  registry prefilter keeps {kept:,} of {len(lines):,} lines ({kept / len(lines):.0%})")
     duckdb_extract(path, len(lines))
     arrow_extract(path, len(lines))
     return 0

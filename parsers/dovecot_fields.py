@@ -75,6 +75,22 @@ def _element_fields(groups: Fields) -> Fields:
 def _read_elements(rest: str, fields: Fields) -> None:
     error: list[str] | None = None  # the TLS error text being read, which may contain ", "
     for token in rest.split(", "):
+        key, equals, value = token.partition("=")
+        if not equals:
+            flag = _FLAGS.get(token)
+            if flag is not None:  # "TLS", "secured": what _read_element would do first
+                fields["tls_flag"] = flag
+                error = None
+                continue
+        name = _KEYS.get(key) if equals else None
+        if name is not None:
+            # the common element, with no flag, cipher or tls= reading to try first: a name in
+            # _KEYS is a valid element name and holds neither " " nor "=" (see _read_element)
+            if len(value) >= 2 and value[0] == "<" and value[-1] == ">":
+                value = value[1:-1]
+            fields[name] = value or None
+            error = None
+            continue
         if _read_element(token, fields):
             error = None
             continue

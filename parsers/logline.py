@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import tzinfo
 
-from parsers.dialect import Dialect, Fields
+from parsers.dialect import Dialect
 from parsers.envelope import EnvelopeParser
 from parsers.envelopes.split import Split
-from parsers.records import Envelope, LogEvent, Reject
+from parsers.records import Envelope, LogEvent, Reject, new_log_event
 from parsers.redact import redact
-from parsers.registry import dialects_for, in_scope_literals, may_be_in_scope
+from parsers.registry import dialects_for, in_scope_guards, in_scope_literals, may_be_in_scope
 
 _PROGRAM_CACHE_LIMIT = 4096
 
@@ -30,12 +30,18 @@ class LogLineParser:
         self.envelopes = EnvelopeParser(year=year, tz=tz)
         self._dialects: dict[str, tuple[Dialect, ...]] = {}
         self._literals = in_scope_literals() if prefilter else None
+        self._guards = in_scope_guards()
+        self._quiet: tuple[str, ...] = ()  # see EnvelopeParser.observe, asked once per split
 
     def parse(self, line: str, line_no: int = 0) -> LogEvent | Reject | None:
-        if self._literals is not None and not may_be_in_scope(line, self._literals):
-            self.envelopes.observe(line)
+        if self._literals is not None and not may_be_in_scope(line, self._literals, self._guards):
+            if not line.startswith(self._quiet):
+                self.envelopes.observe(line)
+                self._quiet = self.envelopes.years.quiet_starts()
             return None
         split = self.envelopes.split(line)
+        # the year state moves only in split(): refresh the starts of lines that cannot move it
+        self._quiet = self.envelopes.years.quiet_starts()
         if split is None:
             return None
         dialects = self._dialects.get(split.program)
@@ -62,38 +68,28 @@ def family_and_daemon(program: str) -> tuple[str, str]:
     return ("postfix" if postfix else head.lower()), daemon
 
 
-def match(dialects: tuple[Dialect, ...], message: str) -> tuple[Dialect, Fields | None] | None:
-    """The first dialect whose pattern matches, with its fields; else, of those whose literal the
-    message held, the one with the longest literal (fields None: a Reject; "disconnect from "
-    says more than "connect from "); else None (out of scope)."""
+def record_of(
+    dialects: tuple[Dialect, ...], split: Split, line: str, line_no: int
+) -> LogEvent | Reject | None:
+    """The event of the first dialect whose pattern matches, its time built only then; else a
+    Reject for the dialect, of those whose literal the message held, with the longest literal
+    ("disconnect from " says more than "connect from "); else None (out of scope)."""
+    message = split.message
     looked_like: Dialect | None = None
     for dialect in dialects:
         if dialect.contains not in message:
             continue
         fields = dialect.match(message)
         if fields is not None:
-            return dialect, fields
+            return new_log_event(
+                dialect.key, split.stamp(), split.host, split.program, split.pid, fields, line_no
+            )
         if looked_like is None or len(dialect.contains) > len(looked_like.contains):
             looked_like = dialect
-    if looked_like is not None:
-        return looked_like, None
-    return None
-
-
-def record_of(
-    dialects: tuple[Dialect, ...], split: Split, line: str, line_no: int
-) -> LogEvent | Reject | None:
-    """The event, Reject or None for one split line; its time is built only for a record."""
-    found = match(dialects, split.message)
-    if found is None:
+    if looked_like is None:
         return None
-    dialect, fields = found
-    if fields is None:
-        reason = f"looks like {dialect.key} but does not match its pattern"
-        return Reject.of(line_no, dialect.key, reason, redact(line))
-    return LogEvent(
-        dialect.key, split.stamp(), split.host, split.program, split.pid, fields, line_no
-    )
+    reason = f"looks like {looked_like.key} but does not match its pattern"
+    return Reject.of(line_no, looked_like.key, reason, redact(line))
 
 
 def classify(envelope: Envelope, line: str, line_no: int) -> LogEvent | Reject | None:

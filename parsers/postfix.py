@@ -74,17 +74,23 @@ def _counters(fields: Fields) -> Fields:
     for pair in text.split():
         name, _, value = pair.partition("=")
         seen[name] = value
-        fields[f"cmd_{name}"] = value
-    for name in ("starttls", "auth", "commands"):
-        total_key = "commands_total" if name == "commands" else f"{name}_attempts"
-        counter = seen.get(name, "0") if seen else None
-        if counter is None:
-            fields[f"{name}_ok"] = fields[total_key] = None
+        fields["cmd_" + name] = value
+    for name, ok_key, total_key in _COUNTED:
+        if not seen:
+            fields[ok_key] = fields[total_key] = None
             continue
-        ok, _, total = counter.partition("/")
-        fields[f"{name}_ok"] = ok
+        ok, _, total = seen.get(name, "0").partition("/")
+        fields[ok_key] = ok
         fields[total_key] = total or ok
     return _client(fields)
+
+
+# the counters read as ok/attempts pairs: (counter, ok field, attempts field)
+_COUNTED = (
+    ("starttls", "starttls_ok", "starttls_attempts"),
+    ("auth", "auth_ok", "auth_attempts"),
+    ("commands", "commands_ok", "commands_total"),
+)
 
 
 def _after(key: str, words: str, description: str) -> Dialect:

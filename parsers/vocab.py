@@ -7,6 +7,7 @@ that real software writes (``TLSv1``, ``TLS1_2``, ``TLS 1.3``, ``TLSv1/SSLv3``) 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Final
 
 SERVICES: Final = ("imap", "pop3", "submission", "managesieve", "smtp", "lmtp")
@@ -27,6 +28,7 @@ _VERSION = re.compile(
 )
 
 
+@lru_cache(maxsize=1024)  # a log repeats a handful of spellings on every TLS line and session
 def normalise_tls_version(raw: str | None) -> str | None:
     """Map any written TLS/SSL version onto the vocabulary; None when it names no version.
 
@@ -52,6 +54,7 @@ _TLS12_CIPHER = re.compile(
 )
 
 
+@lru_cache(maxsize=1024)
 def infer_tls_version(cipher: str | None) -> str | None:
     """The version a cipher suite implies, only where that is unambiguous.
 

@@ -70,6 +70,10 @@ def postfix_key(event: LogEvent) -> str:
     return f"{event.host}/{event.program}/{event.pid}"
 
 
+# the disconnect line's counters a session keeps (parsers.postfix._counters names them)
+_COUNTERS = ("starttls_ok", "starttls_attempts", "auth_ok", "auth_attempts", "commands_total")
+
+
 def _int(value: str | None) -> int:
     return int(value) if value and value.isdigit() else 0
 
@@ -90,6 +94,7 @@ class Sessioniser:
         self.refused_plaintext: set[str] = set()
         # wrong passwords the auth process logged, by host/session id
         self.auth_failures: dict[str, int] = {}
+        self._listeners: dict[str, Listener | None] = {}  # by program: one lookup per session
 
     # ---- feeding -------------------------------------------------------------------------
     def feed(self, event: LogEvent, source_file: str) -> None:
@@ -117,18 +122,19 @@ class Sessioniser:
         key = postfix_key(event)
         f = event.fields
         kind = event.kind
+        at = event.event_at
         if kind == "postfix.smtpd.connect":
             self.close(key)  # an earlier session of this process lost its disconnect line
             self.open[key] = PostfixSession(
                 key,
-                event.event_at,
+                at,
                 event.host,
                 event.program,
                 event.pid,
                 source_file,
                 event.line_no,
                 client_ip=f.get("client_ip"),
-                last_at=event.event_at,
+                last_at=at,
             )
             return
         session = self.open.get(key)
@@ -136,24 +142,26 @@ class Sessioniser:
             # a session whose connect line is not in the data read (before the first file)
             session = PostfixSession(
                 key,
-                event.event_at,
+                at,
                 event.host,
                 event.program,
                 event.pid,
                 source_file,
                 event.line_no,
                 client_ip=f.get("client_ip"),
-                last_at=event.event_at,
+                last_at=at,
             )
             self.open[key] = session
-        session.last_at = event.event_at or session.last_at
+        elif at is not None:
+            session.last_at = at
         if kind == "postfix.smtpd.tls_established":
             session.has_tls_line = True
             session.tls_version_raw = f.get("tls_version_raw") or f.get("tls_version")
             session.tls_cipher = f.get("tls_cipher")
         elif kind == "postfix.smtpd.client":
-            if f.get("user_name"):
-                session.user_name = f.get("user_name")
+            user_name = f.get("user_name")
+            if user_name:
+                session.user_name = user_name
                 session.authenticated = True
             session.auth_method = f.get("auth_method") or session.auth_method
         elif kind == "postfix.smtpd.sasl_failed":
@@ -161,21 +169,24 @@ class Sessioniser:
             session.user_name = session.user_name or f.get("user_name")
             session.auth_method = session.auth_method or f.get("auth_method")
         elif kind == "postfix.smtpd.disconnect":
-            for name in (
-                "starttls_ok",
-                "starttls_attempts",
-                "auth_ok",
-                "auth_attempts",
-                "commands_total",
-            ):
-                if f.get(name) is not None:
-                    session.counters[name] = _int(f.get(name))
+            counters = session.counters
+            for name in _COUNTERS:
+                value = f.get(name)
+                if value is not None:
+                    counters[name] = int(value) if value.isdigit() else 0
             session.closed = True
             self.rows.append(self._postfix_row(self.open.pop(key)))
 
     # ---- classification -------------------------------------------------------------------
     def postfix_listener(self, program: str) -> Listener | None:
         """``postfix/submission/smtpd`` → the listener of syslog_name ``submission``."""
+        if program not in self._listeners:
+            if len(self._listeners) > 1024:
+                self._listeners.clear()
+            self._listeners[program] = self._listener_of(program)
+        return self._listeners[program]
+
+    def _listener_of(self, program: str) -> Listener | None:
         parts = program.split("/")
         name = "/".join(parts[1:-1]) if len(parts) > 2 else ("" if len(parts) == 2 else None)
         if name is None:

@@ -17,7 +17,7 @@ from parsers.envelopes.split import Split
 from parsers.envelopes.years import YearInference
 from parsers.logline import LogLineParser
 from parsers.records import LogEvent, Reject
-from parsers.registry import in_scope_literals, may_be_in_scope
+from parsers.registry import in_scope_guards, in_scope_literals, may_be_in_scope
 from tests.parsers.census import DATA, lines_of
 
 SAMPLE_LOGS = Path(__file__).resolve().parents[2] / "sample_data" / "logs"
@@ -120,6 +120,22 @@ def test_noise_lines_are_dropped_before_the_envelope() -> None:
     assert may_be_in_scope(
         "Mar  4 10:00:00 mx postfix/smtpd[9]: disconnect from a[192.0.2.1]", literals
     )
+
+
+def test_postfix_literals_need_a_postfix_program_on_the_line() -> None:
+    literals, guards = in_scope_literals(), in_scope_guards()
+    lmtp = "Mar  4 00:00:25 mail1 dovecot: lmtp(27722): Disconnect from 192.0.2.7: Client has quit"
+    assert "connect from " in lmtp
+    assert not may_be_in_scope(lmtp, literals, guards)
+    kept = [
+        "Mar  4 10:00:00 mx postfix/smtpd[9]: disconnect from a[192.0.2.1] commands=1",
+        "Mar  4 10:00:00 mx mx1/smtpd[9]: connect from a[192.0.2.1]",  # custom syslog_name
+        "<22>1 2024-03-04T10:00:00Z mx postfix 9 - - connect from a[192.0.2.1]",  # rsyslog cut
+        "Mar  4 10:00:00 mx postfix/smtp[9]: Verified TLS connection established to b[192.0.2.2]:25: TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 (256/256 bits)",
+    ]
+    for line in kept:
+        assert may_be_in_scope(line, literals, guards), line
+    assert_same_records([lmtp, *kept])
 
 
 @pytest.mark.slow

@@ -19,7 +19,7 @@ from parsers.received.detail import Detail, Where, finder
 from parsers.received.hop import ReceivedHop
 from parsers.received.keywords import sense_of
 from parsers.received.registry import DIALECTS
-from parsers.received.shapes import ShapeMemo
+from parsers.received.shapes import ShapeMemo, Stage
 from parsers.vocab import security_of, version_with_source
 
 T = TypeVar("T")
@@ -293,4 +293,14 @@ def _failed(raw: str, reason: str) -> ReceivedHop:
     )
 
 
-SHAPES = ShapeMemo(parse_unfolded, hop_of, words_text, read_words)
+def _read_comment(text: str) -> tuple[tuple[str, Detail], ...]:
+    return _read_uncached("comment", text)  # a relay's own comment: not worth an LRU slot
+
+
+def _has_local_mark(comment: str) -> bool:
+    return _LOCAL_MARKS.search(comment) is not None
+
+
+SHAPES = ShapeMemo(
+    Stage(parse_unfolded, hop_of, words_text, read_words, _read_comment, _has_local_mark)
+)

@@ -23,22 +23,36 @@ Anything else is parsed in full. The memo is a bounded LRU of keys (misses inclu
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, fields
 from functools import lru_cache
 
-from parsers.received.clauses import KEYWORDS, MAX_CHARS, MAX_TOKENS, Stamp, split_unfolded
+from parsers.received.addresses import is_loopback, parse_from
+from parsers.received.clauses import (
+    KEYWORDS,
+    MAX_CHARS,
+    MAX_TOKENS,
+    Clause,
+    Stamp,
+    split_unfolded,
+)
 from parsers.received.dates import parse_date
 from parsers.received.detail import Detail
 from parsers.received.hop import ReceivedHop
 
-ID, FOR, DATE = "\x00i", "\x00f", "\x00d"
+ID, FOR, DATE, HELO, NOTE = "\x00i", "\x00f", "\x00d", "\x00h", "\x00c"
 MEMO_SIZE = 4096
 WORD_LIMIT = 320  # longest id / recipient cut out (longer ones stay in the key)
 DATE_LIMIT = 128
-_SPECIAL = ("(", ")", "[", "]", "<", ">", '"', ";", "\\")
+NOTE_LIMIT = 256
+_SPECIAL = re.compile(r'[()\[\]<>";\\]')
+_CLOSER = {"<": ">", "[": "]"}
 _FIELDS = [f.name for f in fields(ReceivedHop)]
-_AT, _RAW, _ID, _FOR = (_FIELDS.index(n) for n in ("received_at", "raw", "id", "for_"))
+_AT, _RAW, _ID, _FOR, _HELO, _IP, _PORT, _LOCAL = (
+    _FIELDS.index(n)
+    for n in ("received_at", "raw", "id", "for_", "from_helo", "from_ip", "from_port", "is_local")
+)
 
 Reading = tuple[tuple[str, Detail], ...]
 
@@ -49,6 +63,20 @@ class Template:
     words: str  # the words of every clause of the key (sentinels included)
     reading: Reading  # what the words dialects read in them
     tokens: int  # stage-1 tokens of the key
+    from_clause: Clause | None  # the key's from-part, when its HELO or first comment was cut
+    note_reading: Reading  # what the comment dialects read in the sentinel comment
+
+
+@dataclass(frozen=True, slots=True)
+class Stage:
+    """The parse steps the memo reuses (from :mod:`parsers.received.parse`)."""
+
+    parse_unfolded: Callable[[str, str], ReceivedHop]
+    hop_of: Callable[[Stamp, str], ReceivedHop]
+    words_text: Callable[[Stamp], str]
+    read_words: Callable[[str], Reading]
+    read_comment: Callable[[str], Reading]
+    local_mark: Callable[[str], bool]
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,100 +85,118 @@ class Masked:
     id_word: str | None
     for_word: str | None
     date: str | None
+    helo: str | None  # the first word of the from-part
+    note: str | None  # the first comment of the from-part, normalised as stage 1 does
 
 
 def inert(word: str, spaces: bool = False) -> bool:
-    if not word or (not spaces and " " in word):
-        return False
-    if any(char in word for char in _SPECIAL):
+    if not word or (not spaces and " " in word) or _SPECIAL.search(word) is not None:
         return False
     return len(word) > 4 or word.lower() not in KEYWORDS
 
 
 def mask(text: str) -> Masked | None:
-    """The key of ``text`` and the words cut out of it; None when nothing can be cut out."""
+    """The key of ``text`` and the words cut out of it, in one pass from left to right (the
+    from-part, then the first " id " and " for " after it, then the date); None when nothing
+    can be cut out."""
     if len(text) > MAX_CHARS - 16 or "\x00" in text:
         return None
     semi = text.rfind(";")
     end = semi if semi != -1 else len(text)
-    cuts: list[tuple[int, int, str]] = []
-    found = _word_after(text, " id ", end)
-    if found is not None:
-        cuts.append((*found, ID))
-    found = _word_after(text, " for ", end)
-    if found is not None:
-        start, stop = found
-        if text[start] == "<" and text[stop - 1] == ">":
-            start, stop = start + 1, stop - 1
-        cuts.append((start, stop, FOR))
+    key: list[str] = []
+    at = 0
+    helo = note = id_word = for_word = date = None
+    if text.startswith("from "):
+        start, stop = _word_at(text, 5, end)
+        helo = _cut(text, start, stop, key, at, HELO)
+        if helo is not None:
+            at = stop
+            after = stop + (text[stop : stop + 1] in ("]", ">"))
+            close = text.find(")", after, end) if text.startswith(" (", after) else -1
+            if 0 < close - after - 2 <= NOTE_LIMIT and text.find("(", after + 2, close) == -1:
+                content = text[after + 2 : close]
+                if "\\" not in content and not content.isspace():
+                    key += (text[at : after + 2], NOTE)
+                    note, at = " ".join(content.split()), close
+    for keyword, sentinel in ((" id ", ID), (" for ", FOR)):
+        found = text.find(keyword, at, end)
+        if found == -1:
+            continue
+        start, stop = _word_at(text, found + len(keyword), end)
+        word = _cut(text, start, stop, key, at, sentinel)
+        if word is not None:
+            at = stop
+            if sentinel == ID:
+                id_word = word
+            else:
+                for_word = word
     if semi != -1:
         stop = text.rfind("(", semi) if text.endswith(")") else len(text)
-        if stop != -1 and stop - semi - 1 <= DATE_LIMIT:
-            cuts.append((semi + 1, stop, DATE))
-    key, at, words = [], 0, {ID: None, FOR: None, DATE: None}  # type: list[str], int, dict[str, str | None]
-    for start, stop, sentinel in sorted(cuts):
-        word = text[start:stop]
-        if start < at or not inert(word, spaces=sentinel == DATE) or not word.strip():
-            continue
-        key += (text[at:start], f" {sentinel} " if sentinel == DATE else sentinel)
-        words[sentinel], at = word, stop
+        span = text[semi + 1 : stop]
+        if stop > semi and len(span) <= DATE_LIMIT and inert(span, spaces=True) and span.strip():
+            key += (text[at : semi + 1], f" {DATE} ")
+            date, at = span, stop
     if at == 0:
         return None
     key.append(text[at:])
-    return Masked("".join(key), words[ID], words[FOR], words[DATE])
+    return Masked("".join(key), id_word, for_word, date, helo, note)
 
 
-def _word_after(text: str, keyword: str, end: int) -> tuple[int, int] | None:
-    at = text.find(keyword, 0, end)
-    if at == -1:
-        return None
-    start = at + len(keyword)
+def _word_at(text: str, start: int, end: int) -> tuple[int, int]:
+    """The word from ``start`` to the next space (or ``end``), inside its ``<>``/``[]``."""
     stop = text.find(" ", start, end)
     stop = end if stop == -1 else stop
-    return (start, stop) if 0 < stop - start <= WORD_LIMIT else None
+    if stop - start > 2 and _CLOSER.get(text[start]) == text[stop - 1]:
+        return start + 1, stop - 1
+    return start, stop
+
+
+def _cut(text: str, start: int, stop: int, key: list[str], at: int, sentinel: str) -> str | None:
+    """Puts ``text[at:start]`` and ``sentinel`` on ``key`` when the word there is inert."""
+    word = text[start:stop]
+    if not 0 < stop - start <= WORD_LIMIT or not inert(word):
+        return None
+    key += (text[at:start], sentinel)
+    return word
 
 
 class ShapeMemo:
     """``parse(text, raw)``: the hop of an unfolded field, through the memo when it can be."""
 
-    def __init__(
-        self,
-        parse_unfolded: Callable[[str, str], ReceivedHop],
-        hop_of: Callable[[Stamp, str], ReceivedHop],
-        words_text: Callable[[Stamp], str],
-        read_words: Callable[[str], Reading],
-        size: int = MEMO_SIZE,
-    ) -> None:
-        self.parse_unfolded, self.hop_of = parse_unfolded, hop_of
-        self.words_text, self.read_words = words_text, read_words
+    def __init__(self, stage: Stage, size: int = MEMO_SIZE) -> None:
+        self.stage = stage
         self.template = lru_cache(maxsize=size)(self._template)
 
     def parse(self, text: str, raw: str) -> ReceivedHop:
         masked = mask(text)
-        if masked is None:
-            return self.parse_unfolded(text, raw)
-        template = self.template(masked.key)
-        if template is None:
-            return self.parse_unfolded(text, raw)
-        cut = {ID: masked.id_word, FOR: masked.for_word}
-        words = template.words
-        for sentinel, word in cut.items():
-            if word is not None:
-                words = words.replace(sentinel, word)
+        template = None if masked is None else self.template(masked.key)
+        if masked is None or template is None:
+            return self.stage.parse_unfolded(text, raw)
+        cut = {ID: masked.id_word, FOR: masked.for_word, HELO: masked.helo}
+        words = _put_back(template.words, cut)
         date_words = [w for w in masked.date.split(" ") if w] if masked.date is not None else []
         if (
             template.tokens - (masked.date is not None) + len(date_words) >= MAX_TOKENS
-            or self.read_words(words) != template.reading
+            or self.stage.read_words(words) != template.reading
         ):
-            return self.parse_unfolded(text, raw)
+            return self.stage.parse_unfolded(text, raw)
         values = list(template.values)
+        if masked.helo is not None or masked.note is not None:
+            note = masked.note
+            if note is not None and self.stage.read_comment(note) != template.note_reading:
+                return self.stage.parse_unfolded(text, raw)
+            origin = parse_from(_from_clause(template.from_clause, cut, note))
+            values[_HELO : _IP + 1] = (origin.helo, origin.rdns, origin.ip)
+            values[_PORT] = origin.port
+            values[_LOCAL] = (
+                values[_LOCAL]
+                or is_loopback(origin.ip)
+                or (note is not None and self.stage.local_mark(note))
+            )
         for index in (_ID, _FOR):
             value = values[index]
             if isinstance(value, str) and "\x00" in value:
-                for sentinel, word in cut.items():
-                    if word is not None:
-                        value = value.replace(sentinel, word)
-                values[index] = value[:WORD_LIMIT]
+                values[index] = _put_back(value, cut)[:WORD_LIMIT]
         if masked.date is not None:
             values[_AT] = parse_date(" ".join(date_words)[:256])
         values[_RAW] = raw
@@ -161,29 +207,67 @@ class ShapeMemo:
             stamp = split_unfolded(key)
             if not _sentinels_in_place(stamp, key):
                 return None
-            hop = self.hop_of(stamp, key)
+            hop = self.stage.hop_of(stamp, key)
         except Exception:  # the field itself is parsed in full and reports it
             return None
-        words = self.words_text(stamp)
-        return Template(tuple(getattr(hop, name) for name in _FIELDS), words, self.read_words(words), _token_count(stamp))
+        if hop.from_ip is not None and (HELO in key or NOTE in key):
+            return None  # the field's own from-part decides from_ip and with it is_local
+        words = self.stage.words_text(stamp)
+        return Template(
+            values=tuple(getattr(hop, name) for name in _FIELDS),
+            words=words,
+            reading=self.stage.read_words(words),
+            tokens=_token_count(stamp),
+            from_clause=stamp.clauses[0] if HELO in key or NOTE in key else None,
+            note_reading=self.stage.read_comment(NOTE),
+        )
+
+
+def _put_back(text: str, cut: dict[str, str | None]) -> str:
+    for sentinel, word in cut.items():
+        if word is not None:
+            text = text.replace(sentinel, word)
+    return text
+
+
+def _from_clause(clause: Clause | None, cut: dict[str, str | None], note: str | None) -> Clause:
+    assert clause is not None  # the template keeps it whenever the from-part was cut
+    words = tuple(_put_back(w, cut) for w in clause.words)
+    comments = clause.comments
+    if note is not None:
+        comments = (note, *comments[1:])
+    return Clause(clause.keyword, words, comments)
 
 
 def _sentinels_in_place(stamp: Stamp, key: str) -> bool:
-    if stamp.problems or any("\x00" in c for c in stamp.all_comments()):
+    """Each sentinel of ``key`` stands alone where the mask meant it, and nowhere else."""
+    if stamp.problems or (DATE in key) != (stamp.date_text == DATE):
         return False
-    if (DATE in key) != (stamp.date_text == DATE):
-        return False
-    placed = 0
+    first = stamp.clauses[0] if stamp.clauses else None
+    for index, comment in enumerate(stamp.all_comments()):
+        if "\x00" in comment and not (index == 0 and comment == NOTE):
+            return False
+    placed = int(
+        NOTE in key
+        and first is not None
+        and first.keyword == "from"
+        and first.comments[:1] == (NOTE,)
+    )
     for clause in stamp.clauses:
         for index, word in enumerate(clause.words):
             if "\x00" not in word:
                 continue
-            if clause.keyword not in ("id", "for") or index != 0:
-                return False
-            if word not in (ID, FOR, f"<{FOR}>"):
+            if index != 0 or (clause.keyword, word) not in _PLACES:
                 return False
             placed += 1
-    return placed == (ID in key) + (FOR in key)
+    return placed == sum(s in key for s in (ID, FOR, HELO, NOTE))
+
+
+_PLACES = frozenset(
+    (keyword, f"{opener}{sentinel}{_CLOSER.get(opener, '')}")
+    for keyword, sentinel in (("id", ID), ("for", FOR), ("from", HELO))
+    for opener in ("", "<", "[")
+)
 
 
 def _token_count(stamp: Stamp) -> int:

@@ -18,7 +18,8 @@ with the id, the recipient, the date and ``raw`` put back. That is exactly the f
 * the ``words`` dialects, which read the words of every clause, read the same in the field as in
   the key: they are run on the field's words (cheap literal prefilters) and compared.
 
-Anything else is parsed in full. The memo is a bounded LRU of keys (misses included).
+Anything else is parsed in full. A key's template is built the second time the key is met (a
+shape seen once costs no more than the full parse), and kept in a bounded LRU.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, fields
-from functools import lru_cache
+from typing import TypeVar
 
 from parsers.received.addresses import is_loopback, parse_from
 from parsers.received.clauses import (
@@ -55,6 +56,7 @@ _AT, _RAW, _ID, _FOR, _HELO, _IP, _PORT, _LOCAL = (
 )
 
 Reading = tuple[tuple[str, Detail], ...]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,7 +167,26 @@ class ShapeMemo:
 
     def __init__(self, stage: Stage, size: int = MEMO_SIZE) -> None:
         self.stage = stage
-        self.template = lru_cache(maxsize=size)(self._template)
+        self.size = size
+        self.templates: dict[str, Template | None] = {}  # LRU order: the last used last
+        self.seen_once: dict[str, None] = {}  # keys met once (most fields have a unique shape)
+        self.hits = self.built = 0
+
+    def template(self, key: str) -> Template | None:
+        """The key's template, built the second time the key is met (None: parse in full)."""
+        templates = self.templates
+        if key in templates:
+            self.hits += 1
+            template = templates[key] = templates.pop(key)
+            return template
+        if key not in self.seen_once:
+            _bounded_put(self.seen_once, key, None, self.size)
+            return None
+        del self.seen_once[key]
+        self.built += 1
+        template = self._template(key)
+        _bounded_put(templates, key, template, self.size)
+        return template
 
     def parse(self, text: str, raw: str) -> ReceivedHop:
         masked = mask(text)
@@ -221,6 +242,12 @@ class ShapeMemo:
             from_clause=stamp.clauses[0] if HELO in key or NOTE in key else None,
             note_reading=self.stage.read_comment(NOTE),
         )
+
+
+def _bounded_put(table: dict[str, T], key: str, value: T, size: int) -> None:
+    table[key] = value
+    if len(table) > size:
+        del table[next(iter(table))]
 
 
 def _put_back(text: str, cut: dict[str, str | None]) -> str:

@@ -58,15 +58,30 @@ def ingest_mail(
     writer = LakeWriter(lake, run_id)
     own = OwnServers.of(config.own_hosts)
     seen = {row["fingerprint"]: row for row in known}
-    plans = [_plan(path, seen) for path in paths]
-    jobs = [(plan.result.path, plan.done_up_to, own) for plan in plans if plan.read]
-    readings = iter(_read_all(jobs, workers))
-    for plan in plans:
-        if plan.read:
-            _record(plan, next(readings), writer)
+    plans: list[_Plan] = []
+
+    def jobs() -> Iterator[MailJob]:  # planned as the pool takes them: it starts on the first
+        for path in paths:
+            plan = _plan(path, seen)
+            plans.append(plan)
+            if plan.read:
+                yield plan.result.path, plan.done_up_to, own
+
+    def done(plan: _Plan, reading: MailReading | None) -> None:
+        if reading is not None:
+            _record(plan, reading, writer)
         result.files.append(plan.result)
         if progress:
             progress(plan.size)
+
+    if workers <= 1 or len(paths) < _PARALLEL_FROM:  # one file at a time, rows written as read
+        for path in paths:
+            plan = _plan(path, seen)
+            done(plan, read_mail_file(str(path), plan.done_up_to, own) if plan.read else None)
+    else:
+        readings = _read_all(jobs(), len(paths), workers)
+        for plan in plans:
+            done(plan, next(readings) if plan.read else None)
     writer.flush()
     result.sessions = 0
     return result
@@ -81,6 +96,7 @@ class _Plan:
 
 
 MailReading = tuple[list[dict[str, Any]], list[dict[str, Any]], int, str | None]
+MailJob = tuple[str, int, OwnServers]
 
 
 def _plan(path: Path, seen: dict[str, dict[str, Any]]) -> _Plan:
@@ -134,14 +150,18 @@ def read_mail_file(path: str, done_up_to: int, own: OwnServers) -> MailReading:
     return messages, hops, len(messages), problem
 
 
-def _read_all(jobs: list[tuple[str, int, OwnServers]], workers: int) -> Iterator[MailReading]:
-    if workers <= 1 or len(jobs) < _PARALLEL_FROM:
-        return (read_mail_file(*job) for job in jobs)
-    chunk = max(1, min(256, len(jobs) // (workers * 8)))
+def _read_all(jobs: Iterator[MailJob], files: int, workers: int) -> Iterator[MailReading]:
+    """The readings of ``jobs`` in order, on a pool: ``jobs`` is taken whole before the first
+    reading is returned, its planning runs while the pool already reads."""
+    chunk = max(1, min(256, files // (workers * 8)))
     context = multiprocessing.get_context("forkserver")  # fork is unsafe once Arrow has threads
     context.set_forkserver_preload([__name__])  # workers fork with the parsers imported
     pool = ProcessPoolExecutor(workers, mp_context=context)
-    return _closing(pool, pool.map(read_mail_file, *zip(*jobs, strict=True), chunksize=chunk))
+    return _closing(pool, pool.map(_read_job, jobs, chunksize=chunk))
+
+
+def _read_job(job: MailJob) -> MailReading:
+    return read_mail_file(*job)
 
 
 def _closing(pool: ProcessPoolExecutor, readings: Iterator[MailReading]) -> Iterator[MailReading]:

@@ -24,6 +24,8 @@ _LOGIN_IP = re.compile(r"@(?P<ip>\d{1,3}(?:\.\d{1,3}){3}) with [A-Za-z0-9-]{2,16
 _PORT_SUFFIX = re.compile(r"\]:\d{1,5}$")  # qmail-style "[1.2.3.4]:2780"
 _IPV4_PORT = re.compile(r"^(\d{1,3}(?:\.\d{1,3}){3})[.:]\d{1,5}$")
 _LEADING_IPV4 = re.compile(r"^(\d{1,3}(?:\.\d{1,3}){3})[,\s]")  # smap "(208.14.208.51, HELO x)"
+_OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
+_DOTTED_QUAD = re.compile(rf"{_OCTET}(?:\.{_OCTET}){{3}}")
 _NO_NAME = frozenset({"unknown", "softdnserr", "may be forged"})
 
 
@@ -38,6 +40,8 @@ class FromPart:
 @lru_cache(maxsize=4096)  # the same relays and words come back hop after hop
 def canonical_ip(text: str) -> str | None:
     """``[IPv6:2001:DB8::1]`` → ``2001:db8::1``; ``::ffff:1.2.3.4`` → ``1.2.3.4``; else None."""
+    if _DOTTED_QUAD.fullmatch(text):  # already canonical: what ipaddress would return
+        return text
     candidate = _PORT_SUFFIX.sub("", text).strip("[]() ")
     if candidate[:5].lower() == "ipv6:":
         candidate = candidate[5:]

@@ -59,21 +59,31 @@ def _parse_date(text: str) -> datetime | None:
 
 
 def _numeric(found: re.Match[str], zone: str) -> datetime | None:
-    """The common form (four-digit year, numeric zone) without email.utils, same result."""
+    """The common form (four-digit year, numeric zone) without email.utils, same result: the
+    day's start in UTC (cached: the day repeats in every field) plus the time of day."""
     month = _MONTHS.get(found.group("mon").lower())
-    if month is None:
+    hour, minute, second = int(found.group("h")), int(found.group("m")), int(found.group("s") or 0)
+    if month is None or hour > 23 or minute > 59 or second > 59:  # what datetime() refuses
         return None
+    day_start = _day_start(int(found.group("year")), month, int(found.group("day")), zone)
+    if day_start is None:
+        return None
+    try:
+        when = day_start + timedelta(hours=hour, minutes=minute, seconds=second)
+    except OverflowError:
+        return None
+    return when if when.year in _YEARS else None
+
+
+@lru_cache(maxsize=1024)
+def _day_start(year: int, month: int, day: int, zone: str) -> datetime | None:
     offset = int(zone[1:3]) * 3600 + int(zone[3:5]) * 60
     try:
-        when = datetime(
-            int(found.group("year")),
+        return datetime(
+            year,
             month,
-            int(found.group("day")),
-            int(found.group("h")),
-            int(found.group("m")),
-            int(found.group("s") or 0),
+            day,
             tzinfo=timezone(timedelta(seconds=-offset if zone[0] == "-" else offset)),
         ).astimezone(UTC)
     except (ValueError, OverflowError):
         return None
-    return when if when.year in _YEARS else None

@@ -19,10 +19,12 @@ from parsers.received.detail import Detail, Where, finder
 from parsers.received.hop import ReceivedHop
 from parsers.received.keywords import sense_of
 from parsers.received.registry import DIALECTS
+from parsers.received.shapes import ShapeMemo, Stage
 from parsers.vocab import security_of, version_with_source
 
 T = TypeVar("T")
 RAW_LIMIT = 8192
+WORDS_LIMIT = 2048
 _SOFTWARE = re.compile(r"[A-Za-z]")
 _LOCAL_MARKS = re.compile(
     r"\[local\]|\[unix socket\]|from userid \d|invoked by uid|invoked for bounce", re.IGNORECASE
@@ -30,17 +32,34 @@ _LOCAL_MARKS = re.compile(
 
 
 def parse_received(value: str) -> ReceivedHop:
-    """One Received field value (with or without ``Received:``, folded or not) → a hop. Never raises."""
+    """One Received field value (with or without ``Received:``, folded or not) → a hop. Never raises.
+
+    Fields of the same shape (same text but for the queue id, the recipient and the date) are
+    parsed once: see :mod:`parsers.received.shapes`."""
     text = unfold(_clean(value))
     raw = text[:RAW_LIMIT]
     try:
-        return _parse(text, raw)
+        return SHAPES.parse(text, raw)
     except Exception as exc:  # a bug must cost one hop, not the ingest run
         return _failed(raw, f"internal error: {type(exc).__name__}")
 
 
-def _parse(text: str, raw: str) -> ReceivedHop:
-    stamp = split_unfolded(text)
+def parse_received_uncached(value: str) -> ReceivedHop:
+    """:func:`parse_received` without the shape memo (the reference the memo is tested against)."""
+    text = unfold(_clean(value))
+    raw = text[:RAW_LIMIT]
+    try:
+        return parse_unfolded(text, raw)
+    except Exception as exc:  # a bug must cost one hop, not the ingest run
+        return _failed(raw, f"internal error: {type(exc).__name__}")
+
+
+def parse_unfolded(text: str, raw: str) -> ReceivedHop:
+    return hop_of(split_unfolded(text), raw)
+
+
+def hop_of(stamp: Stamp, raw: str) -> ReceivedHop:
+    """Everything after stage 1: the hop a split value yields."""
     origin = parse_from(stamp.first("from") or _from_in_comment(stamp))
     by = stamp.first("by")
     withs = [c for c in stamp.clauses if c.keyword == "with"]
@@ -134,12 +153,21 @@ def _texts(stamp: Stamp, with_raw: str | None) -> list[tuple[Where, str]]:
     texts: list[tuple[Where, str]] = [("comment", c) for c in stamp.all_comments()]
     if with_raw:
         texts.append(("with", with_raw))
-    words = " ".join(w for clause in stamp.clauses for w in clause.words)
-    texts.append(("words", words[:2048]))
+    texts.append(("words", words_text(stamp)[:WORDS_LIMIT]))
     tls_clause = stamp.first("tls")
     if tls_clause is not None and tls_clause.words:
         texts.append(("tls", tls_clause.words[0]))
     return texts
+
+
+def words_text(stamp: Stamp) -> str:
+    """The words of every clause (keywords left out), as the ``words`` dialects read them."""
+    return " ".join(w for clause in stamp.clauses for w in clause.words)
+
+
+def read_words(text: str) -> tuple[tuple[str, Detail], ...]:
+    """What the ``words`` dialects read in ``text`` (not cached: it differs in every field)."""
+    return _read_uncached("words", text[:WORDS_LIMIT])
 
 
 def _details(stamp: Stamp, with_raw: str | None) -> tuple[list[Detail], list[str]]:
@@ -155,8 +183,7 @@ def _details(stamp: Stamp, with_raw: str | None) -> tuple[list[Detail], list[str
     return details, keys
 
 
-@lru_cache(maxsize=8192)  # "(Postfix)", "(using TLSv1.3 …)", "(UTC)" come back in every message
-def _read(where: Where, text: str) -> tuple[tuple[str, Detail], ...]:
+def _read_uncached(where: Where, text: str) -> tuple[tuple[str, Detail], ...]:
     """What the dialects of ``where`` read in one text: the text is lower-cased once and a
     dialect's regex runs only when its literal is in it."""
     lowered = text.lower()
@@ -167,6 +194,10 @@ def _read(where: Where, text: str) -> tuple[tuple[str, Detail], ...]:
             if found is not None:
                 found_all.append((key, read(found)))
     return tuple(found_all)
+
+
+# "(Postfix)", "(using TLSv1.3 …)", "(UTC)" come back in every message
+_read = lru_cache(maxsize=8192)(_read_uncached)
 
 
 _Reader = tuple[
@@ -260,3 +291,16 @@ def _failed(raw: str, reason: str) -> ReceivedHop:
         raw=raw,
         problems=(reason,),
     )
+
+
+def _read_comment(text: str) -> tuple[tuple[str, Detail], ...]:
+    return _read_uncached("comment", text)  # a relay's own comment: not worth an LRU slot
+
+
+def _has_local_mark(comment: str) -> bool:
+    return _LOCAL_MARKS.search(comment) is not None
+
+
+SHAPES = ShapeMemo(
+    Stage(parse_unfolded, hop_of, words_text, read_words, _read_comment, _has_local_mark)
+)

@@ -14,7 +14,7 @@ from datetime import datetime
 
 from parsers.received.dates import parse_date
 
-_NAME = re.compile(rb"^([!-9;-~]{1,76}):")
+_NAME_BYTES = bytes(range(ord("!"), ord("~") + 1))
 _LOOKS_LIKE_HEADER = re.compile(
     rb"^(?:From |[A-Za-z][A-Za-z0-9-]{0,75}:)"
 )  # not "2024-01-01T00:…" logs
@@ -91,10 +91,11 @@ def header_fields(block: bytes) -> list[tuple[str, str]]:
             if fields:
                 fields[-1][1].append(line)
             continue
-        found = _NAME.match(line)
-        if found is None:
+        colon = line.find(b":", 0, 77)
+        # the name is 1-76 printable ASCII characters, no space (":" cannot be in it: the first)
+        if colon < 1 or line[:colon].translate(None, _NAME_BYTES):
             continue  # an mbox "From " line or a broken line: not a field
-        fields.append((found.group(1).decode("ascii").lower(), [line[found.end() :]]))
+        fields.append((line[:colon].decode("ascii").lower(), [line[colon + 1 :]]))
     return [(name, decode(b"".join(parts)[:VALUE_LIMIT]).strip()) for name, parts in fields]
 
 

@@ -36,6 +36,9 @@ def iter_messages(path: str | Path) -> Iterator[MailMessage]:
 
 def read_message(stream: BinaryIO, source_file: str, offset: int = 0) -> MailMessage:
     """The header block at the start of ``stream`` (an .eml file, a Maildir file)."""
+    head = _header_in_one_read(stream)
+    if head is not None:
+        return MailMessage(source_file, offset, head)
     header = bytearray()
     while True:
         line = stream.readline(LINE_LIMIT)
@@ -44,6 +47,25 @@ def read_message(stream: BinaryIO, source_file: str, offset: int = 0) -> MailMes
         if len(header) < HEADER_LIMIT:
             header += line
     return MailMessage(source_file, offset, bytes(header[:HEADER_LIMIT]))
+
+
+def _header_in_one_read(stream: BinaryIO) -> bytes | None:
+    """The header block when it ends within the first ``LINE_LIMIT`` bytes (one read instead of
+    a ``readline`` per line: every line in it is shorter than a ``readline`` piece, so it is the
+    same block); else None with ``stream`` back at its start, or None when it cannot seek."""
+    if not stream.seekable():
+        return None
+    start = stream.tell()
+    data = stream.read(LINE_LIMIT)
+    if data[:1] == b"\n" or data[:2] == b"\r\n":
+        return b""
+    ends = [at for at in (data.find(b"\n\n"), data.find(b"\n\r\n")) if at != -1]
+    if ends:
+        return data[: min(ends) + 1]
+    if len(data) < LINE_LIMIT:  # the whole file, and no empty line: all of it is header
+        return data
+    stream.seek(start)
+    return None
 
 
 def iter_mbox(stream: BinaryIO, source_file: str) -> Iterator[MailMessage]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from parsers.received import ReceivedHop, parse_received
 from pipeline.mailbox.headers import MailMessage
@@ -33,11 +34,16 @@ class OwnServers:
     def match(self, host: str | None) -> bool:
         if not host or not self.names:
             return False
-        host = host.rstrip(".").lower()
-        if host in self.names:
-            return True
-        parts = host.split(".")
-        return any(".".join(parts[i:]) in self.names for i in range(1, len(parts)))
+        return _is_own(self.names, host)
+
+
+@lru_cache(maxsize=4096)  # a site's few hosts come back in every message
+def _is_own(names: frozenset[str], host: str) -> bool:
+    host = host.rstrip(".").lower()
+    if host in names:
+        return True
+    parts = host.split(".")
+    return any(".".join(parts[i:]) in names for i in range(1, len(parts)))
 
 
 def message_key(source_file: str, offset: int) -> str:

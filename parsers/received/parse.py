@@ -19,7 +19,6 @@ from parsers.received.detail import Detail, Where, finder
 from parsers.received.hop import ReceivedHop
 from parsers.received.keywords import sense_of
 from parsers.received.registry import DIALECTS
-from parsers.received.shapes import ShapeMemo, Stage
 from parsers.vocab import security_of, version_with_source
 
 T = TypeVar("T")
@@ -32,20 +31,7 @@ _LOCAL_MARKS = re.compile(
 
 
 def parse_received(value: str) -> ReceivedHop:
-    """One Received field value (with or without ``Received:``, folded or not) → a hop. Never raises.
-
-    Fields of the same shape (same text but for the queue id, the recipient and the date) are
-    parsed once: see :mod:`parsers.received.shapes`."""
-    text = unfold(_clean(value))
-    raw = text[:RAW_LIMIT]
-    try:
-        return SHAPES.parse(text, raw)
-    except Exception as exc:  # a bug must cost one hop, not the ingest run
-        return _failed(raw, f"internal error: {type(exc).__name__}")
-
-
-def parse_received_uncached(value: str) -> ReceivedHop:
-    """:func:`parse_received` without the shape memo (the reference the memo is tested against)."""
+    """One Received field value (with or without ``Received:``, folded or not) → a hop. Never raises."""
     text = unfold(_clean(value))
     raw = text[:RAW_LIMIT]
     try:
@@ -163,11 +149,6 @@ def _texts(stamp: Stamp, with_raw: str | None) -> list[tuple[Where, str]]:
 def words_text(stamp: Stamp) -> str:
     """The words of every clause (keywords left out), as the ``words`` dialects read them."""
     return " ".join(w for clause in stamp.clauses for w in clause.words)
-
-
-def read_words(text: str) -> tuple[tuple[str, Detail], ...]:
-    """What the ``words`` dialects read in ``text`` (not cached: it differs in every field)."""
-    return _read_uncached("words", text[:WORDS_LIMIT])
 
 
 def _details(stamp: Stamp, with_raw: str | None) -> tuple[list[Detail], list[str]]:
@@ -291,16 +272,3 @@ def _failed(raw: str, reason: str) -> ReceivedHop:
         raw=raw,
         problems=(reason,),
     )
-
-
-def _read_comment(text: str) -> tuple[tuple[str, Detail], ...]:
-    return _read_uncached("comment", text)  # a relay's own comment: not worth an LRU slot
-
-
-def _has_local_mark(comment: str) -> bool:
-    return _LOCAL_MARKS.search(comment) is not None
-
-
-SHAPES = ShapeMemo(
-    Stage(parse_unfolded, hop_of, words_text, read_words, _read_comment, _has_local_mark)
-)

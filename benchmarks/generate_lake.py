@@ -55,6 +55,7 @@ GUESS_SHARE = 0.04
 FAILED_SHARE = 0.04  # a user's own login with a mistyped password
 NO_AUTH_SHARE = 0.03  # a client connects and leaves without logging in
 MIGRATING_SHARE = 0.5  # of cleartext and legacy-TLS habits: fixed on a day of the year
+FIRST_DAY = date(2025, 1, 1)
 LINES_PER_SESSION = 6  # log lines per session, for source_line and _ingested
 BYTES_PER_LINE = 150
 GUESSED_NAMES = ("admin", "info", "test", "office", "root", "postmaster", "sales", "support")
@@ -457,7 +458,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sessions", type=int, default=10_000_000)
     parser.add_argument("--users", type=int, default=5000, help="mailboxes")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--start", type=date.fromisoformat, default=date(2025, 1, 1))
+    parser.add_argument("--start", type=date.fromisoformat, default=FIRST_DAY)
     parser.add_argument("--days", type=int, default=365)
     parser.add_argument("-o", "--output", type=Path, default=Path("bench-out/lake-sessions"))
     args = parser.parse_args(argv)

@@ -58,6 +58,12 @@ MIGRATING_SHARE = 0.5  # of cleartext and legacy-TLS habits: fixed on a day of t
 FIRST_DAY = date(2025, 1, 1)
 LINES_PER_SESSION = 6  # log lines per session, for source_line and _ingested
 BYTES_PER_LINE = 150
+MX_SMTPD: dict[str, Any] = {  # the MX's port-25 smtpd, as a session row names it
+    "source": "postfix",
+    "server_host": MX_HOST,
+    "listener": "postfix/smtpd",
+    "server_port": 25,
+}
 GUESSED_NAMES = ("admin", "info", "test", "office", "root", "postmaster", "sales", "support")
 VERSION_SPELLING = {"TLSv1": "TLSv1.0"}  # the lake's vocabulary
 HABIT_COLUMNS = (
@@ -216,11 +222,8 @@ def mta_habits(rng: random.Random, count: int) -> list[dict[str, Any]]:
         cipher = rng.choice(CIPHERS[version.replace(".0", "")])[0] if version else None
         rows.append(
             habit(
-                source="postfix",
-                server_host=MX_HOST,
+                **MX_SMTPD,
                 service="smtp",
-                listener="postfix/smtpd",
-                server_port=25,
                 client_ip=ip,
                 tls_mode="starttls" if version else "none",
                 tls_version=version,
@@ -254,11 +257,8 @@ def guess_habits(rng: random.Random, users: list[User], count: int) -> list[dict
         else:
             rows.append(
                 habit(
-                    source="postfix",
-                    server_host=MX_HOST,
+                    **MX_SMTPD,
                     service="submission",
-                    listener="postfix/smtpd",
-                    server_port=25,
                     client_ip=ip,
                     user_name=name,
                     auth_method="LOGIN",

@@ -54,6 +54,7 @@ class Run:
     peak_rss_tree_mb: float | None  # sum over the process and its children, sampled
     peak_rss_process_mb: float  # the largest single process in the tree (kernel's figure)
     stderr_tail: str
+    cpu_seconds: float = 0.0  # user + system of the process and the children it waited for
 
 
 class _TreeSampler(threading.Thread):
@@ -115,6 +116,7 @@ def run_tree(
         else None,
         peak_rss_process_mb=round(largest, 1),
         stderr_tail="\n".join(tail),
+        cpu_seconds=round(usage.ru_utime + usage.ru_stime, 2),
     )
 
 

@@ -9,6 +9,7 @@ The SQL files in ``sql/staging`` and then ``sql/marts`` run in file-name order o
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Final
 
@@ -24,6 +25,7 @@ LAKE_ENV: Final = "MAILTLS_LAKE"
 SQL_DIR: Final = Path(__file__).with_name("sql")
 LAYERS: Final = ("staging", "marts")
 INGESTED_FILE: Final = "_ingested.parquet"
+RUN_PART: Final = re.compile(r"(r\d{8}T\d{12}[0-9a-f]{6})-")  # pipeline.lake.new_run_id
 
 _DUCKDB_TYPES: Final = {
     pa.string(): "VARCHAR",
@@ -46,9 +48,16 @@ def connect(lake: Path | str, *, database: str = ":memory:") -> duckdb.DuckDBPyC
         raise LakeError(f"no lake at {lake}: run `mailtls ingest` first, or pass --lake DIR")
     con = duckdb.connect(database)
     con.execute("SET TimeZone = 'UTC'")
+    # parts are immutable (written once under a new name): read each footer once per connection
+    con.execute("SET parquet_metadata_cache = true")
     for table, schema in TABLES.items():
-        pattern = str(lake / table / "**" / "*.parquet") if _has_parquet(lake / table) else None
-        con.execute(source_view_sql(table, schema, pattern, partitioned=True))
+        parts = _parts(lake / table)
+        pattern = str(lake / table / "**" / "*.parquet") if parts else None
+        con.execute(
+            source_view_sql(
+                table, schema, pattern, partitioned=True, union_by_name=not _one_schema(parts)
+            )
+        )
     ingested = lake / INGESTED_FILE
     pattern = str(ingested) if ingested.is_file() else None
     con.execute(source_view_sql("ingested", INGESTED, pattern, partitioned=False))
@@ -65,36 +74,57 @@ def sql_files() -> list[Path]:
     return [path for layer in LAYERS for path in sorted((SQL_DIR / layer).glob("*.sql"))]
 
 
-def source_view_sql(name: str, schema: pa.Schema, pattern: str | None, *, partitioned: bool) -> str:
+def source_view_sql(
+    name: str,
+    schema: pa.Schema,
+    pattern: str | None,
+    *,
+    partitioned: bool,
+    union_by_name: bool = True,
+) -> str:
     """``src_<name>``: the typed empty relation of ``schema``, plus the Parquet files that
-    ``pattern`` globs (at query time, so files written later are seen) when there are any."""
+    ``pattern`` globs (at query time, so files written later are seen) when there are any.
+    Without ``union_by_name`` DuckDB binds the files by the first one's columns (by name), and
+    refuses, never misreads, a file that lacks one; with it every bind reads every footer."""
     columns = [f"CAST(NULL AS {_duckdb_type(f.type)}) AS {f.name}" for f in schema]
     if partitioned:
         columns.append("CAST(NULL AS DATE) AS date")
     sql = f"CREATE OR REPLACE VIEW src_{name} AS SELECT {', '.join(columns)} WHERE false"
     if pattern is not None:
         hive = ", hive_partitioning = true, hive_types = {'date': 'DATE'}" if partitioned else ""
-        sql += (
-            " UNION ALL BY NAME SELECT * FROM "
-            f"read_parquet({_quote(pattern)}, union_by_name = true{hive})"
-        )
+        by_name = ", union_by_name = true" if union_by_name else ""
+        sql += f" UNION ALL BY NAME SELECT * FROM read_parquet({_quote(pattern)}{by_name}{hive})"
     return sql
 
 
-def _has_parquet(folder: Path) -> bool:
-    """Whether ``folder`` holds a Parquet file; the first one found is version-checked."""
-    first = next(folder.glob("**/*.parquet"), None) if folder.is_dir() else None
-    if first is None:
-        return False
-    _check_version(first)
-    return True
+def _parts(folder: Path) -> list[Path]:
+    """The Parquet files of a lake table; the first one found is version-checked."""
+    parts = sorted(folder.glob("**/*.parquet")) if folder.is_dir() else []
+    if parts:
+        _check_version(parts[0], _read_schema(parts[0]))
+    return parts
 
 
-def _check_version(path: Path) -> None:
+def _one_schema(parts: list[Path]) -> bool:
+    """Whether every part has the same columns. One run writes all its parts with one schema,
+    so one footer per run is read (a part is named ``<run>-…``); any other file on its own."""
+    representatives: dict[str, Path] = {}
+    for part in parts:
+        run = RUN_PART.match(part.name)
+        representatives.setdefault(run.group(1) if run else str(part), part)
+    schemas = {_read_schema(p).remove_metadata() for p in representatives.values()}
+    return len(schemas) <= 1
+
+
+def _read_schema(path: Path) -> pa.Schema:
     try:
-        metadata = pq.read_schema(path).metadata or {}
+        return pq.read_schema(path)
     except (OSError, pa.ArrowException) as exc:
         raise LakeError(f"cannot read {path}: {exc}") from exc
+
+
+def _check_version(path: Path, schema: pa.Schema) -> None:
+    metadata = schema.metadata or {}
     written = metadata.get(SCHEMA_VERSION_KEY)
     if written is not None and int(written) > SCHEMA_VERSION:
         raise LakeError(

@@ -46,11 +46,24 @@ def window(
 ) -> Window:
     """The window a query covers, resolved against the data in the lake."""
     if until is None:
-        last = con.execute("SELECT CAST(max(event_at) AS DATE) FROM stg_sessions").fetchone()
-        until = last[0] if last and last[0] else datetime.now(UTC).date()
+        last = event_span(con)[1]
+        until = last.astimezone(UTC).date() if last else datetime.now(UTC).date()
     end = _utc(until + timedelta(days=1)) if _is_date(until) else _utc(until)
     start = _utc(since) if since is not None else end - timedelta(days=window_days)
     return Window(start, end)
+
+
+def event_span(con: Connection) -> tuple[datetime | None, datetime | None]:
+    """The first and last session in the lake. A session's partition is its event_at's UTC day,
+    so the first and last partitions hold them: only those are read, unless they hold no timed
+    session at all (then every file is)."""
+    first_day, last_day = _row(con, 'SELECT min("date"), max("date") FROM src_sessions')
+    edge = "SELECT min(event_at), max(event_at) FROM stg_sessions WHERE partition_date = $day"
+    first = _row(con, edge, day=first_day)[0]
+    last = _row(con, edge, day=last_day)[1]
+    if first is None or last is None:
+        first, last = _row(con, "SELECT min(event_at), max(event_at) FROM stg_sessions")
+    return first, last
 
 
 def user_posture(
@@ -87,21 +100,24 @@ def level_counts(
     until: Moment | None = None,
     window_days: int = DEFAULT_WINDOW_DAYS,
     baseline: Moment | None = None,
+    posture: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Users per level (every level, zeros included) and how many of them need a reset."""
-    w = window(con, since=since, until=until, window_days=window_days)
-    return _df(
+    """Users per level (every level, zeros included) and how many of them need a reset.
+    ``posture``: the :func:`user_posture` of the same window, when the caller has it already."""
+    if posture is None:
+        posture = user_posture(
+            con, since=since, until=until, window_days=window_days, baseline=baseline
+        )
+    return _over_posture(
         con,
+        posture,
         """
         SELECT l.level, count(p.user_name) AS user_count,
                count(p.user_name) FILTER (WHERE p.password_reset_required) AS reset_required_count
         FROM unnest($order) WITH ORDINALITY AS l(level, ordinal)
-        LEFT JOIN user_posture($since, $until, $baseline) AS p USING (level)
+        LEFT JOIN posture AS p USING (level)
         GROUP BY l.level, l.ordinal ORDER BY l.ordinal
         """,
-        since=w.since,
-        until=w.until,
-        baseline=_baseline(baseline),
         order=list(LEVELS),
     )
 
@@ -175,7 +191,8 @@ def client_breakdown(
     w = window(con, since=since, until=until, window_days=window_days)
     return _df(
         con,
-        "SELECT * FROM client_breakdown($since, $until) ORDER BY session_count DESC, client_ip",
+        "SELECT * FROM client_breakdown($since, $until) ORDER BY session_count DESC, client_ip, "
+        "service, security, tls_version",  # a total order: equal counts are common
         since=w.since,
         until=w.until,
     )
@@ -211,15 +228,20 @@ def overview(
     until: Moment | None = None,
     window_days: int = DEFAULT_WINDOW_DAYS,
     baseline: Moment | None = None,
+    posture: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """The headline numbers, one row."""
+    """The headline numbers, one row. ``posture``: as for :func:`level_counts`."""
     w = window(con, since=since, until=until, window_days=window_days)
-    return _df(
+    if posture is None:
+        posture = user_posture(con, since=w.since, until=w.until, baseline=baseline)
+    first, last = event_span(con)
+    return _over_posture(
         con,
+        posture,
         """
-        WITH posture AS (SELECT * FROM user_posture($since, $until, $baseline)),
-        sessions AS (
+        WITH sessions AS (
             SELECT * FROM session_levels WHERE event_at >= $since AND event_at < $until
+                AND partition_date BETWEEN CAST($since AS DATE) AND CAST($until AS DATE)
         )
         SELECT
             CAST($since AS TIMESTAMPTZ) AS since, CAST($until AS TIMESTAMPTZ) AS until,
@@ -239,12 +261,13 @@ def overview(
             (SELECT count(*) FROM stg_rejects WHERE partition_date >= CAST($since AS DATE)
                 AND partition_date < CAST($until AS DATE)) AS reject_count,
             (SELECT count(*) FROM stg_ingested) AS ingested_file_count,
-            (SELECT min(event_at) FROM stg_sessions) AS first_event_at,
-            (SELECT max(event_at) FROM stg_sessions) AS last_event_at
+            CAST($first AS TIMESTAMPTZ) AS first_event_at,
+            CAST($last AS TIMESTAMPTZ) AS last_event_at
         """,
         since=w.since,
         until=w.until,
-        baseline=_baseline(baseline),
+        first=first,
+        last=last,
     )
 
 
@@ -301,6 +324,21 @@ def plan_status(
 
 def _df(con: Connection, sql: str, **params: Any) -> pd.DataFrame:
     return con.execute(sql, params).df()
+
+
+def _row(con: Connection, sql: str, **params: Any) -> tuple[Any, ...]:
+    rows = con.execute(sql, params).fetchall()  # fetched to the end: the connection is free
+    return tuple(rows[0])  # an aggregate always returns its one row
+
+
+def _over_posture(con: Connection, posture: pd.DataFrame, sql: str, **params: Any) -> pd.DataFrame:
+    """``sql`` run with ``posture`` (a user_posture frame) as the relation ``posture``: the
+    posture is the dear part of a report, computed once and shared by its sections."""
+    con.register("posture", posture)
+    try:
+        return _df(con, sql, **params)
+    finally:
+        con.unregister("posture")
 
 
 def _baseline(baseline: Moment | None) -> datetime | None:

@@ -60,7 +60,10 @@ def build_report(
 ) -> Report:
     window = queries.window(con, since=since, until=until, window_days=window_days)
     since, until = window.since, window.until
-    headline = queries.overview(con, since=since, until=until, baseline=plan.baseline).iloc[0]
+    posture = queries.user_posture(con, since=since, until=until, baseline=plan.baseline)
+    headline = queries.overview(
+        con, since=since, until=until, baseline=plan.baseline, posture=posture
+    ).iloc[0]
     return Report(
         window=window,
         sections=(
@@ -72,7 +75,9 @@ def build_report(
             ),
             Section(
                 "Users per level",
-                queries.level_counts(con, since=since, until=until, baseline=plan.baseline),
+                queries.level_counts(
+                    con, since=since, until=until, baseline=plan.baseline, posture=posture
+                ),
             ),
             Section("Migration plan", _phases(queries.plan_status(con, plan, as_of=window.until))),
             Section("Daily trend", queries.daily_trend(con, since=since, until=until)),

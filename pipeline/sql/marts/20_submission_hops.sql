@@ -16,7 +16,8 @@ WITH hops AS (
         tls_version_source,
         tls_cipher,
         security,
-        is_local
+        is_local,
+        partition_date
     FROM stg_received_hops
     WHERE is_own_server AND is_authenticated AND user_key IS NOT NULL AND received_at IS NOT NULL
 )

@@ -5,7 +5,7 @@ CREATE OR REPLACE VIEW login_evidence AS
 SELECT
     evidence_source, event_at, user_name, user_key, service, server_port, client_ip,
     auth_result, tls_mode, tls_version, security, is_trusted_hop, is_mua_service,
-    level, level_rank, is_level_evidence, is_tls_known, failed_attempts
+    level, level_rank, is_level_evidence, is_tls_known, failed_attempts, partition_date
 FROM session_levels
 UNION ALL
 SELECT
@@ -27,7 +27,8 @@ SELECT
     CASE h.level WHEN 'L0' THEN 0 WHEN 'L1' THEN 1 WHEN 'L2' THEN 2 END AS level_rank,
     NOT h.is_local AS is_level_evidence,
     h.security = 'cleartext' AS is_tls_known,
-    0 AS failed_attempts
+    0 AS failed_attempts,
+    h.partition_date
 FROM submission_hops AS h
 ANTI JOIN (SELECT * FROM session_levels WHERE service = 'submission') AS s
     ON s.user_key = h.user_key

@@ -3,13 +3,22 @@
 -- password-reset rule (NULL: since the beginning of the data). The level is the worst among
 -- the window's sessions with a known level; last_*_at and the reset flag look at all the data
 -- before `until`. Users seen only in failed logins are not listed (guessed names).
+-- Speed: the window reads only its days' partitions. The all-time part keeps only L0 and L1
+-- evidence, filtered on plain columns first so that user_key (string work) is computed for
+-- those rows only: it spells out is_level_evidence without `user_key IS NOT NULL`, as the
+-- NULL user_key group it leaves never joins a user of the window.
 CREATE OR REPLACE MACRO user_posture(since, until, baseline) AS TABLE
-WITH evidence AS (
+WITH in_window AS (
     SELECT * FROM login_evidence
-    WHERE is_mua_service AND user_key IS NOT NULL AND event_at < until
+    WHERE is_mua_service AND user_key IS NOT NULL AND event_at >= since AND event_at < until
+        AND partition_date BETWEEN CAST(since AS DATE) AND CAST(until AS DATE)
 ),
-in_window AS (
-    SELECT * FROM evidence WHERE event_at >= since
+exposed AS (
+    SELECT user_key, event_at, level FROM login_evidence
+    WHERE (security IN ('cleartext', 'legacy_tls') OR auth_result = 'refused_cleartext')
+        AND auth_result IN ('ok', 'refused_cleartext') AND is_mua_service AND NOT is_trusted_hop
+        AND event_at < until AND partition_date <= CAST(until AS DATE)
+        AND level IN ('L0', 'L1')
 ),
 per_user AS (
     SELECT
@@ -43,21 +52,18 @@ per_user AS (
 all_time AS (
     SELECT
         user_key,
-        max(event_at) FILTER (WHERE is_level_evidence AND level = 'L0') AS last_cleartext_at,
-        max(event_at) FILTER (WHERE is_level_evidence AND level = 'L1') AS last_legacy_tls_at,
-        coalesce(
-            bool_or(is_level_evidence AND level = 'L0'
-                AND (baseline IS NULL OR event_at >= baseline)),
-            false
-        ) AS password_reset_required
-    FROM evidence
+        max(event_at) FILTER (WHERE level = 'L0') AS last_cleartext_at,
+        max(event_at) FILTER (WHERE level = 'L1') AS last_legacy_tls_at,
+        bool_or(level = 'L0' AND (baseline IS NULL OR event_at >= baseline))
+            AS password_reset_required
+    FROM exposed
     GROUP BY user_key
 )
 SELECT
     p.user_key AS user_name,
     CASE p.worst_rank WHEN 0 THEN 'L0' WHEN 1 THEN 'L1' WHEN 2 THEN 'L2' WHEN 3 THEN 'L3'
         ELSE 'unknown' END AS level,
-    a.password_reset_required,
+    coalesce(a.password_reset_required, false) AS password_reset_required,
     a.last_cleartext_at,
     a.last_legacy_tls_at,
     p.coverage,
@@ -81,5 +87,5 @@ SELECT
     p.first_seen_at,
     p.last_seen_at
 FROM per_user AS p
-JOIN all_time AS a USING (user_key)
+LEFT JOIN all_time AS a USING (user_key)
 WHERE p.has_login;

@@ -1,9 +1,10 @@
 -- grain: one row per UTC day × service × security × tls_mode, from log sessions (port-25 smtp
 -- is a service of its own here, so it can be reported apart and never counted against the plan)
 -- login_count leaves out trusted hops (webmail, proxies): they are counted in trusted_hop_count.
+-- day is the partition date (= the UTC day of event_at), so a filter on day skips files.
 CREATE OR REPLACE VIEW daily_security AS
 SELECT
-    CAST(event_at AS DATE) AS day,
+    partition_date AS day,
     service,
     security,
     tls_mode,

@@ -14,4 +14,5 @@ SELECT
     max(event_at) AS last_seen_at
 FROM session_levels
 WHERE event_at >= since AND event_at < until
+    AND partition_date BETWEEN CAST(since AS DATE) AND CAST(until AS DATE)  -- skips files
 GROUP BY ALL;

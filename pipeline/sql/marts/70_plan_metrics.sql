@@ -5,6 +5,7 @@ CREATE OR REPLACE MACRO plan_metrics(since, until, grace) AS TABLE
 WITH evidence AS (
     SELECT * FROM login_evidence
     WHERE is_mua_service AND is_level_evidence AND event_at >= since AND event_at < until
+        AND partition_date BETWEEN CAST(since AS DATE) AND CAST(until AS DATE)  -- skips files
 ),
 counted AS (
     SELECT * FROM evidence WHERE NOT list_contains(grace, user_key)
@@ -14,7 +15,9 @@ per_user AS (
 )
 SELECT
     (SELECT count(DISTINCT CAST(event_at AS DATE)) FROM stg_sessions
-        WHERE event_at >= since AND event_at < until) AS days_with_data,
+        WHERE event_at >= since AND event_at < until
+            AND partition_date BETWEEN CAST(since AS DATE) AND CAST(until AS DATE))
+        AS days_with_data,
     (SELECT count(*) FROM evidence) AS login_count,
     (SELECT count(*) FILTER (WHERE is_tls_known) / nullif(count(*), 0) FROM evidence)
         AS coverage,

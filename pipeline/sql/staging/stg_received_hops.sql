@@ -25,5 +25,6 @@ SELECT
     dialect,
     coalesce(parse_ok, false) AS is_parse_ok,
     raw,
-    source_file
+    source_file,
+    "date" AS partition_date  -- the UTC day of received_at, as stg_sessions
 FROM src_received_hops;

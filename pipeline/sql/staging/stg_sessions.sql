@@ -1,5 +1,7 @@
 -- grain: one row per client connection to a mail service, from any log (lake table `sessions`)
 -- user_key is the user name as compared: trimmed and lower-cased (names are case-insensitive).
+-- partition_date is the hive partition: the UTC day of event_at (pipeline/schema.py
+-- PARTITION_BY). Filtering on it next to event_at lets DuckDB skip whole days of files.
 CREATE OR REPLACE VIEW stg_sessions AS
 SELECT
     event_at,
@@ -23,6 +25,7 @@ SELECT
     coalesce(is_trusted_hop, false) AS is_trusted_hop,
     session_key,
     source_file,
-    source_line
+    source_line,
+    "date" AS partition_date
 FROM src_sessions
 WHERE event_at IS NOT NULL;

@@ -8,7 +8,6 @@ The SQL files in ``sql/staging`` and then ``sql/marts`` run in file-name order o
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 from typing import Final
@@ -18,10 +17,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline.errors import LakeError
+from pipeline.lake import default_lake as default_lake  # where it always was for callers
 from pipeline.schema import INGESTED, SCHEMA_VERSION, SCHEMA_VERSION_KEY, TABLES
 
-DEFAULT_LAKE: Final = "mailtls-lake"
-LAKE_ENV: Final = "MAILTLS_LAKE"
 SQL_DIR: Final = Path(__file__).with_name("sql")
 LAYERS: Final = ("staging", "marts")
 INGESTED_FILE: Final = "_ingested.parquet"
@@ -34,11 +32,6 @@ _DUCKDB_TYPES: Final = {
     pa.bool_(): "BOOLEAN",
     pa.timestamp("us", tz="UTC"): "TIMESTAMPTZ",
 }
-
-
-def default_lake() -> Path:
-    """``$MAILTLS_LAKE`` when set, else ``./mailtls-lake``."""
-    return Path(os.environ.get(LAKE_ENV) or DEFAULT_LAKE)
 
 
 def connect(lake: Path | str, *, database: str = ":memory:") -> duckdb.DuckDBPyConnection:

@@ -17,7 +17,7 @@ import uuid
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -31,6 +31,15 @@ from pipeline.schema import (
     TABLES,
     with_version,
 )
+
+DEFAULT_LAKE: Final = "mailtls-lake"
+LAKE_ENV: Final = "MAILTLS_LAKE"
+
+
+def default_lake() -> Path:
+    """``$MAILTLS_LAKE`` when set, else ``./mailtls-lake``."""
+    return Path(os.environ.get(LAKE_ENV) or DEFAULT_LAKE)
+
 
 INGESTED_FILE = "_ingested.parquet"
 PENDING_FILE = "_pending.json"

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
 
 import click
 
-from pipeline.cli import dashboard, dialects, explain, ingest, notify, report, sql, users
 from pipeline.errors import MailtlsError
+
+# name → module of this package holding a command of that name. A command's module is imported
+# only when that command runs (or help lists them all): pandas, DuckDB and Arrow cost a second of
+# start-up, which `mailtls ingest` over an unchanged set would otherwise spend importing.
+COMMANDS = ("ingest", "explain", "dialects", "report", "users", "sql", "dashboard", "notify")
 
 EPILOG = """\b
 Examples:
@@ -16,23 +21,22 @@ Examples:
 """
 
 
-@click.group(epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return None
+        module = importlib.import_module(f"{__name__}.{cmd_name}")
+        command: click.Command = getattr(module, cmd_name)
+        return command
+
+
+@click.group(cls=LazyGroup, epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="mailtls")
 def cli() -> None:
     """Find who still sends mail passwords in cleartext or over legacy TLS (RFC 8314)."""
-
-
-for command in (
-    ingest.ingest,
-    explain.explain,
-    dialects.dialects,
-    report.report,
-    users.users,
-    sql.sql,
-    dashboard.dashboard,
-    notify.notify,
-):
-    cli.add_command(command)
 
 
 def main() -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from pipeline.cli.query_options import lake_option
+from pipeline.cli.lake_option import lake_option
 from pipeline.config import SiteConfig, load_config
 from pipeline.engines import ENGINES
 from pipeline.ingest import RunSummary, default_workers

@@ -10,7 +10,6 @@ from typing import Any, TypeVar
 
 import click
 
-from pipeline.db import DEFAULT_LAKE, LAKE_ENV, default_lake
 from pipeline.plan import EMPTY_PLAN, Plan, load_plan
 from pipeline.queries import DEFAULT_WINDOW_DAYS
 from pipeline.render import FRAME_FORMATS
@@ -31,16 +30,6 @@ def parse_moment(
         raise click.BadParameter(
             f"{value!r} is not a date (2025-03-01) or a time (2025-03-01T08:00)"
         ) from None
-
-
-def lake_option(command: F) -> F:
-    return click.option(
-        "--lake",
-        type=click.Path(file_okay=False, path_type=Path),
-        default=default_lake,
-        show_default=f"${LAKE_ENV} or ./{DEFAULT_LAKE}",
-        help="The lake folder written by `mailtls ingest`.",
-    )(command)
 
 
 def window_options(command: F) -> F:

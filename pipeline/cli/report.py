@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
+from pipeline.cli.lake_option import lake_option
 from pipeline.cli.query_options import (
     is_terminal,
-    lake_option,
     output_option,
     read_plan,
     window_options,

@@ -8,7 +8,8 @@ from pathlib import Path
 import click
 import duckdb
 
-from pipeline.cli.query_options import frame_format_option, lake_option
+from pipeline.cli.lake_option import lake_option
+from pipeline.cli.query_options import frame_format_option
 from pipeline.db import connect
 from pipeline.render import frame_as
 

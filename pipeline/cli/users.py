@@ -9,10 +9,10 @@ from typing import Final
 import click
 
 from pipeline import queries
+from pipeline.cli.lake_option import lake_option
 from pipeline.cli.query_options import (
     frame_format_option,
     is_terminal,
-    lake_option,
     output_option,
     read_plan,
     window_options,

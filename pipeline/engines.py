@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import contextlib
 import importlib
-from collections.abc import Sequence
+from collections import deque
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from pathlib import Path
 from typing import Any
 
 from pipeline.errors import MailtlsError
@@ -25,24 +25,28 @@ def run_files(
     engine: str = "local",
     scheduler: str | None = None,
     progress: Progress | None = None,
-) -> dict[Path, FileResult]:
-    """Each job's result, by its path."""
+) -> Iterator[FileResult]:
+    """Each job's result in the order of the jobs, as soon as it and the ones before it are
+    done, so the caller can stitch and drop them as they come (memory stays flat however
+    many jobs a run has)."""
     if engine == "dask":
-        results = _run_dask(jobs, workers, scheduler, progress)
+        yield from _run_dask(jobs, workers, scheduler, progress)
     elif workers > 1 and len(jobs) > 1:
         with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
-            results = []
-            for job, done in zip(jobs, pool.map(parse_file, jobs), strict=True):
+            futures = deque((job, pool.submit(parse_file, job)) for job in jobs)
+            while futures:
+                job, future = futures.popleft()
+                result = future.result()
                 _advance(progress, job)
-                results.append(done)
+                yield result
     else:
-        results = [parse_file(job, progress) for job in jobs]
-    return {job.path: result for job, result in zip(jobs, results, strict=True)}
+        for job in jobs:
+            yield parse_file(job, progress)
 
 
 def _run_dask(
     jobs: Sequence[FileJob], workers: int, scheduler: str | None, progress: Progress | None
-) -> list[FileResult]:
+) -> Iterator[FileResult]:
     try:
         # untyped: reached through Any
         distributed: Any = importlib.import_module("distributed")
@@ -62,12 +66,13 @@ def _run_dask(
     except (OSError, TimeoutError) as exc:
         raise MailtlsError(f"--scheduler {scheduler}: cannot connect ({exc})") from None
     try:
-        futures = client.map(parse_file, list(jobs), pure=False)
-        by_future = dict(zip(futures, jobs, strict=True))
-        for future in distributed.as_completed(futures):
-            _advance(progress, by_future[future])
-        results: list[FileResult] = client.gather(futures)
-        return results
+        futures = deque(zip(jobs, client.map(parse_file, list(jobs), pure=False), strict=True))
+        while futures:
+            job, future = futures.popleft()
+            result: FileResult = future.result()
+            future.release()  # the worker may drop it
+            _advance(progress, job)
+            yield result
     finally:
         client.close()
         if cluster is not None:
@@ -75,6 +80,10 @@ def _run_dask(
 
 
 def _advance(progress: Progress | None, job: FileJob) -> None:
-    if progress is not None:
-        with contextlib.suppress(OSError):
-            progress(job.path.stat().st_size)
+    """Count a job's bytes: the whole file, or its span's share of it."""
+    if progress is None:
+        return
+    span = job.span
+    with contextlib.suppress(OSError):
+        end = span.end if span is not None and span.end is not None else job.path.stat().st_size
+        progress(end - (span.counted_from if span is not None else 0))

@@ -5,6 +5,7 @@ progress counts every byte once. Expected values are read from the lines written
 
 from __future__ import annotations
 
+import lzma
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from pipeline.ranges import range_size
 from tests.pipeline.lake_content import lake_content
 
 ROOT = Path(__file__).resolve().parents[2]
+PIXELPARK = ROOT / "tests/data/logs/postfix/pixelpark-postfix-logsums__mail.log.xz"
 CONFIG = SiteConfig(year=2025, timezone="UTC")
 CONNECT = "mx1 postfix/smtpd[{pid}]: connect from a.example[192.0.2.1]\n"
 DISCONNECT = (
@@ -54,7 +56,7 @@ def new_year_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.mark.parametrize(
     ("inputs", "range_bytes"),
     [
-        (["tests/data/logs"], 16384),
+        (["tests/data/logs"], 8192),
         (["sample_data/logs/recommended", "sample_data/logs/default"], 2048),
     ],
     ids=["corpus", "sample_data"],
@@ -67,6 +69,18 @@ def test_ranges_write_the_lake_whole_files_write(
     ingest(paths, tmp_path / "whole", config)
     ingest(paths, tmp_path / "cut", config, range_bytes=range_bytes)
     assert lake_content(tmp_path / "whole")["sessions"]
+    _assert_same_lake(tmp_path / "cut", tmp_path / "whole")
+
+
+@pytest.mark.slow
+def test_a_real_70k_line_postfix_log_in_ranges(tmp_path: Path) -> None:
+    """The corpus's largest log (xz, which stays whole) decompressed: a plain file to cut."""
+    log = tmp_path / "logs" / "mail.log"
+    log.parent.mkdir()
+    log.write_bytes(lzma.decompress(PIXELPARK.read_bytes()))
+    config = SiteConfig(year=2026, timezone="UTC")
+    ingest([str(log)], tmp_path / "whole", config)
+    ingest([str(log)], tmp_path / "cut", config, range_bytes=1 << 20, workers=2)
     _assert_same_lake(tmp_path / "cut", tmp_path / "whole")
 
 

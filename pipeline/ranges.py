@@ -77,10 +77,8 @@ def spans(job: FileJob, whole: Span, size: int) -> Iterator[Span]:
             if len(carry) > MAX_LINE + 2:
                 dropped += len(carry) - (MAX_LINE + 2)
                 carry = carry[: MAX_LINE + 2]
-            complete = data[:cut]
-            if complete:
-                lines += complete.count(b"\n")
-                _observe(years, complete)
+            if cut:
+                lines += _observe(years, data, cut)
                 offset += cut + dropped
                 dropped = 0
             if offset - begin >= size:
@@ -91,15 +89,18 @@ def spans(job: FileJob, whole: Span, size: int) -> Iterator[Span]:
     yield replace(whole, begin=begin, end=None, year_state=year_state)
 
 
-def _observe(years: EnvelopeParser, complete: bytes) -> None:
-    """Move the year inference over whole lines as the parser would; a block of lines that all
-    start with a quiet prefix is passed over without reading a line."""
-    quiet = tuple(prefix.encode() for prefix in years.years.quiet_starts())
-    if quiet:
-        starting = sum(complete.startswith(p) + complete.count(b"\n" + p) for p in quiet)
-        if starting == complete.count(b"\n"):
-            return
-    for raw in complete.split(b"\n")[:-1]:
+def _observe(years: EnvelopeParser, data: bytes, cut: int) -> int:
+    """Move the year inference over the whole lines of ``data[:cut]`` as the parser would, and
+    count them; lines that all start with a quiet prefix are passed over without reading one."""
+    count = data.count(b"\n", 0, cut)
+    starting = 0
+    for prefix in years.years.quiet_starts():
+        quiet = prefix.encode()
+        starting += data.startswith(quiet) + data.count(b"\n" + quiet, 0, cut)
+        if starting == count:
+            return count
+    for raw in data[:cut].split(b"\n")[:-1]:
         line = raw.rstrip(b"\r\n")
         if len(line) < MAX_LINE:  # the reader rejects longer lines unparsed
             years.observe(line.decode("utf-8", "surrogateescape"))
+    return count

@@ -8,8 +8,9 @@ from __future__ import annotations
 import contextlib
 import importlib
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from itertools import chain, islice
 from typing import Any
 
 from pipeline.errors import MailtlsError
@@ -19,7 +20,7 @@ ENGINES = ("local", "dask")
 
 
 def run_files(
-    jobs: Sequence[FileJob],
+    jobs: Iterable[FileJob],
     *,
     workers: int,
     engine: str = "local",
@@ -28,24 +29,38 @@ def run_files(
 ) -> Iterator[FileResult]:
     """Each job's result in the order of the jobs, as soon as it and the ones before it are
     done, so the caller can stitch and drop them as they come (memory stays flat however
-    many jobs a run has)."""
+    many jobs a run has). Jobs are handed out as ``jobs`` yields them: workers start while
+    later ones are still being planned."""
+    jobs = iter(jobs)
+    first = list(islice(jobs, 2))
     if engine == "dask":
-        yield from _run_dask(jobs, workers, scheduler, progress)
-    elif workers > 1 and len(jobs) > 1:
-        with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
-            futures = deque((job, pool.submit(parse_file, job)) for job in jobs)
-            while futures:
-                job, future = futures.popleft()
-                result = future.result()
-                _advance(progress, job)
-                yield result
+        yield from _run_dask(chain(first, jobs), workers, scheduler, progress)
+    elif workers > 1 and len(first) > 1:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            yield from _in_order(
+                chain(first, jobs), lambda job: pool.submit(parse_file, job), progress
+            )
     else:
-        for job in jobs:
+        for job in chain(first, jobs):
             yield parse_file(job, progress)
 
 
+def _in_order(
+    jobs: Iterable[FileJob], submit: Callable[[FileJob], Any], progress: Progress | None
+) -> Iterator[FileResult]:
+    """Submit every job, then each result in job order, letting each go once it is yielded."""
+    futures = deque((job, submit(job)) for job in jobs)
+    while futures:
+        job, future = futures.popleft()
+        result: FileResult = future.result()
+        if hasattr(future, "release"):
+            future.release()  # a Dask future: the worker may drop the result
+        _advance(progress, job)
+        yield result
+
+
 def _run_dask(
-    jobs: Sequence[FileJob], workers: int, scheduler: str | None, progress: Progress | None
+    jobs: Iterable[FileJob], workers: int, scheduler: str | None, progress: Progress | None
 ) -> Iterator[FileResult]:
     try:
         # untyped: reached through Any
@@ -66,13 +81,7 @@ def _run_dask(
     except (OSError, TimeoutError) as exc:
         raise MailtlsError(f"--scheduler {scheduler}: cannot connect ({exc})") from None
     try:
-        futures = deque(zip(jobs, client.map(parse_file, list(jobs), pure=False), strict=True))
-        while futures:
-            job, future = futures.popleft()
-            result: FileResult = future.result()
-            future.release()  # the worker may drop it
-            _advance(progress, job)
-            yield result
+        yield from _in_order(jobs, lambda job: client.submit(parse_file, job, pure=False), progress)
     finally:
         client.close()
         if cluster is not None:

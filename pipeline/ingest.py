@@ -88,7 +88,7 @@ def ingest(
         pending = read_pending(lake)
         run_id = new_run_id()
         rows_of = _known_rows(known)
-        jobs = [
+        jobs = (  # planned as the workers take them
             part
             for n, source in enumerate(source for one_set in sets for source in one_set)
             for part in file_jobs(
@@ -96,7 +96,7 @@ def ingest(
                 workers=workers,
                 range_bytes=range_bytes,
             )
-        ]
+        )
         read = groupby(
             run_files(jobs, workers=workers, engine=engine, scheduler=scheduler, progress=progress),
             key=lambda part: part.path,

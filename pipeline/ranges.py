@@ -55,8 +55,8 @@ def file_jobs(job: FileJob, *, workers: int, range_bytes: int | None = None) -> 
 
 def spans(job: FileJob, whole: Span, size: int) -> Iterator[Span]:
     """``whole`` cut after the first line end ``size`` bytes or more past each cut; the last
-    range runs to the end of the file (also if it grew meanwhile) and is never shorter than
-    half a range."""
+    range runs to the end of the file (also if it grew meanwhile) and is about half a range or
+    longer."""
     years = EnvelopeParser(year=job.config.year, tz=job.config.zone())
     state = years.years
     begin = whole.begin
@@ -73,14 +73,14 @@ def spans(job: FileJob, whole: Span, size: int) -> Iterator[Span]:
                 break
             data = carry + block
             cut = data.rfind(b"\n") + 1
-            carry = data[cut:]
-            if len(carry) > MAX_LINE + 2:
-                dropped += len(carry) - (MAX_LINE + 2)
-                carry = carry[: MAX_LINE + 2]
             if cut:
                 lines += _observe(years, data, cut)
                 offset += cut + dropped
                 dropped = 0
+            carry = data[cut:]
+            if len(carry) > MAX_LINE + 2:  # too long to parse: its length is all that counts
+                dropped += len(carry) - (MAX_LINE + 2)
+                carry = carry[: MAX_LINE + 2]
             if offset - begin >= size:
                 yield replace(whole, begin=begin, end=offset, year_state=year_state)
                 whole = replace(whole, lines_before=lines, counted_from=offset)

@@ -114,17 +114,27 @@ def test_a_range_that_starts_after_new_year_keeps_the_year(tmp_path: Path) -> No
 
 
 def test_rejects_name_the_files_line_across_ranges(tmp_path: Path) -> None:
-    log = tmp_path / "mail.log"
+    log = tmp_path / "logs" / "mail.log"
+    log.parent.mkdir()
     lines = [f"Mar  4 10:00:{n:02d} " + CONNECT.format(pid=n) for n in range(1, 6)]
-    lines.append("Mar  4 10:00:06 mx1 postfix/smtpd[7]: " + "x" * (1 << 20) + "\n")  # line 6
-    lines += [f"Mar  4 10:01:{n:02d} " + CONNECT.format(pid=n) for n in range(7, 12)]
+    # line 6: too long to parse, so its January must not move the year (as it would if read)
+    lines.append("Jan  1 00:00:00 mx1 postfix/smtpd[6]: " + "x" * (1 << 20) + "\n")
+    lines += [
+        "Mar  4 10:01:07 " + CONNECT.format(pid=8),
+        "Mar  4 10:01:08 " + DISCONNECT.format(pid=8),
+    ]
+    lines += [f"Mar  4 10:01:{n:02d} " + CONNECT.format(pid=n) for n in range(9, 12)]
     lines.append("Mar  4 10:02:00 mx1 postfix/smtpd[12]: disconnect from ???\n")  # line 12
     log.write_text("".join(lines), encoding="utf-8")
-    summary = ingest([str(log)], tmp_path / "lake", CONFIG, range_bytes=200)
-    rejects = lake_content(tmp_path / "lake")["rejects"]
-    assert sorted(dict(row)["source_line"] for row in rejects) == [6, 12]  # type: ignore[type-var]
+    summary = ingest([str(log)], tmp_path / "cut", CONFIG, range_bytes=200)
+    content = lake_content(tmp_path / "cut")
+    assert sorted(dict(row)["source_line"] for row in content["rejects"]) == [6, 12]  # type: ignore[type-var]
+    started = [dict(row)["event_at"].isoformat() for row in content["sessions"]]  # type: ignore[union-attr]
+    assert started == ["2025-03-04T10:01:07+00:00"]
     assert summary.sets[0].files[0].ingested is not None
     assert summary.sets[0].files[0].ingested["lines"] == 12
+    ingest([str(log)], tmp_path / "whole", CONFIG)
+    _assert_same_lake(tmp_path / "cut", tmp_path / "whole")
 
 
 def test_a_grown_file_resumes_in_ranges(tmp_path: Path, new_year_log: Path) -> None:

@@ -38,12 +38,19 @@ class EnvelopeParser:
 
     ``year`` pins the year of the first year-less line (the site's setting); without it the
     current year is assumed, or the previous one for a month that lies ahead of today.
+    ``year_state`` starts the inference where the lines before this part of a file left it.
     """
 
-    def __init__(self, *, year: int | None = None, tz: tzinfo | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        year: int | None = None,
+        tz: tzinfo | None = None,
+        year_state: tuple[int, int] | None = None,
+    ) -> None:
         self.tz: tzinfo = tz or SystemZone()
         self.clock = Clock(self.tz)
-        self.years = YearInference(year, self.tz)
+        self.years = YearInference(year, self.tz, year_state)
 
     def parse(self, line: str) -> Envelope | None:
         found = self.split(line)

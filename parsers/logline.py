@@ -22,12 +22,19 @@ class LogLineParser:
     inference; then it splits the envelope without building its time, runs the dialects of the
     line's program (cached per program name), and builds the UTC time only for the lines that
     become a record. ``prefilter=False`` reads every line in full (same records, slower).
+    ``year_state`` is the year inference's (year, month) after the file's earlier lines, for a
+    part of a file read on its own.
     """
 
     def __init__(
-        self, *, year: int | None = None, tz: tzinfo | None = None, prefilter: bool = True
+        self,
+        *,
+        year: int | None = None,
+        tz: tzinfo | None = None,
+        prefilter: bool = True,
+        year_state: tuple[int, int] | None = None,
     ) -> None:
-        self.envelopes = EnvelopeParser(year=year, tz=tz)
+        self.envelopes = EnvelopeParser(year=year, tz=tz, year_state=year_state)
         self._dialects: dict[str, tuple[Dialect, ...]] = {}
         self._literals = in_scope_literals() if prefilter else None
         self._guards = in_scope_guards()

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import contextlib
 import importlib
-from collections.abc import Sequence
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from pathlib import Path
+from itertools import chain, islice
 from typing import Any
 
 from pipeline.errors import MailtlsError
@@ -19,30 +20,48 @@ ENGINES = ("local", "dask")
 
 
 def run_files(
-    jobs: Sequence[FileJob],
+    jobs: Iterable[FileJob],
     *,
     workers: int,
     engine: str = "local",
     scheduler: str | None = None,
     progress: Progress | None = None,
-) -> dict[Path, FileResult]:
-    """Each job's result, by its path."""
+) -> Iterator[FileResult]:
+    """Each job's result in the order of the jobs, as soon as it and the ones before it are
+    done, so the caller can stitch and drop them as they come (memory stays flat however
+    many jobs a run has). Jobs are handed out as ``jobs`` yields them: workers start while
+    later ones are still being planned."""
+    jobs = iter(jobs)
+    first = list(islice(jobs, 2))
     if engine == "dask":
-        results = _run_dask(jobs, workers, scheduler, progress)
-    elif workers > 1 and len(jobs) > 1:
-        with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
-            results = []
-            for job, done in zip(jobs, pool.map(parse_file, jobs), strict=True):
-                _advance(progress, job)
-                results.append(done)
+        yield from _run_dask(chain(first, jobs), workers, scheduler, progress)
+    elif workers > 1 and len(first) > 1:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            yield from _in_order(
+                chain(first, jobs), lambda job: pool.submit(parse_file, job), progress
+            )
     else:
-        results = [parse_file(job, progress) for job in jobs]
-    return {job.path: result for job, result in zip(jobs, results, strict=True)}
+        for job in chain(first, jobs):
+            yield parse_file(job, progress)
+
+
+def _in_order(
+    jobs: Iterable[FileJob], submit: Callable[[FileJob], Any], progress: Progress | None
+) -> Iterator[FileResult]:
+    """Submit every job, then each result in job order, letting each go once it is yielded."""
+    futures = deque((job, submit(job)) for job in jobs)
+    while futures:
+        job, future = futures.popleft()
+        result: FileResult = future.result()
+        if hasattr(future, "release"):
+            future.release()  # a Dask future: the worker may drop the result
+        _advance(progress, job)
+        yield result
 
 
 def _run_dask(
-    jobs: Sequence[FileJob], workers: int, scheduler: str | None, progress: Progress | None
-) -> list[FileResult]:
+    jobs: Iterable[FileJob], workers: int, scheduler: str | None, progress: Progress | None
+) -> Iterator[FileResult]:
     try:
         # untyped: reached through Any
         distributed: Any = importlib.import_module("distributed")
@@ -62,12 +81,7 @@ def _run_dask(
     except (OSError, TimeoutError) as exc:
         raise MailtlsError(f"--scheduler {scheduler}: cannot connect ({exc})") from None
     try:
-        futures = client.map(parse_file, list(jobs), pure=False)
-        by_future = dict(zip(futures, jobs, strict=True))
-        for future in distributed.as_completed(futures):
-            _advance(progress, by_future[future])
-        results: list[FileResult] = client.gather(futures)
-        return results
+        yield from _in_order(jobs, lambda job: client.submit(parse_file, job, pure=False), progress)
     finally:
         client.close()
         if cluster is not None:
@@ -75,6 +89,10 @@ def _run_dask(
 
 
 def _advance(progress: Progress | None, job: FileJob) -> None:
-    if progress is not None:
-        with contextlib.suppress(OSError):
-            progress(job.path.stat().st_size)
+    """Count a job's bytes: the whole file, or its span's share of it."""
+    if progress is None:
+        return
+    span = job.span
+    with contextlib.suppress(OSError):
+        end = span.end if span is not None and span.end is not None else job.path.stat().st_size
+        progress(end - (span.counted_from if span is not None else 0))

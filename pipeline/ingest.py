@@ -1,18 +1,21 @@
 """``mailtls ingest``: read log files (any compression, rotated sets in time order), parse,
 sessionise, and write the lake; incrementally, so nothing is read or written twice.
 
-The unit of work is one file (:func:`pipeline.segment.parse_file`), so the files of one rotated
-set (``mail.log.2.gz``, ``mail.log.1``, ``mail.log``) can be read by different processes, or by
-the workers of a Dask cluster. A session cut by a rotation is still one row: each set's file
-edges are joined oldest first (:mod:`pipeline.stitch`). Sessions still open at the end are kept
+The unit of work is one file, or one byte range of a large plain file (:mod:`pipeline.ranges`),
+read by :func:`pipeline.segment.parse_file`, so the files of one rotated set (``mail.log.2.gz``,
+``mail.log.1``, ``mail.log``) and the ranges of one big file can be read by different processes,
+or by the workers of a Dask cluster. A session cut by a rotation or a range is still one row:
+each set's edges are joined oldest first, range by range (:mod:`pipeline.stitch`), as the
+results arrive. Sessions still open at the end are kept
 in the lake's ``_pending.json`` and finished by the next run that reads the set's newer lines.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from itertools import groupby
 from pathlib import Path
 from typing import Any
 
@@ -28,10 +31,11 @@ from pipeline.lake import (
     read_pending,
     recover,
 )
-from pipeline.segment import CORRUPT, FileJob, FileResult, Progress
+from pipeline.ranges import file_jobs
+from pipeline.segment import CORRUPT, FileJob, FileResult, Progress, joined
 from pipeline.sessions import Sessioniser
 from pipeline.sources import SourceFile, expand, fingerprint, open_bytes, rotation_sets
-from pipeline.stitch import stitch
+from pipeline.stitch import Edges, stitch
 
 
 @dataclass(slots=True)
@@ -65,8 +69,11 @@ def ingest(
     scheduler: str | None = None,
     progress: Progress | None = None,
     on_total: Callable[[int], None] | None = None,
+    range_bytes: int | None = None,
 ) -> RunSummary:
-    """Ingest ``paths`` into ``lake``; returns what was read, written and skipped."""
+    """Ingest ``paths`` into ``lake``; returns what was read, written and skipped.
+    ``range_bytes`` sets the size of the byte ranges large files are cut into (default: see
+    :func:`pipeline.ranges.range_size`)."""
     with locked(lake):
         check_version(lake)
         recover(lake)
@@ -81,12 +88,18 @@ def ingest(
         pending = read_pending(lake)
         run_id = new_run_id()
         rows_of = _known_rows(known)
-        jobs = [
-            FileJob(source.path, lake, f"{run_id}-{n:05d}", config, rows_of(source.path))
+        jobs = (  # planned as the workers take them
+            part
             for n, source in enumerate(source for one_set in sets for source in one_set)
-        ]
-        read = run_files(
-            jobs, workers=workers, engine=engine, scheduler=scheduler, progress=progress
+            for part in file_jobs(
+                FileJob(source.path, lake, f"{run_id}-{n:05d}", config, rows_of(source.path)),
+                workers=workers,
+                range_bytes=range_bytes,
+            )
+        )
+        read = groupby(
+            run_files(jobs, workers=workers, engine=engine, scheduler=scheduler, progress=progress),
+            key=lambda part: part.path,
         )
         writer = LakeWriter(lake, f"{run_id}-stitch")
         results = [
@@ -128,22 +141,28 @@ def _known_rows(known: list[dict[str, Any]]) -> Callable[[Path], tuple[dict[str,
 
 def _stitch_set(
     files: list[SourceFile],
-    read: dict[Path, FileResult],
+    read: Iterator[tuple[str, Iterator[FileResult]]],
     writer: LakeWriter,
     config: SiteConfig,
     pending: list[dict[str, Any]],
 ) -> SetResult:
-    """Join the edges of one set's files, oldest first, onto its open sessions."""
+    """Join the edges of one set's files, oldest first, each file's spans in order, onto its
+    open sessions; ``read`` yields the results of all sets' files in that order, by path."""
     result = SetResult(files[0].rotation_set)
     into = Sessioniser(config, pending)
     stitched = 0
     for source in files:
-        file = read[source.path]
-        result.files.append(file)
-        stitch(into, file.edges, file.path)
-        rows = into.take_rows()
-        stitched += len(rows)
-        writer.add("sessions", rows)
+        path, spans = next(read)
+        assert path == str(source.path)  # run_files keeps the order of the jobs
+        parts = []
+        for part in spans:
+            stitch(into, part.edges, part.path)
+            part.edges = Edges()  # joined: let it go
+            parts.append(part)
+            rows = into.take_rows()
+            stitched += len(rows)
+            writer.add("sessions", rows)
+        result.files.append(joined(parts))
     into.flush_stale()
     rows = into.take_rows()
     writer.add("sessions", rows)

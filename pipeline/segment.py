@@ -1,9 +1,11 @@
-"""One log file (or the unread tail of one) into the lake: the unit of work any engine maps.
+"""One log file, the unread tail of one, or a byte range of a large one (a :class:`Span`) into
+the lake: the unit of work any engine maps.
 
-:func:`parse_file` depends only on its :class:`FileJob`: it writes the file's rejects and the
+:func:`parse_file` depends only on its :class:`FileJob`: it writes the span's rejects and the
 sessions that begin and end inside it as Parquet parts named after the run, and returns the
-counts, the file's ``_ingested`` row and its :class:`~pipeline.stitch.Edges`, which
-:mod:`pipeline.stitch` joins with the neighbouring files of the same rotated set.
+counts, its ``_ingested`` row and its :class:`~pipeline.stitch.Edges`, which
+:mod:`pipeline.stitch` joins with the neighbouring spans and files of the same rotated set.
+:func:`joined` adds the spans of one file up to the file's result.
 """
 
 from __future__ import annotations
@@ -31,6 +33,21 @@ Progress = Callable[[int], None]  # bytes of input consumed since the last call
 
 
 @dataclass(frozen=True, slots=True)
+class Span:
+    """The part of a file one job reads, and what the file's earlier lines left behind."""
+
+    begin: int  # byte offset of its first line
+    end: int | None  # offset after its last line; None: to the end of the file
+    lines_before: int  # lines of the file before ``begin``
+    year_state: tuple[int, int] | None  # the year inference's (year, month) at ``begin``
+    counted_from: int  # progress: this job accounts for the bytes from here (0 for the first)
+    size: int
+    mtime: datetime
+    fingerprint: str
+    resumed: bool  # an earlier run read the file up to the first span's ``begin``
+
+
+@dataclass(frozen=True, slots=True)
 class FileJob:
     """What one worker needs: the file, the lake, the run, and what earlier runs read of it."""
 
@@ -39,6 +56,7 @@ class FileJob:
     part_prefix: str  # the run id and the file's number: names this file's Parquet parts
     config: SiteConfig
     known: tuple[dict[str, Any], ...]  # the _ingested rows of this path or this content
+    span: Span | None = None  # a byte range of a large file (pipeline.ranges); None: all of it
 
 
 @dataclass(slots=True)
@@ -52,6 +70,7 @@ class FileResult:
     problem: str | None = None  # a one-line reason when the file was not (fully) read
     ingested: dict[str, Any] | None = None  # the _ingested row, when anything was read
     edges: Edges = field(default_factory=Edges)
+    resumed: bool = False
 
 
 def previous_read(known: tuple[dict[str, Any], ...], path: Path, fp: str) -> dict[str, Any] | None:
@@ -64,9 +83,17 @@ def previous_read(known: tuple[dict[str, Any], ...], path: Path, fp: str) -> dic
 
 
 def parse_file(job: FileJob, progress: Progress | None = None) -> FileResult:
-    """Read one file from where the last run stopped; see the module docstring."""
+    """Read one file, or the span of it the job names, from where the last run stopped."""
+    span = job.span or unread_span(job, progress)
+    if isinstance(span, FileResult):
+        return span
+    return read_span(job, span, progress)
+
+
+def unread_span(job: FileJob, progress: Progress | None = None) -> Span | FileResult:
+    """All of the file not read by an earlier run; or, when there is nothing to read, the
+    file's result (read before and unchanged, unreadable, binary)."""
     path = job.path
-    result = FileResult(str(path))
     try:
         stat = path.stat()
         mtime = datetime.fromtimestamp(stat.st_mtime, UTC)
@@ -78,30 +105,44 @@ def parse_file(job: FileJob, progress: Progress | None = None) -> FileResult:
         if unchanged and (is_compressed(path) or unchanged[0]["bytes_read"] == stat.st_size):
             if progress:
                 progress(stat.st_size)
-            return result  # read before, not changed since: no work at all
+            return FileResult(str(path))  # read before, not changed since: no work at all
         with open_bytes(path) as stream:
             head = stream.read(4096)
     except CORRUPT as exc:
-        result.problem = f"{path}: unreadable ({reason_of(exc)}); skipped"
-        return result
+        return FileResult(str(path), problem=f"{path}: unreadable ({reason_of(exc)}); skipped")
     if looks_binary(head):
-        result.problem = f"{path}: binary content, not a log; skipped"
-        return result
+        return FileResult(str(path), problem=f"{path}: binary content, not a log; skipped")
     fp = fingerprint(head)
     previous = previous_read(job.known, path, fp)
-    start = previous["bytes_read"] if previous else 0
-    line_no = previous["lines"] if previous else 0
+    return Span(
+        begin=previous["bytes_read"] if previous else 0,
+        end=None,
+        lines_before=previous["lines"] if previous else 0,
+        year_state=None,
+        counted_from=0,
+        size=stat.st_size,
+        mtime=mtime,
+        fingerprint=fp,
+        resumed=previous is not None,
+    )
+
+
+def read_span(job: FileJob, span: Span, progress: Progress | None = None) -> FileResult:
+    path = job.path
+    result = FileResult(str(path), resumed=span.resumed)
+    line_no = span.lines_before
     config = job.config
     writer = LakeWriter(job.lake, job.part_prefix)
     sessioniser = FileSessioniser(config)
-    parser = LogLineParser(year=config.year, tz=config.zone())
+    parser = LogLineParser(year=config.year, tz=config.zone(), year_state=span.year_state)
     rejects: list[dict[str, Any]] = []
     source_file = str(path)
-    offset = start
-    reported = 0
+    offset = span.begin
+    reported = span.counted_from
     try:
         with open_bytes(path) as stream:
-            for raw, offset in read_lines(stream, skip_bytes=start, max_line=MAX_LINE):
+            lines = read_lines(stream, skip_bytes=span.begin, stop=span.end, max_line=MAX_LINE)
+            for raw, offset in lines:
                 line_no += 1
                 result.lines += 1
                 if len(raw) >= MAX_LINE:
@@ -148,15 +189,11 @@ def parse_file(job: FileJob, progress: Progress | None = None) -> FileResult:
     writer.add("sessions", sessioniser.take_rows())
     writer.flush()
     result.sessions = writer.written["sessions"]
-    if result.lines and not result.events and not result.rejects and not previous:
-        result.problem = (
-            f"{path}: no mail log line recognised in {result.lines} lines; not a mail log?"
-        )
     result.ingested = {
         "path": str(path),
-        "size": stat.st_size,
-        "mtime": mtime,
-        "fingerprint": fp,
+        "size": span.size,
+        "mtime": span.mtime,
+        "fingerprint": span.fingerprint,
         "lines": line_no,
         "rows": result.events,
         "rejects": result.rejects,
@@ -165,6 +202,32 @@ def parse_file(job: FileJob, progress: Progress | None = None) -> FileResult:
         "skipped": result.skipped,
     }
     return result
+
+
+def joined(parts: list[FileResult]) -> FileResult:
+    """One file's result from the results of its spans, in file order (edges left out: they
+    were stitched one span at a time)."""
+    last = parts[-1]
+    whole = FileResult(last.path, resumed=parts[0].resumed)
+    for part in parts:
+        whole.lines += part.lines
+        whole.events += part.events
+        whole.skipped += part.skipped
+        whole.rejects += part.rejects
+        whole.sessions += part.sessions
+        whole.problem = whole.problem or part.problem
+    if all(part.ingested is not None for part in parts) and last.ingested is not None:
+        whole.ingested = {
+            **last.ingested,
+            "rows": whole.events,
+            "rejects": whole.rejects,
+            "skipped": whole.skipped,
+        }
+    if whole.lines and not whole.events and not whole.rejects and not whole.resumed:
+        whole.problem = (
+            f"{whole.path}: no mail log line recognised in {whole.lines} lines; not a mail log?"
+        )
+    return whole
 
 
 def reason_of(exc: BaseException) -> str:

@@ -127,12 +127,15 @@ def looks_binary(head: bytes) -> bool:
 
 
 def read_lines(
-    stream: BinaryIO, *, skip_bytes: int = 0, max_line: int = 1 << 20
+    stream: BinaryIO, *, skip_bytes: int = 0, stop: int | None = None, max_line: int = 1 << 20
 ) -> Iterator[tuple[bytes, int]]:
-    """(line without its newline, offset after it), reading in bounded blocks. A line longer
+    """(line without its newline, offset after it), reading in bounded blocks from offset
+    ``skip_bytes`` (a line boundary) to ``stop`` (one too, or None: the end). A line longer
     than ``max_line`` is yielded cut to ``max_line`` bytes (the caller rejects it) and the rest
     of it is skipped, so memory stays bounded."""
-    if skip_bytes:
+    if skip_bytes and isinstance(stream, io.BufferedReader):
+        stream.seek(skip_bytes)  # a plain file; compressed streams can only be read through
+    elif skip_bytes:
         remaining = skip_bytes
         while remaining:
             chunk = stream.read(min(remaining, 1 << 20))
@@ -146,7 +149,7 @@ def read_lines(
         if isinstance(stream, io.BufferedReader)
         else io.BufferedReader(cast(Any, stream), buffer_size=1 << 20)
     )
-    while True:
+    while stop is None or offset < stop:
         line = buffered.readline(max_line + 1)
         if not line:
             return

@@ -17,11 +17,15 @@ _MONTH_NAMES = {number: name for name, number in MONTHS.items()}
 
 
 class YearInference:
-    def __init__(self, pinned: int | None, tz: tzinfo) -> None:
+    def __init__(
+        self, pinned: int | None, tz: tzinfo, state: tuple[int, int] | None = None
+    ) -> None:
+        """``state``: the (year, month) reached by the lines before the first one fed here, when
+        a file is read in parts (the same as feeding those lines first)."""
         self.pinned = pinned
         self.tz = tz
-        self.year: int | None = None
-        self.month = 0
+        self.year: int | None = state[0] if state else None
+        self.month = state[1] if state else 0
         self._observed = ""
         self._quiet_key = 0
         self._quiet: tuple[str, ...] = ()

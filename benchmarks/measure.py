@@ -51,18 +51,22 @@ def machine() -> dict[str, Any]:
 class Run:
     seconds: float
     returncode: int
-    peak_rss_tree_mb: float | None  # sum over the process and its children, sampled
-    peak_rss_process_mb: float  # the largest single process in the tree (kernel's figure)
+    peak_rss_tree_mb: float | None  # PSS summed over the process and its children, sampled
+    peak_rss_process_mb: float  # the largest single process in the tree (sampled when possible)
     stderr_tail: str
     cpu_seconds: float = 0.0  # user + system of the process and the children it waited for
 
 
 class _TreeSampler(threading.Thread):
-    """Samples the summed RSS of a process and its descendants every ``interval`` seconds."""
+    """Samples the memory of a process and its descendants every ``interval`` seconds.
+
+    The tree's figure sums proportional set sizes (PSS): pages that forked workers share with
+    their parent count once, split between them, where summed RSS would count them per process.
+    """
 
     def __init__(self, pid: int, interval: float = 0.02) -> None:
         super().__init__(daemon=True)
-        self.pid, self.interval, self.peak = pid, interval, 0
+        self.pid, self.interval, self.peak, self.peak_single = pid, interval, 0, 0
         self.done = threading.Event()
 
     def run(self) -> None:
@@ -77,7 +81,9 @@ class _TreeSampler(threading.Thread):
                 total = 0
                 for p in procs:
                     with contextlib.suppress(psutil.Error):
-                        total += p.memory_info().rss
+                        info = p.memory_full_info()
+                        total += getattr(info, "pss", info.rss)
+                        self.peak_single = max(self.peak_single, info.rss)
                 self.peak = max(self.peak, total)
             except psutil.Error:
                 return
@@ -105,15 +111,17 @@ def run_tree(
     if sampler is not None:
         sampler.done.set()
         sampler.join()
+    # The kernel's ru_maxrss of a child counts the memory of the process that forked it (Linux
+    # keeps the high-water mark across exec), so a benchmark that grew big itself would be
+    # charged to every command it times: the sampled figure is used when there is one.
     largest = usage.ru_maxrss * 1024 / 1e6  # KiB on Linux
+    if sampler is not None and sampler.peak_single:
+        largest = sampler.peak_single / 1e6
     tail = b"".join(err_chunks).decode(errors="replace").strip().splitlines()[-5:]
     return Run(
         seconds=took,
         returncode=proc.returncode,
-        # sampling can miss a short peak; the tree held at least its largest process
-        peak_rss_tree_mb=round(max(sampler.peak / 1e6, largest), 1)
-        if sampler is not None
-        else None,
+        peak_rss_tree_mb=round(sampler.peak / 1e6, 1) if sampler is not None else None,
         peak_rss_process_mb=round(largest, 1),
         stderr_tail="\n".join(tail),
         cpu_seconds=round(usage.ru_utime + usage.ru_stime, 2),

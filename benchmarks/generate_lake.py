@@ -6,8 +6,7 @@
 Parsing 10 million sessions' worth of log (≈ 60M lines) takes hours today, so this writes what
 an ingest would have written: the ``sessions`` table in the columns of ``pipeline/schema.py``,
 one part per server and day (``sessions/date=YYYY-MM-DD/<run>-<file>-00001.parquet``) with the
-schema version in its metadata, written by ``pipeline.lake.write_part`` (sorted and in row
-groups as an ingest writes them), a few rejects, and the ``_ingested`` rows (one per server and
+schema version in its metadata, a few rejects, and the ``_ingested`` rows (one per server and
 day, as of a daily rotated log) that name the run, so ``pipeline.lake.recover`` keeps it all.
 
 The users are ``benchmarks.population``'s: stable habits (most on TLS 1.3 implicit, a tail on
@@ -47,7 +46,7 @@ from benchmarks.population import (
     public_ip,
     remote_mta,
 )
-from pipeline.lake import new_run_id, write_ingested, write_part
+from pipeline.lake import new_run_id, write_ingested
 from pipeline.schema import REJECTS, SESSIONS, with_version
 
 # shares of all sessions; the rest are users' own sessions
@@ -386,13 +385,12 @@ def write_lake(out: Path, sessions: pa.Table, seed: int) -> dict[str, int]:
         part = part.append_column(
             "source_line", pa.array(1 + LINES_PER_SESSION * np.arange(count), pa.int64())
         )
-        write_part(  # clustered and in row groups as `mailtls ingest` writes a part
-            "sessions",
+        folder = out / "sessions" / f"date={the_day.isoformat()}"
+        folder.mkdir(parents=True, exist_ok=True)
+        pq.write_table(
             part.select(schema.names).cast(schema),
-            out
-            / "sessions"
-            / f"date={the_day.isoformat()}"
-            / f"{run_id}-{number:05d}-00001.parquet",
+            folder / f"{run_id}-{number:05d}-00001.parquet",
+            compression="zstd",
         )
         lines = count * LINES_PER_SESSION * 2  # and as many out-of-scope lines
         rejects = int(gen.poisson(count / 5000))

@@ -45,11 +45,6 @@ INGESTED_FILE = "_ingested.parquet"
 PENDING_FILE = "_pending.json"
 LOCK_FILE = ".lock"
 FLUSH_ROWS = 50_000  # rows of one table buffered before they are written
-# Rows of a part are written sorted by these columns, in small row groups, so that the
-# row-group statistics (min/max) let a query that keeps only rare values (cleartext and
-# legacy-TLS evidence, refused attempts) skip the bulk of a part without decoding it.
-CLUSTER_BY: Final = {"sessions": ("security", "auth_result", "user_name", "event_at")}
-CLUSTERED_ROW_GROUP_ROWS: Final = 2048
 
 
 def check_version(lake: Path) -> None:
@@ -66,20 +61,10 @@ def check_version(lake: Path) -> None:
         )
 
 
-def write_part(name: str, table: pa.Table, path: Path) -> None:
-    """One part of lake table ``name``, atomically; clustered when :data:`CLUSTER_BY` says."""
-    keys = CLUSTER_BY.get(name)
-    if keys is None:
-        _atomic_write(table, path)
-        return
-    ordered = table.sort_by([(key, "ascending") for key in keys])  # nulls last
-    _atomic_write(ordered, path, row_group_size=CLUSTERED_ROW_GROUP_ROWS)
-
-
-def _atomic_write(table: pa.Table, path: Path, *, row_group_size: int | None = None) -> None:
+def _atomic_write(table: pa.Table, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
-    pq.write_table(table, temporary, compression="zstd", row_group_size=row_group_size)
+    pq.write_table(table, temporary, compression="zstd")
     os.replace(temporary, path)
 
 
@@ -125,7 +110,7 @@ class LakeWriter:
                 / f"date={day.isoformat()}"
                 / f"{self.run_id}-{self._sequence:05d}.parquet"
             )
-            write_part(name, pa.Table.from_pylist(day_rows, schema=schema), path)
+            _atomic_write(pa.Table.from_pylist(day_rows, schema=schema), path)
             self.files.append(path)
         self.written[name] += len(rows)
 

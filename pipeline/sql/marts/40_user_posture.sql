@@ -6,11 +6,7 @@
 -- Speed: the window reads only its days' partitions. The all-time part keeps only L0 and L1
 -- evidence, filtered on plain columns first so that user_key (string work) is computed for
 -- those rows only: it spells out is_level_evidence without `user_key IS NOT NULL`, as the
--- NULL user_key group it leaves never joins a user of the window. Its "cleartext or legacy TLS,
--- or refused cleartext" is two disjoint branches, not one OR: DuckDB pushes a filter on one
--- column into the Parquet scan, where row-group statistics skip what cannot match (parts are
--- sorted by security and auth_result, pipeline/lake.py CLUSTER_BY); an OR of two columns it
--- evaluates only after reading every row.
+-- NULL user_key group it leaves never joins a user of the window.
 CREATE OR REPLACE MACRO user_posture(since, until, baseline) AS TABLE
 WITH in_window AS (
     SELECT * FROM login_evidence
@@ -19,14 +15,8 @@ WITH in_window AS (
 ),
 exposed AS (
     SELECT user_key, event_at, level FROM login_evidence
-    WHERE security IN ('cleartext', 'legacy_tls') AND auth_result IN ('ok', 'refused_cleartext')
-        AND is_mua_service AND NOT is_trusted_hop
-        AND event_at < until AND partition_date <= CAST(until AS DATE)
-        AND level IN ('L0', 'L1')
-    UNION ALL
-    SELECT user_key, event_at, level FROM login_evidence
-    WHERE auth_result = 'refused_cleartext' AND security NOT IN ('cleartext', 'legacy_tls')
-        AND is_mua_service AND NOT is_trusted_hop
+    WHERE (security IN ('cleartext', 'legacy_tls') OR auth_result = 'refused_cleartext')
+        AND auth_result IN ('ok', 'refused_cleartext') AND is_mua_service AND NOT is_trusted_hop
         AND event_at < until AND partition_date <= CAST(until AS DATE)
         AND level IN ('L0', 'L1')
 ),

@@ -11,6 +11,7 @@ import pytest
 from pipeline.db import connect, sql_files
 from pipeline.errors import LakeError
 from pipeline.schema import SCHEMA_VERSION, SCHEMA_VERSION_KEY, SESSIONS
+from tests.pipeline.lakes import at, session, write_table
 
 
 def test_every_sql_file_states_its_grain() -> None:
@@ -50,3 +51,12 @@ def test_empty_views_keep_their_types(tmp_path: Path) -> None:
         "INTEGER",
         "BOOLEAN",
     )
+
+
+def test_an_open_connection_sees_a_day_written_after_it(tmp_path: Path) -> None:
+    # the app keeps its connection: the views must glob the parts at query time
+    write_table(tmp_path, "sessions", [session(event_at=at("2025-03-01 08:00"))], "event_at")
+    con = connect(tmp_path)
+    write_table(tmp_path, "sessions", [session(event_at=at("2025-03-02 09:00"))], "event_at")
+    days = con.execute("SELECT partition_date FROM stg_sessions ORDER BY 1").fetchall()
+    assert [str(day) for (day,) in days] == ["2025-03-01", "2025-03-02"]

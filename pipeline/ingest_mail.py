@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -26,6 +27,7 @@ from pipeline.lake import LakeWriter
 from pipeline.mailbox import (
     OwnServers,
     TruncatedInput,
+    compression_of,
     iter_mbox_range,
     iter_messages,
     looks_like_message,
@@ -93,8 +95,12 @@ def ingest_mail(
 
 @dataclass(slots=True)
 class PlannedFile:
-    result: FileResult
+    """One file as planned: its result is made by whoever reads it (less to plan and send)."""
+
+    path: str
     size: int
+    ingested: dict[str, Any] | None = None  # its _ingested row, when it is read
+    problem: str | None = None
     read: bool = False
     done_up_to: int = 0
     mbox: bool = False
@@ -174,7 +180,7 @@ def mbox_ranges(planned: PlannedFile, workers: int) -> list[PlannedFile]:
     """A plain mbox read for the first time, cut at message starts into ranges that several
     workers share (at least ``MBOX_RANGE_MIN`` bytes each); else the whole file. The first
     range carries the file's result, the others a result of their own to be joined to it."""
-    path = planned.result.path
+    path = planned.path
     count = min(planned.size // MBOX_RANGE_MIN, 4 * workers)
     if workers <= 1 or count < 2 or planned.done_up_to or is_compressed(Path(path)):
         return [planned]
@@ -189,8 +195,9 @@ def mbox_ranges(planned: PlannedFile, workers: int) -> list[PlannedFile]:
     ends: list[int | None] = [*cuts[1:], None]  # the last to the end, as a whole reading
     return [
         PlannedFile(
-            planned.result if begin == 0 else FileResult(path),
+            path,
             (planned.size if end is None else end) - begin,
+            planned.ingested if begin == 0 else None,
             read=True,
             mbox=True,
             span=(begin, end),
@@ -201,15 +208,19 @@ def mbox_ranges(planned: PlannedFile, workers: int) -> list[PlannedFile]:
 
 def _plan(path: Path, seen: dict[str, dict[str, Any]]) -> PlannedFile:
     """Whether and from where to read ``path``; marks its fingerprint seen."""
-    result = FileResult(str(path))
-    stat = path.stat()
-    planned = PlannedFile(result, stat.st_size)
     try:
-        with open_bytes(path) as stream:
-            head = stream.read(4096)
+        with open(path, "rb", buffering=0) as raw:
+            stat = os.fstat(raw.fileno())
+            head = raw.read(4096)
+        if compression_of(head) is not None:
+            with open_bytes(path) as stream:
+                head = stream.read(4096)
     except CORRUPT as exc:
-        result.problem = f"{path}: unreadable ({reason_of(exc)}); skipped"
-        return planned
+        size = path.stat().st_size if path.exists() else 0
+        return PlannedFile(
+            str(path), size, problem=f"{path}: unreadable ({reason_of(exc)}); skipped"
+        )
+    planned = PlannedFile(str(path), stat.st_size)
     fp = mail_fingerprint(head)
     previous = seen.get(fp)
     planned.done_up_to = previous["bytes_read"] if previous else 0
@@ -217,7 +228,7 @@ def _plan(path: Path, seen: dict[str, dict[str, Any]]) -> PlannedFile:
         return planned  # read before, or the same message moved (new/ → cur/) or copied: once
     planned.read = True
     planned.mbox = head.startswith(b"From ")
-    result.ingested = {
+    planned.ingested = {
         "path": str(path),
         "size": stat.st_size,
         "mtime": datetime.fromtimestamp(stat.st_mtime, UTC),
@@ -229,7 +240,7 @@ def _plan(path: Path, seen: dict[str, dict[str, Any]]) -> PlannedFile:
         "bytes_read": stat.st_size,
         "skipped": 0,
     }
-    seen[fp] = result.ingested
+    seen[fp] = planned.ingested
     return planned
 
 
@@ -237,19 +248,23 @@ def read_unit(unit: MailUnit, progress: Progress | None = None) -> UnitResult:
     """Read the unit's files and write their rows as the unit's own parts; the files' results
     (counts, ``_ingested`` rows) in order. Runs wherever the engine puts it."""
     writer = LakeWriter(unit.lake, unit.part_prefix)
+    results = []
     for planned in unit.files:
+        result = FileResult(planned.path, problem=planned.problem, ingested=planned.ingested)
         if planned.read:
-            _read_into(planned, unit.own, writer)
+            _read_into(planned, result, unit.own, writer)
+        results.append(result)
         if progress:
             progress(planned.size)
     writer.flush()
-    return UnitResult([planned.result for planned in unit.files], unit.continues)
+    return UnitResult(results, unit.continues)
 
 
-def _read_into(planned: PlannedFile, own: OwnServers, writer: LakeWriter) -> None:
+def _read_into(
+    planned: PlannedFile, result: FileResult, own: OwnServers, writer: LakeWriter
+) -> None:
     """The ``messages`` and ``received_hops`` rows of one file, past ``done_up_to``."""
-    result = planned.result
-    path = result.path
+    path = planned.path
     messages: list[dict[str, Any]] = []
     hops: list[dict[str, Any]] = []
     found = iter_messages(path) if planned.span is None else iter_mbox_range(path, *planned.span)

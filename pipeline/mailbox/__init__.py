@@ -11,12 +11,13 @@ from pipeline.mailbox.readers import (
     read_message,
 )
 from pipeline.mailbox.rows import OwnServers, message_rows, submission_hop_index
-from pipeline.mailbox.streams import TruncatedInput, open_binary
+from pipeline.mailbox.streams import TruncatedInput, compression_of, open_binary
 
 __all__ = [
     "MailMessage",
     "OwnServers",
     "TruncatedInput",
+    "compression_of",
     "iter_maildir",
     "iter_mbox",
     "iter_mbox_range",

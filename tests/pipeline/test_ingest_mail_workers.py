@@ -27,7 +27,6 @@ from pipeline.ingest_mail import (
 )
 from pipeline.lake import read_ingested, recover
 from pipeline.mailbox import OwnServers
-from pipeline.segment import FileResult
 from tests.pipeline.lake_content import lake_content
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -128,7 +127,7 @@ def test_an_mbox_is_a_unit_alone_and_files_not_to_read_make_none(tmp_path: Path)
     generate_mail.generate(mbox, 3, seed=1, mbox=True)
     paths = [*maildir[:3], mbox, *maildir[3:], maildir[0]]  # the last: a copy, read once
     units = list(plan_units(paths, tmp_path / "lake", "r1", OwnServers(), [], workers=1))
-    assert [[Path(f.result.path).name for f in u.files] for u in units] == [
+    assert [[Path(f.path).name for f in u.files] for u in units] == [
         [p.name for p in maildir[:3]],
         ["box.mbox"],
         [p.name for p in maildir[3:]] + [maildir[0].name],
@@ -151,10 +150,11 @@ def test_a_large_plain_mbox_is_cut_at_message_starts(
     generate_mail.generate(mbox, 80, seed=4, mbox=True)
     data = mbox.read_bytes()
     monkeypatch.setattr(ingest_mail_module, "MBOX_RANGE_MIN", len(data) // 5)
-    whole = PlannedFile(FileResult(str(mbox)), len(data), read=True, mbox=True)
+    whole = PlannedFile(str(mbox), len(data), {"path": str(mbox)}, read=True, mbox=True)
     assert mbox_ranges(whole, workers=1) == [whole]  # one worker: nothing to share
     ranges = mbox_ranges(whole, workers=2)
-    assert len(ranges) == 5 and ranges[0].result is whole.result
+    assert len(ranges) == 5 and ranges[0].ingested is whole.ingested
+    assert [r.ingested for r in ranges[1:]] == [None] * 4  # the first range's row is the file's
     spans = [r.span for r in ranges if r.span is not None]
     assert spans[0] == (0, spans[1][0]) and spans[-1] == (spans[-1][0], None)
     for (_, end), (begin, _) in itertools.pairwise(spans):

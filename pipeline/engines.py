@@ -1,22 +1,28 @@
-"""Where :func:`pipeline.segment.parse_file` runs: in this process, in a process pool, or on a
+"""Where a unit of ingest work runs (:func:`pipeline.segment.parse_file` for logs,
+:func:`pipeline.ingest_mail.read_unit` for mail): in this process, in a process pool, or on a
 Dask distributed cluster. Every engine maps the same function over the same jobs, so the lake
 is the same; Dask workers must see the input files and the lake at the same paths.
 """
 
 from __future__ import annotations
 
-import contextlib
 import importlib
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from itertools import chain, islice
-from typing import Any
+from typing import Any, TypeVar
 
 from pipeline.errors import MailtlsError
 from pipeline.segment import FileJob, FileResult, Progress, parse_file
 
 ENGINES = ("local", "dask")
+
+Job = TypeVar("Job")
+Result = TypeVar("Result")
+# A unit of work: a module-level function (workers import it by name) of the job and, when it
+# runs in this process, the progress callback; elsewhere ``counted(job)`` is reported once done.
+Task = Callable[[Job, Progress | None], Result]
 
 
 def run_files(
@@ -27,41 +33,73 @@ def run_files(
     scheduler: str | None = None,
     progress: Progress | None = None,
 ) -> Iterator[FileResult]:
+    """:func:`run_jobs` of :func:`~pipeline.segment.parse_file` over log files and spans."""
+    return run_jobs(
+        parse_file,
+        jobs,
+        counted=_span_bytes,
+        workers=workers,
+        engine=engine,
+        scheduler=scheduler,
+        progress=progress,
+    )
+
+
+def run_jobs(
+    task: Task[Job, Result],
+    jobs: Iterable[Job],
+    *,
+    counted: Callable[[Job], int],
+    workers: int,
+    engine: str = "local",
+    scheduler: str | None = None,
+    progress: Progress | None = None,
+) -> Iterator[Result]:
     """Each job's result in the order of the jobs, as soon as it and the ones before it are
     done, so the caller can stitch and drop them as they come (memory stays flat however
     many jobs a run has). Jobs are handed out as ``jobs`` yields them: workers start while
-    later ones are still being planned."""
+    later ones are still being planned. ``counted(job)`` is the input bytes a job done
+    elsewhere reports to ``progress``."""
     jobs = iter(jobs)
     first = list(islice(jobs, 2))
     if engine == "dask":
-        yield from _run_dask(chain(first, jobs), workers, scheduler, progress)
+        yield from _run_dask(task, chain(first, jobs), counted, workers, scheduler, progress)
     elif workers > 1 and len(first) > 1:
         with ProcessPoolExecutor(max_workers=workers) as pool:
             yield from _in_order(
-                chain(first, jobs), lambda job: pool.submit(parse_file, job), progress
+                chain(first, jobs), lambda job: pool.submit(task, job, None), counted, progress
             )
     else:
         for job in chain(first, jobs):
-            yield parse_file(job, progress)
+            yield task(job, progress)
 
 
 def _in_order(
-    jobs: Iterable[FileJob], submit: Callable[[FileJob], Any], progress: Progress | None
-) -> Iterator[FileResult]:
+    jobs: Iterable[Job],
+    submit: Callable[[Job], Any],
+    counted: Callable[[Job], int],
+    progress: Progress | None,
+) -> Iterator[Any]:
     """Submit every job, then each result in job order, letting each go once it is yielded."""
     futures = deque((job, submit(job)) for job in jobs)
     while futures:
         job, future = futures.popleft()
-        result: FileResult = future.result()
+        result = future.result()
         if hasattr(future, "release"):
             future.release()  # a Dask future: the worker may drop the result
-        _advance(progress, job)
+        if progress is not None:
+            progress(counted(job))
         yield result
 
 
 def _run_dask(
-    jobs: Iterable[FileJob], workers: int, scheduler: str | None, progress: Progress | None
-) -> Iterator[FileResult]:
+    task: Task[Job, Result],
+    jobs: Iterable[Job],
+    counted: Callable[[Job], int],
+    workers: int,
+    scheduler: str | None,
+    progress: Progress | None,
+) -> Iterator[Result]:
     try:
         # untyped: reached through Any
         distributed: Any = importlib.import_module("distributed")
@@ -81,18 +119,22 @@ def _run_dask(
     except (OSError, TimeoutError) as exc:
         raise MailtlsError(f"--scheduler {scheduler}: cannot connect ({exc})") from None
     try:
-        yield from _in_order(jobs, lambda job: client.submit(parse_file, job, pure=False), progress)
+        yield from _in_order(
+            jobs, lambda job: client.submit(task, job, None, pure=False), counted, progress
+        )
     finally:
         client.close()
         if cluster is not None:
             cluster.close()
 
 
-def _advance(progress: Progress | None, job: FileJob) -> None:
-    """Count a job's bytes: the whole file, or its span's share of it."""
-    if progress is None:
-        return
+def _span_bytes(job: FileJob) -> int:
+    """A log job's bytes: the whole file, or its span's share of it."""
     span = job.span
-    with contextlib.suppress(OSError):
-        end = span.end if span is not None and span.end is not None else job.path.stat().st_size
-        progress(end - (span.counted_from if span is not None else 0))
+    end = span.end if span is not None else None
+    if end is None:
+        try:
+            end = job.path.stat().st_size
+        except OSError:
+            return 0
+    return end - (span.counted_from if span is not None else 0)

@@ -111,7 +111,17 @@ def ingest(
             from pipeline.ingest_mail import ingest_mail
 
             results.append(
-                ingest_mail(mail, lake, f"{run_id}-mail", config, known, progress, workers=workers)
+                ingest_mail(
+                    mail,
+                    lake,
+                    f"{run_id}-mail",
+                    config,
+                    known,
+                    progress,
+                    workers=workers,
+                    engine=engine,
+                    scheduler=scheduler,
+                )
             )
         _record(lake, run_id, known, pending, results)
     return RunSummary(results, problems)

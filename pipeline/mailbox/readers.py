@@ -3,12 +3,15 @@
 An mbox message starts at a ``From `` line at the start of the file or after an empty line; a
 body line that starts with ``From `` is escaped by the writer as ``>From `` (mboxo/mboxrd) and so
 never splits a message. Only the header block of each message is kept in memory, and at most
-``HEADER_LIMIT`` bytes of it; bodies are read through and dropped line by line.
+``HEADER_LIMIT`` bytes of it; bodies are read through and dropped line by line. A plain mbox
+can be read in byte ranges cut at message starts (:func:`next_message_start`), each range on its
+own, giving the messages one reading of the whole file gives.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -18,6 +21,8 @@ from pipeline.mailbox.streams import open_binary
 
 HEADER_LIMIT = 1 << 20
 LINE_LIMIT = 1 << 16  # a longer physical line is read in pieces
+# An empty line (after a line end) followed by a "From " line: its end is a message start
+_CUT = re.compile(rb"\n\r?\n(?=From )")
 
 
 def iter_messages(path: str | Path) -> Iterator[MailMessage]:
@@ -68,12 +73,16 @@ def _header_in_one_read(stream: BinaryIO) -> bytes | None:
     return None
 
 
-def iter_mbox(stream: BinaryIO, source_file: str) -> Iterator[MailMessage]:
-    position = 0
+def iter_mbox(
+    stream: BinaryIO, source_file: str, begin: int = 0, end: int | None = None
+) -> Iterator[MailMessage]:
+    """The messages of an mbox ``stream`` (positioned at ``begin``: the file's start or a
+    message start), up to offset ``end`` (a message start) or the end."""
+    position = begin
     start: int | None = None  # offset of the message whose header is being read
     header = bytearray()
     previous_blank, at_line_start = True, True
-    while True:
+    while end is None or position < end:
         line = stream.readline(LINE_LIMIT)
         if not line:
             break
@@ -95,6 +104,32 @@ def iter_mbox(stream: BinaryIO, source_file: str) -> Iterator[MailMessage]:
         previous_blank = blank
     if start is not None:
         yield MailMessage(source_file, start, bytes(header))
+
+
+def iter_mbox_range(path: str | Path, begin: int, end: int | None) -> Iterator[MailMessage]:
+    """The messages of a plain (uncompressed) mbox between two message starts."""
+    with open(path, "rb") as stream:
+        stream.seek(begin)
+        yield from iter_mbox(stream, str(path), begin, end)
+
+
+def next_message_start(stream: BinaryIO, offset: int) -> int | None:
+    """The first offset at or after ``offset`` where a message of a plain mbox starts, or None.
+
+    Only ``From `` lines after an empty line that itself follows a line end are found:
+    :func:`iter_mbox` starts a message at each of them, and reaches them with no header open
+    and an empty line before, the state it begins a range in; so reading up to such an offset
+    and from it gives the messages of one whole reading."""
+    here = max(offset - 3, 0)
+    while True:
+        stream.seek(here)
+        data = stream.read(LINE_LIMIT)
+        for found in _CUT.finditer(data):
+            if here + found.end() >= offset:
+                return here + found.end()
+        if len(data) < LINE_LIMIT:
+            return None
+        here += len(data) - 8  # a cut across the window's end is found in the next one
 
 
 def iter_maildir(root: Path) -> Iterator[MailMessage]:

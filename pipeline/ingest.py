@@ -79,7 +79,7 @@ def ingest(
         recover(lake)
         found, problems = expand(paths)
         lake_resolved = lake.resolve()
-        found = [p for p in found if lake_resolved not in p.parents]
+        found = [p for p in found if not p.is_relative_to(lake_resolved)]
         logs, mail = _split_mail(found)
         sets = rotation_sets(logs)
         if on_total:

@@ -48,15 +48,26 @@ def expand(paths: Iterable[str]) -> tuple[list[Path], list[str]]:
             if candidate.is_dir():
                 for root, dirs, files in os.walk(candidate):
                     dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                    found.extend(Path(root) / f for f in sorted(files) if not f.startswith("."))
+                    found.extend(_resolved_files(root, files))
                 matched = True
             elif candidate.is_file():
-                found.append(candidate)
+                found.append(candidate.resolve())
                 matched = True
         if not matched:
             problems.append(f"{text}: no such file or directory")
-    unique = list(dict.fromkeys(p.resolve() for p in found))
-    return unique, problems
+    return list(dict.fromkeys(found)), problems
+
+
+def _resolved_files(root: str, names: list[str]) -> Iterator[Path]:
+    """The visible files of one folder as resolved paths: the folder is resolved once, and only
+    a file that is itself a symbolic link on its own (a Maildir holds thousands of files; a
+    ``resolve()`` each walks every component of the path again)."""
+    folder = Path(root).resolve()
+    for name in sorted(names):
+        if name.startswith("."):
+            continue
+        path = folder / name
+        yield path.resolve() if path.is_symlink() else path
 
 
 def rotation_key(path: Path) -> tuple[str, tuple[int, str]]:

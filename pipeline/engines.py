@@ -6,6 +6,7 @@ is the same; Dask workers must see the input files and the lake at the same path
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -100,32 +101,44 @@ def _run_dask(
     scheduler: str | None,
     progress: Progress | None,
 ) -> Iterator[Result]:
+    distributed = _distributed()
+    with dask_cluster("dask", scheduler, workers) as address:
+        try:
+            client = distributed.Client(address, timeout="10s")
+        except (OSError, TimeoutError) as exc:
+            raise MailtlsError(f"--scheduler {address}: cannot connect ({exc})") from None
+        try:
+            yield from _in_order(
+                jobs, lambda job: client.submit(task, job, None, pure=False), counted, progress
+            )
+        finally:
+            client.close()
+
+
+@contextlib.contextmanager
+def dask_cluster(engine: str, scheduler: str | None, workers: int) -> Iterator[str | None]:
+    """The scheduler a run's Dask jobs go to: the one named, else a local cluster of
+    ``workers`` processes, started once for everything inside (logs and mail share it).
+    For the local engine, ``scheduler`` as given."""
+    if engine != "dask" or scheduler:
+        yield scheduler
+        return
+    cluster: Any = _distributed().LocalCluster(
+        n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+    )
     try:
-        # untyped: reached through Any
-        distributed: Any = importlib.import_module("distributed")
+        yield str(cluster.scheduler_address)
+    finally:
+        cluster.close()
+
+
+def _distributed() -> Any:
+    try:
+        return importlib.import_module("distributed")  # untyped: reached through Any
     except ImportError:
         raise MailtlsError(
             "--engine dask needs Dask distributed: pip install 'mailtls[dask]'"
         ) from None
-    cluster: Any = None
-    try:
-        if scheduler:
-            client = distributed.Client(scheduler, timeout="10s")
-        else:
-            cluster = distributed.LocalCluster(
-                n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
-            )
-            client = distributed.Client(cluster)
-    except (OSError, TimeoutError) as exc:
-        raise MailtlsError(f"--scheduler {scheduler}: cannot connect ({exc})") from None
-    try:
-        yield from _in_order(
-            jobs, lambda job: client.submit(task, job, None, pure=False), counted, progress
-        )
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
 
 
 def _span_bytes(job: FileJob) -> int:

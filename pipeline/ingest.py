@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.config import SiteConfig
-from pipeline.engines import run_files
+from pipeline.engines import dask_cluster, run_files
 from pipeline.lake import (
     LakeWriter,
     check_version,
@@ -88,41 +88,44 @@ def ingest(
         pending = read_pending(lake)
         run_id = new_run_id()
         rows_of = _known_rows(known)
-        jobs = (  # planned as the workers take them
-            part
-            for n, source in enumerate(source for one_set in sets for source in one_set)
-            for part in file_jobs(
-                FileJob(source.path, lake, f"{run_id}-{n:05d}", config, rows_of(source.path)),
-                workers=workers,
-                range_bytes=range_bytes,
-            )
-        )
-        read = groupby(
-            run_files(jobs, workers=workers, engine=engine, scheduler=scheduler, progress=progress),
-            key=lambda part: part.path,
-        )
-        writer = LakeWriter(lake, f"{run_id}-stitch")
-        results = [
-            _stitch_set(files, read, writer, config, pending.get(files[0].rotation_set, []))
-            for files in sets
-        ]
-        writer.flush()
-        if mail:
-            from pipeline.ingest_mail import ingest_mail
-
-            results.append(
-                ingest_mail(
-                    mail,
-                    lake,
-                    f"{run_id}-mail",
-                    config,
-                    known,
-                    progress,
+        with dask_cluster(engine, scheduler, workers) as scheduler:
+            jobs = (  # planned as the workers take them
+                part
+                for n, source in enumerate(source for one_set in sets for source in one_set)
+                for part in file_jobs(
+                    FileJob(source.path, lake, f"{run_id}-{n:05d}", config, rows_of(source.path)),
                     workers=workers,
-                    engine=engine,
-                    scheduler=scheduler,
+                    range_bytes=range_bytes,
                 )
             )
+            read = groupby(
+                run_files(
+                    jobs, workers=workers, engine=engine, scheduler=scheduler, progress=progress
+                ),
+                key=lambda part: part.path,
+            )
+            writer = LakeWriter(lake, f"{run_id}-stitch")
+            results = [
+                _stitch_set(files, read, writer, config, pending.get(files[0].rotation_set, []))
+                for files in sets
+            ]
+            writer.flush()
+            if mail:
+                from pipeline.ingest_mail import ingest_mail
+
+                results.append(
+                    ingest_mail(
+                        mail,
+                        lake,
+                        f"{run_id}-mail",
+                        config,
+                        known,
+                        progress,
+                        workers=workers,
+                        engine=engine,
+                        scheduler=scheduler,
+                    )
+                )
         _record(lake, run_id, known, pending, results)
     return RunSummary(results, problems)
 

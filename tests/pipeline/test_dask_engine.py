@@ -30,3 +30,22 @@ def test_a_dask_cluster_writes_the_lake_the_local_engine_writes(tmp_path: Path) 
     assert all(local[table] for table in ("sessions", "messages", "received_hops"))
     assert lake_content(tmp_path / "dask") == local
     assert not summary.has_skips
+
+
+def test_without_a_scheduler_one_local_cluster_serves_logs_and_mail(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    inputs = [str(SAMPLE / "logs" / "recommended"), str(SAMPLE / "maildir")]
+    ingest(inputs, tmp_path / "local", CONFIG, workers=1)
+    started = []
+    real = distributed.LocalCluster
+
+    def counted(*args: object, **kwargs: object) -> object:
+        started.append(kwargs.get("n_workers"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(distributed, "LocalCluster", counted)
+    summary = ingest(inputs, tmp_path / "dask", CONFIG, workers=2, engine="dask")
+    assert started == [2]
+    assert lake_content(tmp_path / "dask") == lake_content(tmp_path / "local")
+    assert not summary.has_skips

@@ -56,10 +56,10 @@ def run_jobs(
     scheduler: str | None = None,
     progress: Progress | None = None,
 ) -> Iterator[Result]:
-    """Each job's result in the order of the jobs, as soon as it and the ones before it are
-    done, so the caller can stitch and drop them as they come (memory stays flat however
-    many jobs a run has). Jobs are handed out as ``jobs`` yields them: workers start while
-    later ones are still being planned. ``counted(job)`` is the input bytes a job done
+    """Each job's result in the order of the jobs, so the caller can stitch and drop them as
+    they come (memory stays flat however many jobs a run has). Jobs are handed out as ``jobs``
+    yields them, so workers start while later ones are still being planned; the first result
+    is yielded once every job is planned. ``counted(job)`` is the input bytes a job done
     elsewhere reports to ``progress``."""
     jobs = iter(jobs)
     first = list(islice(jobs, 2))

@@ -302,8 +302,6 @@ def _hand_over(
 
 def _join(whole: FileResult, part: FileResult) -> None:
     """Add a later range's result to its file's result (the first range's)."""
-    whole.lines += part.lines
-    whole.events += part.events
-    whole.problem = whole.problem or part.problem
+    whole.add(part)
     if whole.ingested is not None:
         whole.ingested.update(lines=whole.lines, rows=whole.events)

@@ -72,6 +72,15 @@ class FileResult:
     edges: Edges = field(default_factory=Edges)
     resumed: bool = False
 
+    def add(self, part: FileResult) -> None:
+        """Count a later span of the same file (a log range, an mbox range) into this one."""
+        self.lines += part.lines
+        self.events += part.events
+        self.skipped += part.skipped
+        self.rejects += part.rejects
+        self.sessions += part.sessions
+        self.problem = self.problem or part.problem
+
 
 def previous_read(known: tuple[dict[str, Any], ...], path: Path, fp: str) -> dict[str, Any] | None:
     """The _ingested row for this content: the same fingerprint, preferring the same path."""
@@ -210,12 +219,7 @@ def joined(parts: list[FileResult]) -> FileResult:
     last = parts[-1]
     whole = FileResult(last.path, resumed=parts[0].resumed)
     for part in parts:
-        whole.lines += part.lines
-        whole.events += part.events
-        whole.skipped += part.skipped
-        whole.rejects += part.rejects
-        whole.sessions += part.sessions
-        whole.problem = whole.problem or part.problem
+        whole.add(part)
     if all(part.ingested is not None for part in parts) and last.ingested is not None:
         whole.ingested = {
             **last.ingested,

@@ -37,9 +37,7 @@ screenshot: install
 
 ## demo: ingest sample_data/, print the report, start the dashboard (Ctrl-C stops it)
 demo: install
-	$(MAILTLS) ingest sample_data/logs/recommended sample_data/maildir --lake $(LAKE) --config sample_data/mailtls.toml
-	$(MAILTLS) report --lake $(LAKE) --plan sample_data/plan.toml
-	$(MAILTLS) dashboard --lake $(LAKE) --plan sample_data/plan.toml
+	$(MAILTLS) demo --lake $(LAKE)
 
 ## bench: throughput and memory figures (prints them; never a pass/fail timing)
 bench: install

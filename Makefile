@@ -2,7 +2,7 @@
 VENV    ?= .venv
 PY      := $(VENV)/bin/python
 MAILTLS := $(VENV)/bin/mailtls
-LAKE    ?= mailtls-lake
+LAKE    ?= mailtls-demo-lake
 STAMP   := $(VENV)/.installed
 
 .PHONY: install test lint e2e screenshot demo bench clean

@@ -39,8 +39,8 @@ from pipeline.lake import (
 )
 from pipeline.schema import PARTITION_BY, SCHEMA_VERSION, SCHEMA_VERSION_KEY, TABLES, with_version
 
-PART_ROWS: Final = 500_000  # rows of one compacted part: what one sort holds in memory
-ROW_GROUP_ROWS: Final = 122_880  # DuckDB's own row group size: one thread scans one group
+PART_ROWS: Final = 200_000  # rows of one compacted part: one sort holds them (≈ 420 MB peak RSS)
+ROW_GROUP_ROWS: Final = 100_000  # two per full part: near DuckDB's own 122,880
 READ_ROWS: Final = 65_536
 TAG: Final = "compact"  # in a compacted part's name: <run>-compact-<n>.parquet
 

@@ -82,7 +82,7 @@ def _with_progress(run: functools.partial[CompactSummary]) -> CompactSummary:
 
 def _describe(summary: CompactSummary, dry_run: bool) -> str:
     if not summary.partitions:
-        return "nothing to compact: every day has one part"
+        return "nothing to compact: no day chosen has more than one part"
     days = f"{summary.partitions} partition{'s' if summary.partitions != 1 else ''}"
     before = f"{summary.files_before:,} files, {_size(summary.bytes_before)}"
     if dry_run:

@@ -178,10 +178,12 @@ def _pieces(partition: Partition, time_column: str | None) -> Iterator[list[pa.R
         if piece or not pieces:
             yield piece
         return
+    spans = {part: _time_span(part, time_column) for part in partition.parts}
     for low, high in _time_ranges(partition.parts, time_column):
+        overlapping = tuple(part for part in partition.parts if _overlaps(spans[part], low, high))
         yield [
             chosen
-            for batch in _batches(partition.parts, plain)
+            for batch in _batches(overlapping, plain)
             if (chosen := _within(batch, time_column, low, high)).num_rows
         ]
 
@@ -201,6 +203,39 @@ def _time_ranges(parts: tuple[Path, ...], time_column: str) -> list[TimeRange]:
     )
     bounds: list[pa.Scalar | None] = [None, *cuts, None]
     return list(pairwise(bounds))
+
+
+def _time_span(part: Path, column: str) -> tuple[int, int, bool] | None:
+    """The part's first and last time (as stored: microseconds) and whether some row has none,
+    from its footer; None when the footer does not say (then the part is read for every range)."""
+    metadata = pq.read_metadata(part)
+    index = metadata.schema.to_arrow_schema().get_field_index(column)
+    lows, highs, has_null = [], [], False
+    for group in range(metadata.num_row_groups):
+        stats = metadata.row_group(group).column(index).statistics
+        if stats is None or not stats.has_null_count:
+            return None
+        has_null = has_null or stats.null_count > 0
+        if stats.has_min_max:
+            lows.append(stats.min_raw)
+            highs.append(stats.max_raw)
+        elif stats.null_count != metadata.row_group(group).num_rows:
+            return None
+    return (min(lows, default=0), max(highs, default=0), has_null) if lows else (0, -1, has_null)
+
+
+def _overlaps(
+    span: tuple[int, int, bool] | None, low: pa.Scalar | None, high: pa.Scalar | None
+) -> bool:
+    """Whether a part with this time span may hold rows of the range [low, high)."""
+    if span is None:
+        return True
+    first, last, has_null = span
+    if high is None and has_null:
+        return True
+    above = low is None or last >= low.cast(pa.int64()).as_py()
+    below = high is None or first < high.cast(pa.int64()).as_py()
+    return first <= last and above and below
 
 
 def _within(

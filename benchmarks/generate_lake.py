@@ -427,7 +427,7 @@ def write_lake(out: Path, sessions: pa.Table, seed: int) -> dict[str, int]:
         pq.write_table(
             table, folder / f"{run_id}-{len(starts):05d}-00001.parquet", compression="zstd"
         )
-    write_ingested(out, ingested)
+    write_ingested(out, ingested, {run_id})
     return {"parts": len(starts), "rejects": len(reject_rows), "files": len(ingested)}
 
 

@@ -1,9 +1,12 @@
 """Writing the lake: Arrow tables as hive-partitioned Parquet, atomically, with the schema
 version in every file; and the small state files beside them (``_ingested``, ``_pending``).
 
-Every part is named after its run (``r<time><hex>-…``). A run commits by writing its
-``_ingested`` rows, which carry its ``run_id``; one ingest at a time holds the lake's lock, and
-it first removes the parts of any run that never committed (a crash), so no row counts twice.
+Every part is named after its run (``r<time><hex>-…``). A run commits by writing
+``_ingested``: its rows carry the ``run_id`` that read each file, and its metadata lists every
+run whose parts count (``mailtls.runs``; a row names only the last run that read its file, and
+``mailtls compact`` runs read none). One run at a time holds the lake's lock, and it first
+removes the parts of any run that never committed (a crash), so no row counts twice; a
+compaction cut after its swap was journalled is finished instead (:func:`recover`).
 """
 
 from __future__ import annotations
@@ -44,6 +47,9 @@ def default_lake() -> Path:
 INGESTED_FILE = "_ingested.parquet"
 PENDING_FILE = "_pending.json"
 LOCK_FILE = ".lock"
+RUNS_KEY = b"mailtls.runs"  # _ingested metadata: the runs whose parts count
+SWAP_GLOB = "_compact.r*.json"  # a compaction's journalled swap (pipeline.compact)
+COMPRESSION = "zstd"
 FLUSH_ROWS = 50_000  # rows of one table buffered before they are written
 
 
@@ -61,10 +67,16 @@ def check_version(lake: Path) -> None:
         )
 
 
-def _atomic_write(table: pa.Table, path: Path) -> None:
+def temporary_for(path: Path) -> Path:
+    """Where ``path`` is written before ``os.replace`` puts it in place: hidden from the
+    views' glob, and removed by :func:`recover` when a crash leaves it."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
-    pq.write_table(table, temporary, compression="zstd")
+    return path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
+
+
+def _atomic_write(table: pa.Table, path: Path) -> None:
+    temporary = temporary_for(path)
+    pq.write_table(table, temporary, compression=COMPRESSION)
     os.replace(temporary, path)
 
 
@@ -122,8 +134,37 @@ def read_ingested(lake: Path) -> list[dict[str, Any]]:
     return pq.read_table(path).to_pylist()  # type: ignore[no-any-return]
 
 
-def write_ingested(lake: Path, rows: list[dict[str, Any]]) -> None:
-    _atomic_write(pa.Table.from_pylist(rows, schema=with_version(INGESTED)), lake / INGESTED_FILE)
+def write_ingested(lake: Path, rows: list[dict[str, Any]], runs: set[str]) -> None:
+    """The commit: ``rows`` and the committed ``runs`` (sorted, in the file's metadata)."""
+    schema = with_version(INGESTED)
+    metadata = {**(schema.metadata or {}), RUNS_KEY: json.dumps(sorted(runs)).encode()}
+    table = pa.Table.from_pylist(rows, schema=schema.with_metadata(metadata))
+    _atomic_write(table, lake / INGESTED_FILE)
+
+
+def committed_runs(lake: Path) -> set[str]:
+    """The runs whose parts count: those the last commit listed, and those a row names. A lake
+    committed before the list existed counts every run older than the newest row's too: a
+    crash leaves only the newest run uncommitted (each run recovers before it writes)."""
+    path = lake / INGESTED_FILE
+    if not path.is_file():
+        return set()
+    named = {row["run_id"] for row in read_ingested(lake) if row.get("run_id")}
+    listed = (pq.read_schema(path).metadata or {}).get(RUNS_KEY)
+    if listed is not None:
+        return named | set(json.loads(listed))
+    newest = max(named, default="")
+    return named | {run for run in part_runs(lake) if run < newest}
+
+
+def part_runs(lake: Path) -> set[str]:
+    """The runs that have parts in the lake (a part's run is its name up to the first ``-``)."""
+    return {part.name.split("-", 1)[0] for part in _parts(lake)}
+
+
+def _parts(lake: Path) -> Iterator[Path]:
+    for table in TABLES:
+        yield from (lake / table).glob("date=*/r*.parquet")
 
 
 def new_run_id() -> str:
@@ -133,7 +174,7 @@ def new_run_id() -> str:
 
 @contextlib.contextmanager
 def locked(lake: Path) -> Iterator[None]:
-    """Hold the lake for one ingest; a second one at the same time is refused."""
+    """Hold the lake for one ingest or compaction; a second one at the same time is refused."""
     try:
         lake.mkdir(parents=True, exist_ok=True)
         handle = (lake / LOCK_FILE).open("w")
@@ -143,7 +184,7 @@ def locked(lake: Path) -> Iterator[None]:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
-            raise LakeError(f"lake {lake} is in use by another ingest") from None
+            raise LakeError(f"lake {lake} is in use by another ingest or compact") from None
         yield
 
 
@@ -157,30 +198,71 @@ def commit(
     (staged under the run's name first, so :func:`recover` can finish a cut commit)."""
     staged = lake / f"_pending.{run_id}.json"
     _write_pending(staged, pending)
-    write_ingested(lake, ingested)
+    write_ingested(lake, ingested, _still_counting(lake) | {run_id})
     os.replace(staged, lake / PENDING_FILE)
+
+
+def commit_run(lake: Path, run_id: str) -> None:
+    """Make a run that read no file count (a compaction): list it, rows unchanged."""
+    write_ingested(lake, read_ingested(lake), _still_counting(lake) | {run_id})
+
+
+def _still_counting(lake: Path) -> set[str]:
+    """The committed runs that still have parts: the list stays as long as the lake's runs."""
+    return committed_runs(lake) & part_runs(lake)
 
 
 def recover(lake: Path) -> list[Path]:
     """Remove what a run that never committed left (its parts and staged state), or finish
     the commit of one that did. Returns the files removed."""
-    committed = {row["run_id"] for row in read_ingested(lake) if row.get("run_id")}
-    removed: list[Path] = []
+    removed = [*_finish_swaps(lake)]
+    committed = committed_runs(lake)
     for staged in lake.glob("_pending.r*.json"):
         if staged.name.split(".")[1] in committed:
             os.replace(staged, lake / PENDING_FILE)
         else:
             staged.unlink()
             removed.append(staged)
+    for part in list(_parts(lake)):
+        if part.name.split("-", 1)[0] not in committed:
+            part.unlink()
+            removed.append(part)
     for table in TABLES:
-        for part in (lake / table).glob("date=*/r*.parquet"):
-            if part.name.split("-", 1)[0] not in committed:
-                part.unlink()
-                removed.append(part)
         for temporary in (lake / table).glob("date=*/.r*.tmp"):  # cut mid-write
             temporary.unlink()
             removed.append(temporary)
     return removed
+
+
+def journal_swap(lake: Path, run_id: str, moves: list[tuple[Path, Path]], old: list[Path]) -> Path:
+    """The commit of a compaction step: once this is written, the written ``moves``
+    (temporary → part) and the removal of the ``old`` parts happen, now or in :func:`recover`."""
+    journal = lake / f"_compact.{run_id}.json"
+    data = {
+        "moves": [[str(t.relative_to(lake)), str(p.relative_to(lake))] for t, p in moves],
+        "old": [str(p.relative_to(lake)) for p in old],
+    }
+    _write_json(journal, data)
+    return journal
+
+
+def finish_swap(lake: Path, journal: Path) -> list[Path]:
+    """Carry out a journalled swap (what is already done is skipped); returns the removed parts."""
+    data = json.loads(journal.read_text(encoding="utf-8"))
+    for temporary, part in data["moves"]:
+        if (lake / temporary).is_file():
+            os.replace(lake / temporary, lake / part)
+    removed = []
+    for name in data["old"]:
+        (lake / name).unlink(missing_ok=True)
+        removed.append(lake / name)
+    journal.unlink()
+    return removed
+
+
+def _finish_swaps(lake: Path) -> Iterator[Path]:
+    for journal in sorted(lake.glob(SWAP_GLOB)):
+        yield from finish_swap(lake, journal)
 
 
 def read_pending(lake: Path) -> dict[str, list[dict[str, Any]]]:
@@ -206,6 +288,10 @@ def _write_pending(path: Path, pending: dict[str, list[dict[str, Any]]]) -> None
         for name, states in pending.items()
         if states
     }
+    _write_json(path, data)
+
+
+def _write_json(path: Path, data: Any) -> None:
     temporary = path.with_name(f".{path.name}.tmp")
     temporary.write_text(json.dumps(data), encoding="utf-8")
     os.replace(temporary, path)

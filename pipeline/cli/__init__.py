@@ -12,7 +12,18 @@ from pipeline.errors import MailtlsError
 # name → module of this package holding a command of that name. A command's module is imported
 # only when that command runs (or help lists them all): pandas, DuckDB and Arrow cost a second of
 # start-up, which `mailtls ingest` over an unchanged set would otherwise spend importing.
-COMMANDS = ("ingest", "explain", "dialects", "report", "users", "sql", "dashboard", "notify", "demo")
+COMMANDS = (
+    "ingest",
+    "compact",
+    "explain",
+    "dialects",
+    "report",
+    "users",
+    "sql",
+    "dashboard",
+    "notify",
+    "demo",
+)
 
 EPILOG = """\b
 Examples:

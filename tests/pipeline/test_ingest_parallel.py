@@ -150,7 +150,7 @@ def test_a_lake_of_another_schema_version_is_refused(tmp_path: Path) -> None:
 
 def test_a_second_ingest_into_a_lake_in_use_is_refused(tmp_path: Path) -> None:
     lake = tmp_path / "lake"
-    with locked(lake), pytest.raises(LakeError, match="in use by another ingest"):
+    with locked(lake), pytest.raises(LakeError, match="in use by another ingest or compact"):
         ingest([str(SAMPLE / "postfix.log.1")], lake, CONFIG)
 
 

@@ -37,7 +37,13 @@ from pipeline.lake import (
     recover,
     temporary_for,
 )
-from pipeline.schema import PARTITION_BY, SCHEMA_VERSION, SCHEMA_VERSION_KEY, TABLES, with_version
+from pipeline.schema import (
+    PARTITION_BY,
+    SCHEMA_VERSION_KEY,
+    TABLES,
+    UPGRADABLE_VERSIONS,
+    with_version,
+)
 
 PART_ROWS: Final = 200_000  # rows of one compacted part: one sort holds them (≈ 420 MB peak RSS)
 ROW_GROUP_ROWS: Final = 100_000  # two per full part: near DuckDB's own 122,880
@@ -259,18 +265,22 @@ def _batches(parts: tuple[Path, ...], schema: pa.Schema) -> Iterator[pa.RecordBa
 
 
 def _skipped(summary: CompactSummary, partition: Partition) -> bool:
-    """Leave a partition with a part of other columns or another schema version: rewriting it
-    under this version's schema could change its content."""
+    """Leave a partition with a part of other columns or of a schema version this one does not
+    upgrade in place: rewriting it under this version's schema could change its content."""
     plain = TABLES[partition.table]
     for part in partition.parts:
         schema = pq.read_schema(part)
         version = (schema.metadata or {}).get(SCHEMA_VERSION_KEY)
-        if not schema.remove_metadata().equals(plain) or version != str(SCHEMA_VERSION).encode():
+        if not schema.remove_metadata().equals(plain) or not _upgradable(version):
             summary.skipped.append(
                 f"{part}: not this version's {partition.table} schema; partition left as is"
             )
             return True
     return False
+
+
+def _upgradable(version: bytes | None) -> bool:
+    return version is not None and version.isdigit() and int(version) in UPGRADABLE_VERSIONS
 
 
 def _count_before(summary: CompactSummary, partition: Partition) -> None:

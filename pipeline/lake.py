@@ -32,6 +32,7 @@ from pipeline.schema import (
     SCHEMA_VERSION,
     SCHEMA_VERSION_KEY,
     TABLES,
+    UPGRADABLE_VERSIONS,
     with_version,
 )
 
@@ -60,10 +61,11 @@ def check_version(lake: Path) -> None:
         return
     metadata = pq.read_schema(ingested).metadata or {}
     found = metadata.get(SCHEMA_VERSION_KEY)
-    if found is not None and int(found) != SCHEMA_VERSION:
+    if found is not None and int(found) not in UPGRADABLE_VERSIONS:
+        advice = "upgrade mailtls" if int(found) > SCHEMA_VERSION else "ingest into a new lake"
         raise LakeError(
             f"{lake} holds schema version {int(found)}, this mailtls writes {SCHEMA_VERSION}: "
-            "ingest into a new lake or upgrade mailtls"
+            + advice
         )
 
 

@@ -11,7 +11,10 @@ from typing import Final
 
 import pyarrow as pa
 
-SCHEMA_VERSION: Final = 2
+SCHEMA_VERSION: Final = 3
+# versions whose lakes this mailtls writes into as they are: the same columns (2 → 3 only added
+# the committed-runs list to `_ingested.parquet`'s metadata, which the next commit writes)
+UPGRADABLE_VERSIONS: Final = frozenset({2, SCHEMA_VERSION})
 SCHEMA_VERSION_KEY: Final = b"mailtls.schema_version"
 
 _TS = pa.timestamp("us", tz="UTC")

@@ -18,7 +18,7 @@ from pipeline.config import SiteConfig
 from pipeline.errors import LakeError
 from pipeline.ingest import ingest
 from pipeline.lake import locked
-from pipeline.schema import SCHEMA_VERSION_KEY
+from pipeline.schema import SCHEMA_VERSION, SCHEMA_VERSION_KEY
 from tests.pipeline.lake_content import lake_content
 
 SAMPLE = Path(__file__).resolve().parents[2] / "sample_data" / "logs" / "recommended"
@@ -146,6 +146,35 @@ def test_a_lake_of_another_schema_version_is_refused(tmp_path: Path) -> None:
     pq.write_table(table.replace_schema_metadata({SCHEMA_VERSION_KEY: b"99"}), ingested)
     with pytest.raises(LakeError, match="schema version 99"):
         ingest([str(SAMPLE / "postfix.log.1")], lake, CONFIG)
+
+
+def _as_written_by_version(lake: Path, version: bytes) -> None:
+    """`_ingested.parquet` as that version left it: its version and no committed-runs list."""
+    ingested = lake / "_ingested.parquet"
+    table = pq.read_table(ingested)
+    pq.write_table(table.replace_schema_metadata({SCHEMA_VERSION_KEY: version}), ingested)
+
+
+def test_a_version_2_lake_is_written_into_as_it_is(tmp_path: Path) -> None:
+    lake = tmp_path / "lake"
+    ingest([str(SAMPLE / "postfix.log.1")], lake, CONFIG)
+    first = len(_sessions(lake))
+    _as_written_by_version(lake, b"2")
+    ingest([str(SAMPLE / "dovecot.log.1")], lake, CONFIG)
+    assert len(_sessions(lake)) > first
+    ingest([str(SAMPLE / "postfix.log.1")], lake, CONFIG)  # the postfix run's parts still count
+    postfix = [row for row in _sessions(lake) if "postfix" in str(row["source_file"])]
+    assert len(postfix) == first
+    metadata = pq.read_schema(lake / "_ingested.parquet").metadata or {}
+    assert metadata[SCHEMA_VERSION_KEY] == str(SCHEMA_VERSION).encode()
+
+
+def test_a_version_1_lake_is_refused_with_advice(tmp_path: Path) -> None:
+    lake = tmp_path / "lake"
+    ingest([str(SAMPLE / "postfix.log.1")], lake, CONFIG)
+    _as_written_by_version(lake, b"1")
+    with pytest.raises(LakeError, match=r"schema version 1, .*ingest into a new lake"):
+        ingest([str(SAMPLE / "dovecot.log.1")], lake, CONFIG)
 
 
 def test_a_second_ingest_into_a_lake_in_use_is_refused(tmp_path: Path) -> None:

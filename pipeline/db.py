@@ -46,6 +46,8 @@ def connect(lake: Path | str, *, database: str = ":memory:") -> duckdb.DuckDBPyC
     con.execute("SET TimeZone = 'UTC'")
     # parts are immutable (written once under a new name): read each footer once per connection
     con.execute("SET parquet_metadata_cache = true")
+    # where the lake is, for the queries that read its derived summaries (pipeline.derived)
+    con.execute(f"CREATE OR REPLACE MACRO lake_path() AS {_quote(str(lake.resolve()))}")
     for table, schema in TABLES.items():
         parts = _parts(lake / table)
         pattern = str(lake / table / PARTS_GLOB) if parts else None

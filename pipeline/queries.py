@@ -19,6 +19,7 @@ from typing import Any, Final
 import duckdb
 import pandas as pd
 
+from pipeline.derived import exposure
 from pipeline.plan import EMPTY_PLAN, Plan, evaluate
 
 Connection = duckdb.DuckDBPyConnection
@@ -78,19 +79,21 @@ def user_posture(
     """One row per user: level, reset flag, counts, coverage (see marts/40_user_posture.sql).
     Worst level first, then by name."""
     w = window(con, since=since, until=until, window_days=window_days)
-    return _df(
-        con,
-        """
-        SELECT * FROM user_posture($since, $until, $baseline)
-        WHERE $levels IS NULL OR list_contains($levels, level)
-        ORDER BY array_position($order, level), user_name
-        """,
-        since=w.since,
-        until=w.until,
-        baseline=_baseline(baseline),
-        levels=None if levels is None else list(levels),
-        order=list(LEVELS),
-    )
+    with exposure(con, w.until) as live_days:
+        return _df(
+            con,
+            """
+            SELECT * FROM user_posture($since, $until, $baseline, live_days := $live_days)
+            WHERE $levels IS NULL OR list_contains($levels, level)
+            ORDER BY array_position($order, level), user_name
+            """,
+            since=w.since,
+            until=w.until,
+            baseline=_baseline(baseline),
+            live_days=live_days,
+            levels=None if levels is None else list(levels),
+            order=list(LEVELS),
+        )
 
 
 def level_counts(

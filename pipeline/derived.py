@@ -20,11 +20,12 @@ import shutil
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from pathlib import Path
-from typing import Final
-
-import duckdb
+from typing import TYPE_CHECKING, Final
 
 from pipeline.schema import DERIVED
+
+if TYPE_CHECKING:  # `mailtls ingest` imports this module; it needs DuckDB only to refresh
+    import duckdb
 
 DERIVED_DIR: Final = "_derived"
 EXPOSURE: Final = "user_exposure"

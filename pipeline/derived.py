@@ -78,12 +78,16 @@ def usable_summaries(lake: Path, until: datetime) -> tuple[list[Path], list[date
     return files, live
 
 
+def lake_of(con: duckdb.DuckDBPyConnection) -> Path:
+    """The lake a connection of :func:`pipeline.db.connect` reads."""
+    return Path(con.execute("SELECT lake_path()").fetchall()[0][0])
+
+
 @contextlib.contextmanager
 def exposure(con: duckdb.DuckDBPyConnection, until: datetime) -> Iterator[list[date] | None]:
     """Within the block, ``exposure_summaries`` on ``con`` reads the usable summaries; yields
     the ``live_days`` argument of ``user_posture`` for ``until`` (None: every day)."""
-    lake = Path(con.execute("SELECT lake_path()").fetchall()[0][0])
-    files, live = usable_summaries(lake, until)
+    files, live = usable_summaries(lake_of(con), until)
     if not files:
         yield None
         return

@@ -19,7 +19,7 @@ from typing import Any, Final
 import duckdb
 import pandas as pd
 
-from pipeline.derived import exposure
+from pipeline.derived import exposure, lake_of, session_parts
 from pipeline.plan import EMPTY_PLAN, Plan, evaluate
 
 Connection = duckdb.DuckDBPyConnection
@@ -56,12 +56,22 @@ def window(
 
 def event_span(con: Connection) -> tuple[datetime | None, datetime | None]:
     """The first and last session in the lake. A session's partition is its event_at's UTC day,
-    so the first and last partitions hold them: only those are read, unless they hold no timed
-    session at all (then every file is)."""
-    first_day, last_day = _row(con, 'SELECT min("date"), max("date") FROM src_sessions')
-    edge = "SELECT min(event_at), max(event_at) FROM stg_sessions WHERE partition_date = $day"
-    first = _row(con, edge, day=first_day)[0]
-    last = _row(con, edge, day=last_day)[1]
+    so the first and last partitions (named by the lake's folders) hold them: only those are
+    read, unless they hold no timed session at all (then every file is)."""
+    days = sorted(session_parts(lake_of(con)))
+    first = last = None
+    if days:
+        first, last = _row(
+            con,
+            """
+            SELECT min(event_at) FILTER (WHERE partition_date = $first),
+                   max(event_at) FILTER (WHERE partition_date = $last)
+            FROM stg_sessions WHERE list_contains($edges, partition_date)
+            """,
+            first=days[0],
+            last=days[-1],
+            edges=[days[0], days[-1]],
+        )
     if first is None or last is None:
         first, last = _row(con, "SELECT min(event_at), max(event_at) FROM stg_sessions")
     return first, last

@@ -48,22 +48,28 @@ def connect(lake: Path | str, *, database: str = ":memory:") -> duckdb.DuckDBPyC
     con.execute("SET parquet_metadata_cache = true")
     # where the lake is, for the queries that read its derived summaries (pipeline.derived)
     con.execute(f"CREATE OR REPLACE MACRO lake_path() AS {_quote(str(lake.resolve()))}")
+    sources = []
     for table, schema in TABLES.items():
         parts = _parts(lake / table)
         pattern = str(lake / table / PARTS_GLOB) if parts else None
-        con.execute(
-            source_view_sql(
-                table, schema, pattern, partitioned=True, union_by_name=not _one_schema(parts)
-            )
+        union_by_name = not _one_schema(parts)
+        sources.append(
+            source_view_sql(table, schema, pattern, partitioned=True, union_by_name=union_by_name)
         )
+        con.execute(source_view_sql(table, schema, None, partitioned=True))
     ingested = lake / INGESTED_FILE
     pattern = str(ingested) if ingested.is_file() else None
-    con.execute(source_view_sql("ingested", INGESTED, pattern, partitioned=False))
+    sources.append(source_view_sql("ingested", INGESTED, pattern, partitioned=False))
+    con.execute(source_view_sql("ingested", INGESTED, None, partitioned=False))
+    # the views and macros are bound once as they are created: over the empty typed sources
+    # (same columns) that costs nothing, over 1,095 parts 0.7 s; the files are read at query time
     for path in sql_files():
         try:
             con.execute(path.read_text(encoding="utf-8"))
         except duckdb.Error as exc:
             raise LakeError(f"{path.relative_to(SQL_DIR)} failed over {lake}: {exc}") from exc
+    for sql in sources:
+        con.execute(sql)
     return con
 
 

@@ -169,23 +169,22 @@ def daily_trend(
     return _df(
         con,
         """
-        SELECT day,
-            CAST(coalesce(sum(login_count + refused_cleartext_count) FILTER (
-                WHERE security = 'cleartext' AND service <> 'smtp'), 0) AS BIGINT)
+        SELECT partition_date AS day,
+            count(*) FILTER (WHERE security = 'cleartext' AND (is_login OR is_refused))
                 AS cleartext_logins,
-            CAST(coalesce(sum(login_count) FILTER (
-                WHERE security = 'legacy_tls' AND service <> 'smtp'), 0) AS BIGINT)
-                AS legacy_tls_logins,
-            CAST(coalesce(sum(login_count) FILTER (
-                WHERE security = 'modern_tls' AND service <> 'smtp'), 0) AS BIGINT)
-                AS modern_tls_logins,
-            CAST(coalesce(sum(login_count) FILTER (
-                WHERE security IN ('tls_unknown', 'unknown') AND service <> 'smtp'), 0) AS BIGINT)
+            count(*) FILTER (WHERE security = 'legacy_tls' AND is_login) AS legacy_tls_logins,
+            count(*) FILTER (WHERE security = 'modern_tls' AND is_login) AS modern_tls_logins,
+            count(*) FILTER (WHERE security IN ('tls_unknown', 'unknown') AND is_login)
                 AS unknown_logins,
-            CAST(coalesce(sum(session_count) FILTER (WHERE service = 'smtp'), 0) AS BIGINT)
-                AS smtp_sessions
-        FROM daily_security
-        WHERE day >= CAST($since AS DATE) AND day < CAST($until AS DATE)
+            count(*) FILTER (WHERE service = 'smtp') AS smtp_sessions
+        FROM (
+            -- daily_security's login and refused counts, without its distinct counts
+            SELECT partition_date, security, service,
+                auth_result = 'ok' AND NOT is_trusted_hop AND service <> 'smtp' AS is_login,
+                auth_result = 'refused_cleartext' AND service <> 'smtp' AS is_refused
+            FROM session_levels
+            WHERE partition_date >= CAST($since AS DATE) AND partition_date < CAST($until AS DATE)
+        )
         GROUP BY day ORDER BY day
         """,
         since=w.since,
@@ -252,8 +251,16 @@ def overview(
         con,
         posture,
         """
-        WITH sessions AS (
-            SELECT * FROM session_levels WHERE event_at >= $since AND event_at < $until
+        WITH sessions AS (  -- one pass over the window's sessions
+            SELECT
+                count(*) FILTER (WHERE is_mua_service) AS session_count,
+                count(*) FILTER (WHERE is_level_evidence) AS login_count,
+                count(*) FILTER (WHERE is_level_evidence AND is_tls_known)
+                    / nullif(count(*) FILTER (WHERE is_level_evidence), 0) AS coverage,
+                CAST(coalesce(sum(failed_attempts) FILTER (WHERE is_mua_service), 0) AS BIGINT)
+                    AS failed_login_count,
+                count(*) FILTER (WHERE service = 'smtp') AS smtp_session_count
+            FROM session_levels WHERE event_at >= $since AND event_at < $until
                 AND partition_date BETWEEN CAST($since AS DATE) AND CAST($until AS DATE)
         )
         SELECT
@@ -263,19 +270,17 @@ def overview(
                 AS reset_required_count,
             (SELECT count(*) FILTER (WHERE level IN ('L0', 'L1')) FROM posture)
                 AS exposed_user_count,
-            (SELECT count(*) FROM sessions WHERE is_mua_service) AS session_count,
-            (SELECT count(*) FROM sessions WHERE is_level_evidence) AS login_count,
-            (SELECT count(*) FILTER (WHERE is_tls_known) / nullif(count(*), 0)
-                FROM sessions WHERE is_level_evidence) AS coverage,
-            (SELECT CAST(coalesce(sum(failed_attempts), 0) AS BIGINT) FROM sessions
-                WHERE is_mua_service)
-                AS failed_login_count,
-            (SELECT count(*) FROM sessions WHERE service = 'smtp') AS smtp_session_count,
+            s.session_count,
+            s.login_count,
+            s.coverage,
+            s.failed_login_count,
+            s.smtp_session_count,
             (SELECT count(*) FROM stg_rejects WHERE partition_date >= CAST($since AS DATE)
                 AND partition_date < CAST($until AS DATE)) AS reject_count,
             (SELECT count(*) FROM stg_ingested) AS ingested_file_count,
             CAST($first AS TIMESTAMPTZ) AS first_event_at,
             CAST($last AS TIMESTAMPTZ) AS last_event_at
+        FROM sessions AS s
         """,
         since=w.since,
         until=w.until,

@@ -103,7 +103,7 @@ def source_view_sql(
 
 def _parts(folder: Path) -> list[Path]:
     """The Parquet files of a lake table; the first one found is version-checked."""
-    parts = sorted(folder.glob(PARTS_GLOB)) if folder.is_dir() else []
+    parts = sorted(folder.glob(PARTS_GLOB), key=str) if folder.is_dir() else []
     if parts:
         _check_version(parts[0], _read_schema(parts[0]))
     return parts

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import os
 import shutil
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
@@ -40,11 +41,24 @@ SQL_DIR: Final = Path(__file__).with_name("sql")
 
 
 def session_parts(lake: Path) -> dict[date, list[str]]:
-    """The names of the ``sessions`` parts of each day that has any."""
+    """The names of the ``sessions`` parts of each day that has any (what
+    ``pipeline.db.PARTS_GLOB`` finds; read with ``scandir``: a report lists them three times)."""
     parts: dict[date, list[str]] = {}
-    for part in (lake / "sessions").glob("date=*/*.parquet"):
-        parts.setdefault(date.fromisoformat(part.parent.name[5:]), []).append(part.name)
+    try:
+        folders = list(os.scandir(lake / "sessions"))
+    except FileNotFoundError:
+        return parts
+    for folder in folders:
+        if not folder.name.startswith("date=") or not folder.is_dir():
+            continue
+        names = [f.name for f in os.scandir(folder.path) if _is_part(f.name)]
+        if names:
+            parts[date.fromisoformat(folder.name[5:])] = names
     return parts
+
+
+def _is_part(name: str) -> bool:
+    return name.endswith(".parquet") and not name.startswith(".")  # as a glob sees it
 
 
 def digest(day: date, part_names: Iterable[str]) -> str:

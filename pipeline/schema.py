@@ -122,13 +122,18 @@ TABLES: Final = {
 
 
 # Derived summaries: caches computed from the tables above, never a source of truth. They live
-# under <lake>/_derived/<name>/date=YYYY-MM-DD/<digest>.parquet, where <digest> names the session
+# under <lake>/_derived/<name>/month=YYYY-MM/<digest>.parquet, where <digest> names the session
 # parts (and the SQL) they were computed from; a stale or missing one is recomputed from the
 # tables, so changing these needs no SCHEMA_VERSION bump (pipeline/derived.py).
 DERIVED: Final = {
-    # per day: each user's latest L0 and L1 event (pipeline/sql/marts/35_user_exposure.sql)
+    # per day and user: the latest L0 and L1 event (pipeline/sql/marts/35_user_exposure.sql)
     "user_exposure": pa.schema(
-        [("user_key", pa.string()), ("last_cleartext_at", _TS), ("last_legacy_tls_at", _TS)]
+        [
+            ("day", pa.date32()),
+            ("user_key", pa.string()),
+            ("last_cleartext_at", _TS),
+            ("last_legacy_tls_at", _TS),
+        ]
     ),
 }
 

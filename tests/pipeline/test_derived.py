@@ -70,11 +70,16 @@ def lake(tmp_path: Path) -> Path:
     return root
 
 
+MONTH = "2025-03"
+SUMMARIES_DIR = Path(derived.DERIVED_DIR) / derived.EXPOSURE
+
+
 def _summary(lake: Path, day: str) -> dict[str, tuple[Any, Any]]:
-    (path,) = (lake / derived.DERIVED_DIR / derived.EXPOSURE / f"date={day}").glob("*.parquet")
+    (path,) = (lake / SUMMARIES_DIR / f"month={MONTH}").glob("*.parquet")
     return {
         r["user_key"]: (r["last_cleartext_at"], r["last_legacy_tls_at"])
         for r in pq.read_table(path).to_pylist()
+        if r["day"] == date.fromisoformat(day)
     }
 
 
@@ -107,7 +112,7 @@ def _with_queries(lake: Path, until: datetime) -> pd.DataFrame:
 
 
 def test_refresh_writes_each_days_summary(lake: Path) -> None:
-    assert derived.refresh(lake) == [date(2025, 3, 3), date(2025, 3, 4), date(2025, 3, 5)]
+    assert derived.refresh(lake) == [MONTH]
     for day, expected in SUMMARIES.items():
         assert _summary(lake, day) == expected
     assert derived.refresh(lake) == []  # all fresh: nothing to write
@@ -149,18 +154,23 @@ def test_baseline_reads_the_latest_cleartext_login(lake: Path) -> None:
     assert flagged == {"alice@example.org"}  # frank's refused attempt was at 09:00
 
 
-def test_refresh_replaces_a_stale_summary_and_drops_a_gone_day(lake: Path) -> None:
+def test_refresh_replaces_a_stale_summary_and_drops_a_gone_month(lake: Path) -> None:
     derived.refresh(lake)
     shutil.rmtree(lake / "sessions" / f"date={D3}")  # a partition gone (rewritten elsewhere)
-    old = next((lake / derived.DERIVED_DIR / derived.EXPOSURE / f"date={D2}").glob("*.parquet"))
+    (old,) = (lake / SUMMARIES_DIR / f"month={MONTH}").glob("*.parquet")
     (lake / "sessions" / f"date={D2}" / "part-0.parquet").rename(
         lake / "sessions" / f"date={D2}" / "part-9.parquet"
     )
-    assert derived.refresh(lake, [date(2025, 3, 4)]) == [date(2025, 3, 4)]
-    assert not old.exists() and _summary(lake, D2) == SUMMARIES[D2]
-    assert (lake / derived.DERIVED_DIR / derived.EXPOSURE / f"date={D3}").is_dir()  # not asked
+    assert derived.refresh(lake, [date(2025, 3, 4)]) == [MONTH]
+    assert not old.exists()
+    assert [_summary(lake, day) for day in (D1, D2, D3)] == [SUMMARIES[D1], SUMMARIES[D2], {}]
+    april = lake / SUMMARIES_DIR / "month=2025-04"
+    april.mkdir()  # a month whose sessions are gone
+    (april / "x.parquet").write_bytes(b"")
+    assert derived.refresh(lake, [date(2025, 3, 9)]) == []  # fresh, and April not asked for
+    assert april.is_dir()
     assert derived.refresh(lake) == []
-    assert not (lake / derived.DERIVED_DIR / derived.EXPOSURE / f"date={D3}").exists()
+    assert not april.exists()
 
 
 def test_a_cursor_sees_its_own_summaries(lake: Path) -> None:
@@ -185,7 +195,7 @@ def test_the_whole_report_is_the_same_with_summaries(tmp_path: Path, fmt: str) -
             return render(build_report(con, plan=load_plan(plan)), fmt)
 
     before = report()
-    assert derived.refresh(lake) == [date(2025, 3, 3), date(2025, 3, 4)]
+    assert derived.refresh(lake) == ["2025-03"]
     assert report() == before
 
 
@@ -198,7 +208,7 @@ def test_ingest_leaves_every_day_summarised(tmp_path: Path) -> None:
     ingest([str(sample)], lake, SiteConfig(year=2026, timezone="UTC"))
     days = set(derived.session_parts(lake))
     files, live = derived.usable_summaries(lake, datetime(2100, 1, 1, tzinfo=UTC))
-    assert days and not live and len(files) == len(days)
+    assert days and not live and len(files) == len(derived.by_month(derived.session_parts(lake)))
     with connect(lake) as con:
         before = render(build_report(con), "json")
     shutil.rmtree(lake / derived.DERIVED_DIR)

@@ -1,8 +1,8 @@
 -- grain: one row per user (user_key) with L0 or L1 evidence — per partition day when `per_day` —
 -- before `until`: the latest L0 and L1 event. The all-time part of user_posture.
--- The one definition of "exposed": pipeline/derived.py writes it per day for the day's session
--- parts (`<lake>/_derived/user_exposure`), and user_posture reads those summaries where they are
--- fresh and computes the other days (`days`; NULL: every day) here, from raw sessions.
+-- The one definition of "exposed": pipeline/derived.py writes it per day, a file a month
+-- (`<lake>/_derived/user_exposure/month=YYYY-MM`), and user_posture reads those summaries where
+-- they are fresh and computes the other days (`days`; NULL: every day) here, from sessions.
 -- with_received: also the Received-header evidence (never summarised: few rows, and not
 -- tied to session parts); `days` limits only the log sessions.
 -- Filtered on plain columns first, so that user_key (string work) is computed for those rows

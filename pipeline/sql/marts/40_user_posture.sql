@@ -4,8 +4,9 @@
 -- the window's sessions with a known level; last_*_at and the reset flag look at all the data
 -- before `until`. Users seen only in failed logins are not listed (guessed names).
 -- Speed: the window reads only its days' partitions. The all-time part (user_exposure) reads
--- the per-day summaries in exposure_summaries and computes only `live_days` from sessions
--- (NULL: every day; pipeline.queries passes the days without a fresh summary, and `until`'s).
+-- the per-day summaries in exposure_summaries (pipeline/derived.py) and computes only
+-- `live_days` from sessions (NULL: every day; pipeline.queries passes the days without a fresh
+-- summary, and `until`'s).
 -- An L0 event at or after the baseline exists iff the latest one is at or after it.
 CREATE OR REPLACE MACRO user_posture(since, until, baseline, live_days := NULL) AS TABLE
 WITH in_window AS (

@@ -199,6 +199,7 @@ def _remove_others(keep: Path) -> None:
 @functools.cache
 def _definition() -> bytes:
     hashed = hashlib.sha256(str(DERIVED[EXPOSURE]).encode())
-    for name in DEFINITION_SQL:
-        hashed.update((SQL_DIR / name).read_bytes())
+    for name in DEFINITION_SQL:  # comments aside: rewording one keeps every summary fresh
+        lines = (SQL_DIR / name).read_text(encoding="utf-8").splitlines()
+        hashed.update("\n".join(ln for ln in lines if not ln.lstrip().startswith("--")).encode())
     return hashed.digest()

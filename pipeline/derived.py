@@ -191,8 +191,9 @@ def _write(lake: Path, months: dict[str, dict[date, list[str]]], todo: dict[str,
 
 
 def _remove_others(keep: Path) -> None:
-    for other in keep.parent.glob("*.parquet"):
-        if other != keep:
+    """Every other file of the month: older summaries, and what a cut write left."""
+    for other in keep.parent.iterdir():
+        if other != keep and other.is_file():
             other.unlink(missing_ok=True)
 
 

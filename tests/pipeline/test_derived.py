@@ -158,11 +158,13 @@ def test_refresh_replaces_a_stale_summary_and_drops_a_gone_month(lake: Path) -> 
     derived.refresh(lake)
     shutil.rmtree(lake / "sessions" / f"date={D3}")  # a partition gone (rewritten elsewhere)
     (old,) = (lake / SUMMARIES_DIR / f"month={MONTH}").glob("*.parquet")
+    cut = old.with_name(".x.parquet.0a1b2c3d.tmp")  # what a write cut by a crash leaves
+    cut.write_bytes(b"")
     (lake / "sessions" / f"date={D2}" / "part-0.parquet").rename(
         lake / "sessions" / f"date={D2}" / "part-9.parquet"
     )
     assert derived.refresh(lake, [date(2025, 3, 4)]) == [MONTH]
-    assert not old.exists()
+    assert not old.exists() and not cut.exists()
     assert [_summary(lake, day) for day in (D1, D2, D3)] == [SUMMARIES[D1], SUMMARIES[D2], {}]
     april = lake / SUMMARIES_DIR / "month=2025-04"
     april.mkdir()  # a month whose sessions are gone

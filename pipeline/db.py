@@ -3,7 +3,9 @@
 Every lake table gets a source view ``src_<table>`` first: an empty, typed relation built from
 ``pipeline/schema.py``, unioned by name with whatever Parquet files exist. So an empty lake, or
 one that holds only some tables, still has every view, with the right types, and no rows.
-The SQL files in ``sql/staging`` and then ``sql/marts`` run in file-name order on top.
+The SQL files in ``sql/staging`` and then ``sql/marts`` run in file-name order on top, over
+the empty source views; the sources get their files last (creating a view binds it, and a bind
+over a thousand parts costs ≈ 0.04 s).
 """
 
 from __future__ import annotations
@@ -69,7 +71,10 @@ def connect(lake: Path | str, *, database: str = ":memory:") -> duckdb.DuckDBPyC
         except duckdb.Error as exc:
             raise LakeError(f"{path.relative_to(SQL_DIR)} failed over {lake}: {exc}") from exc
     for sql in sources:
-        con.execute(sql)
+        try:
+            con.execute(sql)
+        except duckdb.Error as exc:
+            raise LakeError(f"cannot read the lake at {lake}: {exc}") from exc
     return con
 
 

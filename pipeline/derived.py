@@ -187,13 +187,17 @@ def _write(lake: Path, months: dict[str, dict[date, list[str]]], todo: dict[str,
         rows = table.filter(pc.equal(month_column, month))
         path = summary_path(lake, month, month_digest)
         _atomic_write(rows.select(schema.names).cast(schema), path)
-        _remove_others(path)
+        _remove_others(path, but_summaries=True)
 
 
-def _remove_others(keep: Path) -> None:
-    """Every other file of the month: older summaries, and what a cut write left."""
+def _remove_others(keep: Path, *, but_summaries: bool = False) -> None:
+    """Every other file of the month: what a cut write left and, unless ``but_summaries``, the
+    summaries it replaced. Those stay until the next refresh, so that a report which chose one
+    a moment before this refresh can still read it."""
     for other in keep.parent.iterdir():
-        if other != keep and other.is_file():
+        if other == keep or not other.is_file():
+            continue
+        if not (but_summaries and other.suffix == ".parquet"):
             other.unlink(missing_ok=True)
 
 

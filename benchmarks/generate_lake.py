@@ -46,6 +46,7 @@ from benchmarks.population import (
     public_ip,
     remote_mta,
 )
+from pipeline.derived import refresh
 from pipeline.lake import new_run_id, write_ingested
 from pipeline.schema import REJECTS, SESSIONS, with_version
 
@@ -441,6 +442,7 @@ def generate(
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
     written = write_lake(out, table, seed)
+    refresh(out)  # the per-day summaries, as `mailtls ingest` leaves them
     return {
         "sessions": sessions,
         "users": users,

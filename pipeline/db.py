@@ -3,7 +3,9 @@
 Every lake table gets a source view ``src_<table>`` first: an empty, typed relation built from
 ``pipeline/schema.py``, unioned by name with whatever Parquet files exist. So an empty lake, or
 one that holds only some tables, still has every view, with the right types, and no rows.
-The SQL files in ``sql/staging`` and then ``sql/marts`` run in file-name order on top.
+The SQL files in ``sql/staging`` and then ``sql/marts`` run in file-name order on top, over
+the empty source views; the sources get their files last (creating a view binds it, and a bind
+over a thousand parts costs ≈ 0.04 s).
 """
 
 from __future__ import annotations
@@ -46,22 +48,33 @@ def connect(lake: Path | str, *, database: str = ":memory:") -> duckdb.DuckDBPyC
     con.execute("SET TimeZone = 'UTC'")
     # parts are immutable (written once under a new name): read each footer once per connection
     con.execute("SET parquet_metadata_cache = true")
+    # where the lake is, for the queries that read its derived summaries (pipeline.derived)
+    con.execute(f"CREATE OR REPLACE MACRO lake_path() AS {_quote(str(lake.resolve()))}")
+    sources = []
     for table, schema in TABLES.items():
         parts = _parts(lake / table)
         pattern = str(lake / table / PARTS_GLOB) if parts else None
-        con.execute(
-            source_view_sql(
-                table, schema, pattern, partitioned=True, union_by_name=not _one_schema(parts)
-            )
+        union_by_name = not _one_schema(parts)
+        sources.append(
+            source_view_sql(table, schema, pattern, partitioned=True, union_by_name=union_by_name)
         )
+        con.execute(source_view_sql(table, schema, None, partitioned=True))
     ingested = lake / INGESTED_FILE
     pattern = str(ingested) if ingested.is_file() else None
-    con.execute(source_view_sql("ingested", INGESTED, pattern, partitioned=False))
+    sources.append(source_view_sql("ingested", INGESTED, pattern, partitioned=False))
+    con.execute(source_view_sql("ingested", INGESTED, None, partitioned=False))
+    # the views and macros are bound once as they are created: over the empty typed sources
+    # (same columns) that costs nothing, over 1,095 parts 0.7 s; the files are read at query time
     for path in sql_files():
         try:
             con.execute(path.read_text(encoding="utf-8"))
         except duckdb.Error as exc:
             raise LakeError(f"{path.relative_to(SQL_DIR)} failed over {lake}: {exc}") from exc
+    for sql in sources:
+        try:
+            con.execute(sql)
+        except duckdb.Error as exc:
+            raise LakeError(f"cannot read the lake at {lake}: {exc}") from exc
     return con
 
 
@@ -95,7 +108,7 @@ def source_view_sql(
 
 def _parts(folder: Path) -> list[Path]:
     """The Parquet files of a lake table; the first one found is version-checked."""
-    parts = sorted(folder.glob(PARTS_GLOB)) if folder.is_dir() else []
+    parts = sorted(folder.glob(PARTS_GLOB), key=str) if folder.is_dir() else []
     if parts:
         _check_version(parts[0], _read_schema(parts[0]))
     return parts

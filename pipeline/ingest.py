@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.config import SiteConfig
+from pipeline.derived import refresh
 from pipeline.engines import dask_cluster, run_files
 from pipeline.lake import (
     LakeWriter,
@@ -127,6 +128,7 @@ def ingest(
                     )
                 )
         _record(lake, run_id, known, pending, results)
+        refresh(lake)  # after the commit: a crash here leaves stale summaries, never wrong ones
     return RunSummary(results, problems)
 
 

@@ -19,6 +19,7 @@ from typing import Any, Final
 import duckdb
 import pandas as pd
 
+from pipeline.derived import exposure, lake_of, session_parts
 from pipeline.plan import EMPTY_PLAN, Plan, evaluate
 
 Connection = duckdb.DuckDBPyConnection
@@ -55,12 +56,22 @@ def window(
 
 def event_span(con: Connection) -> tuple[datetime | None, datetime | None]:
     """The first and last session in the lake. A session's partition is its event_at's UTC day,
-    so the first and last partitions hold them: only those are read, unless they hold no timed
-    session at all (then every file is)."""
-    first_day, last_day = _row(con, 'SELECT min("date"), max("date") FROM src_sessions')
-    edge = "SELECT min(event_at), max(event_at) FROM stg_sessions WHERE partition_date = $day"
-    first = _row(con, edge, day=first_day)[0]
-    last = _row(con, edge, day=last_day)[1]
+    so the first and last partitions (named by the lake's folders) hold them: only those are
+    read, unless they hold no timed session at all (then every file is)."""
+    days = sorted(session_parts(lake_of(con)))
+    first = last = None
+    if days:
+        first, last = _row(
+            con,
+            """
+            SELECT min(event_at) FILTER (WHERE partition_date = $first),
+                   max(event_at) FILTER (WHERE partition_date = $last)
+            FROM stg_sessions WHERE list_contains($edges, partition_date)
+            """,
+            first=days[0],
+            last=days[-1],
+            edges=[days[0], days[-1]],
+        )
     if first is None or last is None:
         first, last = _row(con, "SELECT min(event_at), max(event_at) FROM stg_sessions")
     return first, last
@@ -78,19 +89,21 @@ def user_posture(
     """One row per user: level, reset flag, counts, coverage (see marts/40_user_posture.sql).
     Worst level first, then by name."""
     w = window(con, since=since, until=until, window_days=window_days)
-    return _df(
-        con,
-        """
-        SELECT * FROM user_posture($since, $until, $baseline)
-        WHERE $levels IS NULL OR list_contains($levels, level)
-        ORDER BY array_position($order, level), user_name
-        """,
-        since=w.since,
-        until=w.until,
-        baseline=_baseline(baseline),
-        levels=None if levels is None else list(levels),
-        order=list(LEVELS),
-    )
+    with exposure(con, w.until) as live_days:
+        return _df(
+            con,
+            """
+            SELECT * FROM user_posture($since, $until, $baseline, live_days := $live_days)
+            WHERE $levels IS NULL OR list_contains($levels, level)
+            ORDER BY array_position($order, level), user_name
+            """,
+            since=w.since,
+            until=w.until,
+            baseline=_baseline(baseline),
+            live_days=live_days,
+            levels=None if levels is None else list(levels),
+            order=list(LEVELS),
+        )
 
 
 def level_counts(
@@ -156,23 +169,22 @@ def daily_trend(
     return _df(
         con,
         """
-        SELECT day,
-            CAST(coalesce(sum(login_count + refused_cleartext_count) FILTER (
-                WHERE security = 'cleartext' AND service <> 'smtp'), 0) AS BIGINT)
+        SELECT partition_date AS day,
+            count(*) FILTER (WHERE security = 'cleartext' AND (is_login OR is_refused))
                 AS cleartext_logins,
-            CAST(coalesce(sum(login_count) FILTER (
-                WHERE security = 'legacy_tls' AND service <> 'smtp'), 0) AS BIGINT)
-                AS legacy_tls_logins,
-            CAST(coalesce(sum(login_count) FILTER (
-                WHERE security = 'modern_tls' AND service <> 'smtp'), 0) AS BIGINT)
-                AS modern_tls_logins,
-            CAST(coalesce(sum(login_count) FILTER (
-                WHERE security IN ('tls_unknown', 'unknown') AND service <> 'smtp'), 0) AS BIGINT)
+            count(*) FILTER (WHERE security = 'legacy_tls' AND is_login) AS legacy_tls_logins,
+            count(*) FILTER (WHERE security = 'modern_tls' AND is_login) AS modern_tls_logins,
+            count(*) FILTER (WHERE security IN ('tls_unknown', 'unknown') AND is_login)
                 AS unknown_logins,
-            CAST(coalesce(sum(session_count) FILTER (WHERE service = 'smtp'), 0) AS BIGINT)
-                AS smtp_sessions
-        FROM daily_security
-        WHERE day >= CAST($since AS DATE) AND day < CAST($until AS DATE)
+            count(*) FILTER (WHERE service = 'smtp') AS smtp_sessions
+        FROM (
+            -- daily_security's login and refused counts, without its distinct counts
+            SELECT partition_date, security, service,
+                auth_result = 'ok' AND NOT is_trusted_hop AND service <> 'smtp' AS is_login,
+                auth_result = 'refused_cleartext' AND service <> 'smtp' AS is_refused
+            FROM session_levels
+            WHERE partition_date >= CAST($since AS DATE) AND partition_date < CAST($until AS DATE)
+        )
         GROUP BY day ORDER BY day
         """,
         since=w.since,
@@ -239,8 +251,16 @@ def overview(
         con,
         posture,
         """
-        WITH sessions AS (
-            SELECT * FROM session_levels WHERE event_at >= $since AND event_at < $until
+        WITH sessions AS (  -- one pass over the window's sessions
+            SELECT
+                count(*) FILTER (WHERE is_mua_service) AS session_count,
+                count(*) FILTER (WHERE is_level_evidence) AS login_count,
+                count(*) FILTER (WHERE is_level_evidence AND is_tls_known)
+                    / nullif(count(*) FILTER (WHERE is_level_evidence), 0) AS coverage,
+                CAST(coalesce(sum(failed_attempts) FILTER (WHERE is_mua_service), 0) AS BIGINT)
+                    AS failed_login_count,
+                count(*) FILTER (WHERE service = 'smtp') AS smtp_session_count
+            FROM session_levels WHERE event_at >= $since AND event_at < $until
                 AND partition_date BETWEEN CAST($since AS DATE) AND CAST($until AS DATE)
         )
         SELECT
@@ -250,19 +270,17 @@ def overview(
                 AS reset_required_count,
             (SELECT count(*) FILTER (WHERE level IN ('L0', 'L1')) FROM posture)
                 AS exposed_user_count,
-            (SELECT count(*) FROM sessions WHERE is_mua_service) AS session_count,
-            (SELECT count(*) FROM sessions WHERE is_level_evidence) AS login_count,
-            (SELECT count(*) FILTER (WHERE is_tls_known) / nullif(count(*), 0)
-                FROM sessions WHERE is_level_evidence) AS coverage,
-            (SELECT CAST(coalesce(sum(failed_attempts), 0) AS BIGINT) FROM sessions
-                WHERE is_mua_service)
-                AS failed_login_count,
-            (SELECT count(*) FROM sessions WHERE service = 'smtp') AS smtp_session_count,
+            s.session_count,
+            s.login_count,
+            s.coverage,
+            s.failed_login_count,
+            s.smtp_session_count,
             (SELECT count(*) FROM stg_rejects WHERE partition_date >= CAST($since AS DATE)
                 AND partition_date < CAST($until AS DATE)) AS reject_count,
             (SELECT count(*) FROM stg_ingested) AS ingested_file_count,
             CAST($first AS TIMESTAMPTZ) AS first_event_at,
             CAST($last AS TIMESTAMPTZ) AS last_event_at
+        FROM sessions AS s
         """,
         since=w.since,
         until=w.until,

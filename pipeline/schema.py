@@ -124,6 +124,23 @@ TABLES: Final = {
 }
 
 
+# Derived summaries: caches computed from the tables above, never a source of truth. They live
+# under <lake>/_derived/<name>/month=YYYY-MM/<digest>.parquet, where <digest> names the session
+# parts (and the SQL) they were computed from; a stale or missing one is recomputed from the
+# tables, so changing these needs no SCHEMA_VERSION bump (pipeline/derived.py).
+DERIVED: Final = {
+    # per day and user: the latest L0 and L1 event (pipeline/sql/marts/35_user_exposure.sql)
+    "user_exposure": pa.schema(
+        [
+            ("day", pa.date32()),
+            ("user_key", pa.string()),
+            ("last_cleartext_at", _TS),
+            ("last_legacy_tls_at", _TS),
+        ]
+    ),
+}
+
+
 # the time column whose UTC day names a row's date= partition; rows without one (and tables
 # not named here) go to the day they were ingested
 PARTITION_BY: Final = {

@@ -3,22 +3,21 @@
 -- password-reset rule (NULL: since the beginning of the data). The level is the worst among
 -- the window's sessions with a known level; last_*_at and the reset flag look at all the data
 -- before `until`. Users seen only in failed logins are not listed (guessed names).
--- Speed: the window reads only its days' partitions. The all-time part keeps only L0 and L1
--- evidence, filtered on plain columns first so that user_key (string work) is computed for
--- those rows only: it spells out is_level_evidence without `user_key IS NOT NULL`, as the
--- NULL user_key group it leaves never joins a user of the window.
-CREATE OR REPLACE MACRO user_posture(since, until, baseline) AS TABLE
+-- Speed: the window reads only its days' partitions. The all-time part (user_exposure) reads
+-- the per-day summaries in exposure_summaries (pipeline/derived.py) and computes only
+-- `live_days` from sessions (NULL: every day; pipeline.queries passes the days without a fresh
+-- summary, and `until`'s).
+-- An L0 event at or after the baseline exists iff the latest one is at or after it.
+CREATE OR REPLACE MACRO user_posture(since, until, baseline, live_days := NULL) AS TABLE
 WITH in_window AS (
     SELECT * FROM login_evidence
     WHERE is_mua_service AND user_key IS NOT NULL AND event_at >= since AND event_at < until
         AND partition_date BETWEEN CAST(since AS DATE) AND CAST(until AS DATE)
 ),
 exposed AS (
-    SELECT user_key, event_at, level FROM login_evidence
-    WHERE (security IN ('cleartext', 'legacy_tls') OR auth_result = 'refused_cleartext')
-        AND auth_result IN ('ok', 'refused_cleartext') AND is_mua_service AND NOT is_trusted_hop
-        AND event_at < until AND partition_date <= CAST(until AS DATE)
-        AND level IN ('L0', 'L1')
+    SELECT user_key, last_cleartext_at, last_legacy_tls_at FROM exposure_summaries
+    UNION ALL
+    SELECT user_key, last_cleartext_at, last_legacy_tls_at FROM user_exposure(live_days, until)
 ),
 per_user AS (
     SELECT
@@ -52,9 +51,9 @@ per_user AS (
 all_time AS (
     SELECT
         user_key,
-        max(event_at) FILTER (WHERE level = 'L0') AS last_cleartext_at,
-        max(event_at) FILTER (WHERE level = 'L1') AS last_legacy_tls_at,
-        bool_or(level = 'L0' AND (baseline IS NULL OR event_at >= baseline))
+        max(last_cleartext_at) AS last_cleartext_at,
+        max(last_legacy_tls_at) AS last_legacy_tls_at,
+        max(last_cleartext_at) >= coalesce(baseline, CAST('-infinity' AS TIMESTAMPTZ))
             AS password_reset_required
     FROM exposed
     GROUP BY user_key

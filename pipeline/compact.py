@@ -25,6 +25,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from pipeline.derived import refresh
 from pipeline.errors import LakeError
 from pipeline.lake import (
     COMPRESSION,
@@ -119,9 +120,8 @@ def compact(
                     summary.session_dates.append(partition.day)
             if progress:
                 progress(partition)
-        # TODO(lead, after merging branch `report`): the derived per-date summaries are keyed by
-        # the sessions part names, which compaction changed; wire the one refresh here:
-        #     pipeline.derived.refresh(lake, summary.session_dates)
+        # the summaries are keyed by the sessions part names, which compaction changed
+        refresh(lake, summary.session_dates)
     summary.seconds = time.monotonic() - started
     return summary
 

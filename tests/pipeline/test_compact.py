@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import Callable
+from datetime import UTC, datetime, time, timedelta
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline import compact as compaction
+from pipeline import derived
 from pipeline import lake as lake_module
 from pipeline.cli import cli
 from pipeline.compact import compact
@@ -25,6 +27,8 @@ from pipeline.ingest import ingest
 from pipeline.lake import read_ingested, recover
 from pipeline.schema import PARTITION_BY
 from tests.pipeline.lake_content import CONTENT_TABLES, lake_content
+
+DAY = timedelta(days=1)
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_LOGS = ROOT / "sample_data" / "logs" / "recommended"
@@ -83,6 +87,15 @@ def test_compaction_keeps_every_row_and_the_report(lake: Path) -> None:
     assert summary.files_after == summary.partitions
     assert lake_content(lake) == content
     assert _report(lake) == report
+
+
+def test_compaction_leaves_the_exposure_summaries_fresh(lake: Path) -> None:
+    derived.refresh(lake)
+    compact(lake)
+    last = max(derived.session_parts(lake))
+    files, live = derived.usable_summaries(lake, datetime.combine(last, time(), UTC) + DAY)
+    assert live == []
+    assert len(files) == len(derived.by_month(derived.session_parts(lake)))
 
 
 def test_a_compacted_part_is_sorted_by_time(lake: Path) -> None:

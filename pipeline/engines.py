@@ -7,7 +7,9 @@ is the same; Dask workers must see the input files and the lake at the same path
 from __future__ import annotations
 
 import contextlib
+import gc
 import importlib
+import multiprocessing
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -15,9 +17,13 @@ from itertools import chain, islice
 from typing import Any, TypeVar
 
 from pipeline.errors import MailtlsError
+from pipeline.lake import load_row_conversion
 from pipeline.segment import FileJob, FileResult, Progress, parse_file
 
 ENGINES = ("local", "dask")
+# Workers forked from this process start at once and share its memory; Python 3.14 makes
+# forkserver the default, where every worker would import and load everything again.
+_FORK = multiprocessing.get_context("fork")
 
 Job = TypeVar("Job")
 Result = TypeVar("Result")
@@ -66,13 +72,27 @@ def run_jobs(
     if engine == "dask":
         yield from _run_dask(task, chain(first, jobs), counted, workers, scheduler, progress)
     elif workers > 1 and len(first) > 1:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with _forking_pool(workers) as pool:
             yield from _in_order(
                 chain(first, jobs), lambda job: pool.submit(task, job, None), counted, progress
             )
     else:
         for job in chain(first, jobs):
             yield task(job, progress)
+
+
+@contextlib.contextmanager
+def _forking_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
+    """A pool of forked workers that share what this process loaded: the row conversion every
+    worker needs is loaded first, and this process's objects are frozen while the pool forks
+    (its first submit) so the workers' garbage collector leaves their pages shared."""
+    load_row_conversion()
+    gc.freeze()
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=_FORK) as pool:
+            yield pool
+    finally:
+        gc.unfreeze()
 
 
 def _in_order(

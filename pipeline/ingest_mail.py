@@ -106,6 +106,11 @@ class PlannedFile:
     mbox: bool = False
     span: tuple[int, int | None] | None = None  # a range of a plain mbox; None: the whole file
 
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        """Pickled as its fields in order (a unit holds up to 2,000): half the default's cost."""
+        fields = (self.path, self.size, self.ingested, self.problem, self.read)
+        return PlannedFile, (*fields, self.done_up_to, self.mbox, self.span)
+
 
 @dataclass(frozen=True, slots=True)
 class MailUnit:

@@ -4,9 +4,8 @@ PY      := $(VENV)/bin/python
 MAILTLS := $(VENV)/bin/mailtls
 LAKE    ?= mailtls-lake
 STAMP   := $(VENV)/.installed
-CVENV   ?= .venv-compiled
 
-.PHONY: install test lint e2e screenshot demo bench clean compiled test-compiled
+.PHONY: install test lint e2e screenshot demo bench clean
 
 install: $(STAMP)
 
@@ -19,22 +18,6 @@ $(STAMP): pyproject.toml
 ## test: the full offline suite (no network, no root, no servers)
 test: install
 	$(PY) -m pytest
-
-## compiled: opt-in mypyc build of the parse path (setup.py, MAILTLS_COMPILE=1) in $(CVENV)
-compiled: $(CVENV)/.installed
-
-$(CVENV)/.installed: pyproject.toml setup.py $(wildcard parsers/*.py parsers/*/*.py pipeline/*.py)
-	python3 -m venv $(CVENV)
-	$(CVENV)/bin/pip install --quiet --upgrade pip 'setuptools>=68' wheel 'mypy>=1.10'
-	rm -rf build  # setuptools would reuse extensions of an earlier build
-	MAILTLS_COMPILE=1 $(CVENV)/bin/pip install --quiet --no-build-isolation '.[dev]'
-	touch $@
-
-## test-compiled: parser and pipeline tests on the compiled build (append: the checkout's .py
-## files must not shadow it), then both builds side by side
-test-compiled: install compiled
-	$(CVENV)/bin/pytest -q -p no:cacheprovider --import-mode=append tests/parsers tests/pipeline
-	$(PY) -m pytest -q -p no:cacheprovider tests/pipeline/test_compiled_build.py
 
 ## lint: ruff (format + check) and mypy strict on parsers/ and pipeline/
 lint: install
@@ -63,4 +46,4 @@ bench: install
 	$(PY) benchmarks/run.py
 
 clean:
-	rm -rf $(VENV) $(CVENV) build $(LAKE) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(LAKE) .pytest_cache .mypy_cache .ruff_cache

@@ -26,12 +26,11 @@ import time
 from pathlib import Path
 from typing import Any
 
-if __package__ in (None, ""):  # run as a script: make the repository importable, after an
-    sys.path.append(str(Path(__file__).resolve().parent.parent))  # installed compiled build
+if __package__ in (None, ""):  # run as a script: make the repository importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks import generate_lake, generate_logs, generate_mail, reingest
 from benchmarks.measure import Run, machine, median_run, run_tree, timed
-from pipeline.build import build_label
 
 HERE = Path(__file__).resolve().parent
 MAILTLS = Path(sys.executable).with_name("mailtls")
@@ -342,7 +341,6 @@ def print_table(result: dict[str, Any]) -> None:
     print(
         f"\nmachine: {m['cpu']}, {m['cores']} cores, {m['ram_gib']} GiB RAM, Python {m['python']}"
     )
-    print(f"build: {result.get('build', 'unknown')} ({sys.executable})")
     print(
         f"input: {result['lines']:,} log lines ({result['format']}), {result['messages']:,} messages, seed {result['seed']}\n"
     )
@@ -416,7 +414,6 @@ def main(argv: list[str] | None = None) -> int:
     steps["reingest"] = step_reingest(args.out, args)
     result = {
         "machine": machine(),
-        "build": build_label(),
         "lines": args.lines,
         "messages": args.messages,
         "format": args.format,

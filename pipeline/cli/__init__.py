@@ -7,7 +7,6 @@ import sys
 
 import click
 
-from pipeline.build import version_option
 from pipeline.errors import MailtlsError
 
 # name → module of this package holding a command of that name. A command's module is imported
@@ -35,7 +34,7 @@ class LazyGroup(click.Group):
 
 
 @click.group(cls=LazyGroup, epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
-@version_option
+@click.version_option(package_name="mailtls")
 def cli() -> None:
     """Find who still sends mail passwords in cleartext or over legacy TLS (RFC 8314)."""
 

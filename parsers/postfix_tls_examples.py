@@ -8,7 +8,7 @@ from __future__ import annotations
 from parsers.dialect import Example
 from parsers.postfix_examples import ENV, ENV_SMTP, JOURNAL, LAB, LAB5424, PIX, V6, why
 
-TLS_ESTABLISHED = (
+TLS_ESTABLISHED: tuple[Example, ...] = (
     Example(
         "2023-03-14T00:00:31.331110+01:00 helga postfix/smtpd[297535]: Anonymous TLS connection established from host1.uhu-banane.de[185.48.118.128]: TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 (256/256 bits) key-exchange X25519 server-signature RSA-PSS (2048 bits) server-digest SHA256",
         {
@@ -84,12 +84,12 @@ TLS_ESTABLISHED = (
         "format-derived (log-formats.md b2: tls_misc.c, 3.4 'reused' and SNI, client-signature)",
     ),
 )
-TLS_ESTABLISHED_NOT = (
+TLS_ESTABLISHED_NOT: tuple[str, ...] = (
     "2023-03-14T17:20:59.199820+01:00 helga postfix/smtp[374638]: Trusted TLS connection established to mx-ha02.web.de[212.227.17.8]:25: TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 (256/256 bits)",
     "2023-03-14T00:05:05.999028+01:00 helga postfix/tlsproxy[301555]: Anonymous TLS connection established from [122.189.87.41]:52908: TLSv1.2 with cipher ECDHE-RSA-AES256-GCM-SHA384 (256/256 bits)",
 )
 
-SMTP_TLS_ESTABLISHED = (
+SMTP_TLS_ESTABLISHED: tuple[Example, ...] = (
     Example(
         "2023-03-14T17:20:59.199820+01:00 helga postfix/smtp[374638]: Trusted TLS connection established to mx-ha02.web.de[212.227.17.8]:25: TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 (256/256 bits) key-exchange ECDHE (P-256) server-signature RSA-PSS (2048 bits) server-digest SHA256",
         {
@@ -136,11 +136,11 @@ SMTP_TLS_ESTABLISHED = (
         why("smtp_0036"),
     ),
 )
-SMTP_TLS_ESTABLISHED_NOT = (
+SMTP_TLS_ESTABLISHED_NOT: tuple[str, ...] = (
     "2023-03-14T00:39:18.278179+01:00 helga postfix/smtpd[304356]: Anonymous TLS connection established from srv542.mailer-service.de[62.138.228.42]: TLSv1.2 with cipher ECDHE-RSA-AES256-GCM-SHA384 (256/256 bits)",
 )
 
-TLSPROXY_TLS_ESTABLISHED = (
+TLSPROXY_TLS_ESTABLISHED: tuple[Example, ...] = (
     Example(
         "2023-03-14T00:05:05.999028+01:00 helga postfix/tlsproxy[301555]: Anonymous TLS connection established from [122.189.87.41]:52908: TLSv1.2 with cipher ECDHE-RSA-AES256-GCM-SHA384 (256/256 bits)",
         {
@@ -153,7 +153,7 @@ TLSPROXY_TLS_ESTABLISHED = (
     ),
 )
 
-TLSPROXY_HANDSHAKE_FAILED = (
+TLSPROXY_HANDSHAKE_FAILED: tuple[Example, ...] = (
     Example(
         "2023-03-14T02:52:59.199036+01:00 helga postfix/tlsproxy[312898]: TLS handshake failed for service=smtpd peer=[114.223.181.147]:59869",
         {"proxy_service": "smtpd", "client_ip": "114.223.181.147", "client_port": "59869"},
@@ -161,7 +161,7 @@ TLSPROXY_HANDSHAKE_FAILED = (
     ),
 )
 
-TLS_ERROR = (
+TLS_ERROR: tuple[Example, ...] = (
     Example(
         "Nov 29 04:14:16 vm postfix/submission/smtpd[10736]: SSL_accept error from unknown[127.0.0.2]: lost connection",
         {"client_ip": "127.0.0.2", "reason": "lost connection"},
@@ -194,7 +194,7 @@ TLS_ERROR = (
     ),
 )
 
-TLS_LIBRARY_PROBLEM = (
+TLS_LIBRARY_PROBLEM: tuple[Example, ...] = (
     Example(
         "Nov 29 04:14:27 vm postfix/submissions/smtpd[10744]: warning: TLS library problem: error:0A00010B:SSL routines::wrong version number:../ssl/record/ssl3_record.c:350:",
         {"tls_error_code": "0A00010B", "tls_error": "wrong version number"},

@@ -12,7 +12,7 @@ session cut by the end of a rotated file continues in the next file, in this run
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -58,11 +58,15 @@ class PostfixSession:
     closed: bool = False
 
     def to_state(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in self.__slots__}
+        return {name: getattr(self, name) for name in _POSTFIX_STATE}
 
     @classmethod
     def from_state(cls, state: dict[str, Any]) -> PostfixSession:
         return cls(**state)
+
+
+# by field list, not ``__slots__``: a mypyc-compiled dataclass has no ``__slots__`` attribute
+_POSTFIX_STATE = tuple(f.name for f in fields(PostfixSession))
 
 
 def postfix_key(event: LogEvent) -> str:

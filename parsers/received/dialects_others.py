@@ -253,7 +253,7 @@ AS_USER = DetailDialect(
     ),
 )
 
-DIALECTS = (
+DIALECTS: tuple[DetailDialect, ...] = (
     AS_USER,
     COURIER_TLS,
     COURIER_AUTH,

@@ -19,9 +19,14 @@ exposed AS (
     UNION ALL
     SELECT user_key, last_cleartext_at, last_legacy_tls_at FROM user_exposure(live_days, until)
 ),
-per_user AS (
+-- two stages: per user and client IP first, then per user. The distinct IP counts are then
+-- plain counts of the first stage's rows (a NULL IP is no IP, as in count(DISTINCT)): DuckDB's
+-- count(DISTINCT) keeps a hash set per group and distinct aggregate, ≈ 0.25 s of CPU over
+-- the 820k sessions of a 30-day window of the 10M-session benchmark lake.
+per_ip AS (
     SELECT
         user_key,
+        client_ip,
         min(level_rank) FILTER (WHERE is_level_evidence) AS worst_rank,
         count(*) AS sessions_count,
         count(*) FILTER (WHERE is_level_evidence) AS login_count,
@@ -32,20 +37,47 @@ per_user AS (
         count(*) FILTER (WHERE is_level_evidence AND level = 'unknown') AS unknown_count,
         count(*) FILTER (WHERE is_trusted_hop) AS trusted_hop_count,
         count(*) FILTER (WHERE auth_result = 'refused_cleartext') AS refused_cleartext_count,
-        CAST(coalesce(sum(failed_attempts), 0) AS BIGINT) AS failed_count,
-        count(DISTINCT client_ip) FILTER (WHERE failed_attempts > 0) AS failed_ip_count,
+        sum(failed_attempts) AS failed_count,
+        bool_or(failed_attempts > 0) AS has_failed,
         count(*) FILTER (WHERE service = 'imap') AS imap_count,
         count(*) FILTER (WHERE service = 'pop3') AS pop3_count,
         count(*) FILTER (WHERE service = 'submission') AS submission_count,
         count(*) FILTER (WHERE service = 'managesieve') AS managesieve_count,
         count(*) FILTER (WHERE evidence_source = 'received') AS received_hop_count,
-        count(DISTINCT client_ip) AS client_ip_count,
         min(event_at) AS first_seen_at,
         max(event_at) AS last_seen_at,
-        count(*) FILTER (WHERE is_level_evidence AND is_tls_known)
-            / nullif(count(*) FILTER (WHERE is_level_evidence), 0) AS coverage,
+        count(*) FILTER (WHERE is_level_evidence AND is_tls_known) AS tls_known_count,
         bool_or(is_level_evidence OR is_trusted_hop) AS has_login
     FROM in_window
+    GROUP BY user_key, client_ip
+),
+per_user AS (
+    SELECT
+        user_key,
+        min(worst_rank) AS worst_rank,
+        CAST(sum(sessions_count) AS BIGINT) AS sessions_count,
+        CAST(sum(login_count) AS BIGINT) AS login_count,
+        CAST(sum(l0_count) AS BIGINT) AS l0_count,
+        CAST(sum(l1_count) AS BIGINT) AS l1_count,
+        CAST(sum(l2_count) AS BIGINT) AS l2_count,
+        CAST(sum(l3_count) AS BIGINT) AS l3_count,
+        CAST(sum(unknown_count) AS BIGINT) AS unknown_count,
+        CAST(sum(trusted_hop_count) AS BIGINT) AS trusted_hop_count,
+        CAST(sum(refused_cleartext_count) AS BIGINT) AS refused_cleartext_count,
+        CAST(coalesce(sum(failed_count), 0) AS BIGINT) AS failed_count,
+        count(client_ip) FILTER (WHERE has_failed) AS failed_ip_count,
+        CAST(sum(imap_count) AS BIGINT) AS imap_count,
+        CAST(sum(pop3_count) AS BIGINT) AS pop3_count,
+        CAST(sum(submission_count) AS BIGINT) AS submission_count,
+        CAST(sum(managesieve_count) AS BIGINT) AS managesieve_count,
+        CAST(sum(received_hop_count) AS BIGINT) AS received_hop_count,
+        count(client_ip) AS client_ip_count,
+        min(first_seen_at) AS first_seen_at,
+        max(last_seen_at) AS last_seen_at,
+        CAST(sum(tls_known_count) AS BIGINT)
+            / nullif(CAST(sum(login_count) AS BIGINT), 0) AS coverage,
+        bool_or(has_login) AS has_login
+    FROM per_ip
     GROUP BY user_key
 ),
 all_time AS (

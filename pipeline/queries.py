@@ -26,6 +26,14 @@ Connection = duckdb.DuckDBPyConnection
 Moment = date | datetime
 LEVELS: Final = ("L0", "L1", "L2", "L3", "unknown")
 DEFAULT_WINDOW_DAYS: Final = 30
+TREND_COLUMNS: Final = (
+    "day",
+    "cleartext_logins",
+    "legacy_tls_logins",
+    "modern_tls_logins",
+    "unknown_logins",
+    "smtp_sessions",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,9 +129,9 @@ def level_counts(
         posture = user_posture(
             con, since=since, until=until, window_days=window_days, baseline=baseline
         )
-    return _over_posture(
+    return _over_frames(
         con,
-        posture,
+        {"posture": posture},
         """
         SELECT l.level, count(p.user_name) AS user_count,
                count(p.user_name) FILTER (WHERE p.password_reset_required) AS reset_required_count
@@ -162,34 +170,29 @@ def daily_trend(
     since: Moment | None = None,
     until: Moment | None = None,
     window_days: int = DEFAULT_WINDOW_DAYS,
+    days: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Per day: mail-client logins (and refused cleartext attempts) by security class, and
-    port-25 MTA sessions apart, which never count against the plan."""
+    port-25 MTA sessions apart, which never count against the plan. ``days``: the
+    :func:`session_days` of the same window, when the caller has it already."""
     w = window(con, since=since, until=until, window_days=window_days)
-    return _df(
-        con,
-        """
-        SELECT partition_date AS day,
-            count(*) FILTER (WHERE security = 'cleartext' AND (is_login OR is_refused))
-                AS cleartext_logins,
-            count(*) FILTER (WHERE security = 'legacy_tls' AND is_login) AS legacy_tls_logins,
-            count(*) FILTER (WHERE security = 'modern_tls' AND is_login) AS modern_tls_logins,
-            count(*) FILTER (WHERE security IN ('tls_unknown', 'unknown') AND is_login)
-                AS unknown_logins,
-            count(*) FILTER (WHERE service = 'smtp') AS smtp_sessions
-        FROM (
-            -- daily_security's login and refused counts, without its distinct counts
-            SELECT partition_date, security, service,
-                auth_result = 'ok' AND NOT is_trusted_hop AND service <> 'smtp' AS is_login,
-                auth_result = 'refused_cleartext' AND service <> 'smtp' AS is_refused
-            FROM session_levels
-            WHERE partition_date >= CAST($since AS DATE) AND partition_date < CAST($until AS DATE)
-        )
-        GROUP BY day ORDER BY day
-        """,
-        since=w.since,
-        until=w.until,
-    )
+    if days is None:
+        days = session_days(con, since=w.since, until=w.until)
+    trend = days.loc[days["day"] < pd.Timestamp(w.until.date()), list(TREND_COLUMNS)]
+    return trend.sort_values("day").reset_index(drop=True)
+
+
+def session_days(
+    con: Connection,
+    *,
+    since: Moment | None = None,
+    until: Moment | None = None,
+    window_days: int = DEFAULT_WINDOW_DAYS,
+) -> pd.DataFrame:
+    """Per partition day of the window's sessions, what :func:`overview` and
+    :func:`daily_trend` count (marts/55_session_days.sql): a report scans them once."""
+    w = window(con, since=since, until=until, window_days=window_days)
+    return _df(con, "SELECT * FROM session_days($since, $until)", since=w.since, until=w.until)
 
 
 def client_breakdown(
@@ -241,27 +244,29 @@ def overview(
     window_days: int = DEFAULT_WINDOW_DAYS,
     baseline: Moment | None = None,
     posture: pd.DataFrame | None = None,
+    days: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """The headline numbers, one row. ``posture``: as for :func:`level_counts`."""
+    """The headline numbers, one row. ``posture``: as for :func:`level_counts`; ``days``: as
+    for :func:`daily_trend`."""
     w = window(con, since=since, until=until, window_days=window_days)
     if posture is None:
         posture = user_posture(con, since=w.since, until=w.until, baseline=baseline)
+    if days is None:
+        days = session_days(con, since=w.since, until=w.until)
     first, last = event_span(con)
-    return _over_posture(
+    return _over_frames(
         con,
-        posture,
+        {"posture": posture, "days": days},
         """
-        WITH sessions AS (  -- one pass over the window's sessions
+        WITH sessions AS (
             SELECT
-                count(*) FILTER (WHERE is_mua_service) AS session_count,
-                count(*) FILTER (WHERE is_level_evidence) AS login_count,
-                count(*) FILTER (WHERE is_level_evidence AND is_tls_known)
-                    / nullif(count(*) FILTER (WHERE is_level_evidence), 0) AS coverage,
-                CAST(coalesce(sum(failed_attempts) FILTER (WHERE is_mua_service), 0) AS BIGINT)
-                    AS failed_login_count,
-                count(*) FILTER (WHERE service = 'smtp') AS smtp_session_count
-            FROM session_levels WHERE event_at >= $since AND event_at < $until
-                AND partition_date BETWEEN CAST($since AS DATE) AND CAST($until AS DATE)
+                CAST(coalesce(sum(session_count), 0) AS BIGINT) AS session_count,
+                CAST(coalesce(sum(login_count), 0) AS BIGINT) AS login_count,
+                CAST(sum(tls_known_count) AS BIGINT)
+                    / nullif(CAST(coalesce(sum(login_count), 0) AS BIGINT), 0) AS coverage,
+                CAST(coalesce(sum(failed_login_count), 0) AS BIGINT) AS failed_login_count,
+                CAST(coalesce(sum(smtp_session_count), 0) AS BIGINT) AS smtp_session_count
+            FROM days
         )
         SELECT
             CAST($since AS TIMESTAMPTZ) AS since, CAST($until AS TIMESTAMPTZ) AS until,
@@ -349,14 +354,19 @@ def _row(con: Connection, sql: str, **params: Any) -> tuple[Any, ...]:
     return tuple(rows[0])  # an aggregate always returns its one row
 
 
-def _over_posture(con: Connection, posture: pd.DataFrame, sql: str, **params: Any) -> pd.DataFrame:
-    """``sql`` run with ``posture`` (a user_posture frame) as the relation ``posture``: the
-    posture is the dear part of a report, computed once and shared by its sections."""
-    con.register("posture", posture)
+def _over_frames(
+    con: Connection, frames: dict[str, pd.DataFrame], sql: str, **params: Any
+) -> pd.DataFrame:
+    """``sql`` run with each of ``frames`` as the relation of its name (``posture``, a
+    user_posture frame; ``days``, a session_days one): the dear parts of a report, computed
+    once and shared by its sections."""
+    for name, frame in frames.items():
+        con.register(name, frame)
     try:
         return _df(con, sql, **params)
     finally:
-        con.unregister("posture")
+        for name in frames:
+            con.unregister(name)
 
 
 def _baseline(baseline: Moment | None) -> datetime | None:

@@ -61,8 +61,9 @@ def build_report(
     window = queries.window(con, since=since, until=until, window_days=window_days)
     since, until = window.since, window.until
     posture = queries.user_posture(con, since=since, until=until, baseline=plan.baseline)
+    days = queries.session_days(con, since=since, until=until)
     headline = queries.overview(
-        con, since=since, until=until, baseline=plan.baseline, posture=posture
+        con, since=since, until=until, baseline=plan.baseline, posture=posture, days=days
     ).iloc[0]
     return Report(
         window=window,
@@ -80,7 +81,7 @@ def build_report(
                 ),
             ),
             Section("Migration plan", _phases(queries.plan_status(con, plan, as_of=window.until))),
-            Section("Daily trend", queries.daily_trend(con, since=since, until=until)),
+            Section("Daily trend", queries.daily_trend(con, since=since, until=until, days=days)),
             Section(
                 "Rejects",
                 queries.rejects_summary(con, since=since, until=until).drop(columns="example"),

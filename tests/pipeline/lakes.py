@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import random
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -78,3 +79,37 @@ def write_rejects(lake: Path, day: str, rows: Iterable[Mapping[str, Any]]) -> No
 def write_ingested(lake: Path, rows: Iterable[Mapping[str, Any]]) -> None:
     table = pa.Table.from_pylist(list(rows), schema=with_version(INGESTED))
     pq.write_table(table, lake / "_ingested.parquet")
+
+
+def random_sessions(seed: int, count: int) -> list[dict[str, Any]]:
+    """``count`` seeded random sessions from 2025-02-27 over 36 days: a few users (one in two
+    cases, one blank, one missing), services with port 25, IPs with a missing one, failures."""
+    rng = random.Random(seed)
+    start = at("2025-02-27 00:00")
+    rows = []
+    for _ in range(count):
+        result = rng.choice(["ok", "ok", "failed", "refused_cleartext"])
+        mode, version, security = rng.choice(
+            [
+                ("none", None, "cleartext"),
+                ("starttls", "TLSv1", "legacy_tls"),
+                ("implicit", "TLSv1.3", "modern_tls"),
+                ("starttls", None, "modern_tls"),
+                ("unknown", None, "unknown"),
+            ]
+        )
+        rows.append(
+            session(
+                user_name=rng.choice(["a@x.org", "b@x.org", "C@x.org", "c@x.org", " ", None]),
+                event_at=start + timedelta(minutes=rng.randrange(60 * 24 * 36)),
+                service=rng.choice(["imap", "pop3", "submission", "managesieve", "smtp"]),
+                client_ip=rng.choice([None, "192.0.2.1", "192.0.2.2", "2001:db8::1"]),
+                auth_result=result,
+                auth_failures=rng.choice([0, 0, 1, 3]) if result == "failed" else 0,
+                is_trusted_hop=rng.random() < 0.1,
+                tls_mode=mode,
+                tls_version=version,
+                security=security,
+            )
+        )
+    return rows

@@ -3,8 +3,7 @@ user), against the one-stage definition with count(DISTINCT) they replace."""
 
 from __future__ import annotations
 
-import random
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -12,7 +11,7 @@ import pytest
 
 from pipeline import queries
 from pipeline.db import connect
-from tests.pipeline.lakes import at, session, write_table
+from tests.pipeline.lakes import at, random_sessions, session, write_table
 
 SINCE, UNTIL = date(2025, 3, 1), date(2025, 3, 31)
 # what user_posture's per_user CTE was, one GROUP BY with distinct counts
@@ -50,41 +49,9 @@ ORDER BY user_name
 """
 
 
-def _random_sessions(seed: int, count: int) -> list[dict[str, object]]:
-    rng = random.Random(seed)
-    start = at("2025-02-27 00:00")
-    rows = []
-    for _ in range(count):
-        result = rng.choice(["ok", "ok", "failed", "refused_cleartext"])
-        mode, version, security = rng.choice(
-            [
-                ("none", None, "cleartext"),
-                ("starttls", "TLSv1", "legacy_tls"),
-                ("implicit", "TLSv1.3", "modern_tls"),
-                ("starttls", None, "modern_tls"),
-                ("unknown", None, "unknown"),
-            ]
-        )
-        rows.append(
-            session(
-                user_name=rng.choice(["a@x.org", "b@x.org", "C@x.org", "c@x.org", " ", None]),
-                event_at=start + timedelta(minutes=rng.randrange(60 * 24 * 36)),
-                service=rng.choice(["imap", "pop3", "submission", "managesieve", "smtp"]),
-                client_ip=rng.choice([None, "192.0.2.1", "192.0.2.2", "2001:db8::1"]),
-                auth_result=result,
-                auth_failures=rng.choice([0, 0, 1, 3]) if result == "failed" else 0,
-                is_trusted_hop=rng.random() < 0.1,
-                tls_mode=mode,
-                tls_version=version,
-                security=security,
-            )
-        )
-    return rows
-
-
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_two_stages_equal_the_one_stage_definition(tmp_path: Path, seed: int) -> None:
-    write_table(tmp_path, "sessions", _random_sessions(seed, 400), "event_at")
+    write_table(tmp_path, "sessions", random_sessions(seed, 400), "event_at")
     with connect(tmp_path) as con:
         posture = queries.user_posture(con, since=SINCE, until=UNTIL)
         window = queries.window(con, since=SINCE, until=UNTIL)

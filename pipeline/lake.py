@@ -91,10 +91,10 @@ class LakeWriter:
     ``FLUSH_ROWS`` rows of one day, in the order they were added. ``batch_rows=1`` converts
     every :meth:`add`: for a writer that lives for a whole run and gets few rows at a time."""
 
-    def __init__(self, lake: Path, run_id: str, *, batch_rows: int = BATCH_ROWS) -> None:
+    def __init__(self, lake: Path, run_id: str, *, batch_rows: int | None = None) -> None:
         self.lake = lake
         self.run_id = run_id
-        self.batch_rows = batch_rows
+        self.batch_rows = batch_rows or BATCH_ROWS
         self.buffers: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLES}
         self.batches: dict[str, dict[date, list[pa.Table]]] = {name: {} for name in TABLES}
         self.buffered: dict[str, int] = dict.fromkeys(TABLES, 0)

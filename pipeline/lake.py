@@ -88,11 +88,13 @@ class LakeWriter:
 
     Rows wait as dicts only until ``BATCH_ROWS`` of them are there, then as Arrow columns
     (a tenth of the memory) until ``FLUSH_ROWS`` are, so a part still holds up to
-    ``FLUSH_ROWS`` rows of one day, in the order they were added."""
+    ``FLUSH_ROWS`` rows of one day, in the order they were added. ``batch_rows=1`` converts
+    every :meth:`add`: for a writer that lives for a whole run and gets few rows at a time."""
 
-    def __init__(self, lake: Path, run_id: str) -> None:
+    def __init__(self, lake: Path, run_id: str, *, batch_rows: int | None = None) -> None:
         self.lake = lake
         self.run_id = run_id
+        self.batch_rows = batch_rows or BATCH_ROWS
         self.buffers: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLES}
         self.batches: dict[str, dict[date, list[pa.Table]]] = {name: {} for name in TABLES}
         self.buffered: dict[str, int] = dict.fromkeys(TABLES, 0)
@@ -106,7 +108,7 @@ class LakeWriter:
         buffer = self.buffers[table]
         buffer.extend(rows)
         self.buffered[table] += len(rows)
-        if len(buffer) >= BATCH_ROWS:
+        if len(buffer) >= self.batch_rows:
             self._convert(table)
         if self.buffered[table] >= FLUSH_ROWS:
             self.flush(table)

@@ -30,14 +30,16 @@ def _parts(lake: Path) -> dict[str, list[int]]:
     }
 
 
+@pytest.mark.parametrize("batch_rows", [None, 1])
 def test_parts_hold_each_days_rows_in_order_across_batches(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, batch_rows: int | None
 ) -> None:
     monkeypatch.setattr(lake_module, "BATCH_ROWS", 2)
     monkeypatch.setattr(lake_module, "FLUSH_ROWS", 5)
-    writer = LakeWriter(tmp_path, "rT")
+    writer = LakeWriter(tmp_path, "rT", batch_rows=batch_rows)
     writer.add("sessions", [_session(2, 1), _session(1, 2), _session(2, 3)])  # a batch
-    writer.add("sessions", [_session(1, 4)])  # waits as a dict
+    writer.add("sessions", [_session(1, 4)])  # waits as a dict, unless batch_rows=1
+    assert len(writer.buffers["sessions"]) == (0 if batch_rows == 1 else 1)
     writer.add("sessions", [_session(2, 5)])  # 5 rows: flushed, days in order
     writer.add("sessions", [_session(3, 6)])
     writer.flush()

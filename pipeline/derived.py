@@ -168,7 +168,7 @@ def _write(lake: Path, months: dict[str, dict[date, list[str]]], todo: dict[str,
     import pyarrow.compute as pc
 
     from pipeline.db import connect
-    from pipeline.lake import _atomic_write
+    from pipeline.lake import atomic_write
     from pipeline.schema import with_version
 
     with connect(lake) as con:
@@ -186,7 +186,7 @@ def _write(lake: Path, months: dict[str, dict[date, list[str]]], todo: dict[str,
             continue
         rows = table.filter(pc.equal(month_column, month))
         path = summary_path(lake, month, month_digest)
-        _atomic_write(rows.select(schema.names).cast(schema), path)
+        atomic_write(rows.select(schema.names).cast(schema), path)
         _remove_others(path, but_summaries=True)
 
 

@@ -77,7 +77,7 @@ def temporary_for(path: Path) -> Path:
     return path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
 
 
-def _atomic_write(table: pa.Table, path: Path) -> None:
+def atomic_write(table: pa.Table, path: Path) -> None:
     temporary = temporary_for(path)
     pq.write_table(table, temporary, compression=COMPRESSION)
     os.replace(temporary, path)
@@ -152,7 +152,7 @@ class LakeWriter:
             / f"date={day.isoformat()}"
             / f"{self.run_id}-{self._sequence:05d}.parquet"
         )
-        _atomic_write(table, path)
+        atomic_write(table, path)
         self.files.append(path)
 
 
@@ -175,7 +175,7 @@ def write_ingested(lake: Path, rows: list[dict[str, Any]], runs: set[str]) -> No
     schema = with_version(INGESTED)
     metadata = {**(schema.metadata or {}), RUNS_KEY: json.dumps(sorted(runs)).encode()}
     table = pa.Table.from_pylist(rows, schema=schema.with_metadata(metadata))
-    _atomic_write(table, lake / INGESTED_FILE)
+    atomic_write(table, lake / INGESTED_FILE)
 
 
 def committed_runs(lake: Path) -> set[str]:
@@ -328,6 +328,6 @@ def _write_pending(path: Path, pending: dict[str, list[dict[str, Any]]]) -> None
 
 
 def _write_json(path: Path, data: Any) -> None:
-    temporary = path.with_name(f".{path.name}.tmp")
+    temporary = temporary_for(path)
     temporary.write_text(json.dumps(data), encoding="utf-8")
     os.replace(temporary, path)

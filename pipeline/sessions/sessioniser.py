@@ -74,7 +74,7 @@ def postfix_key(event: LogEvent) -> str:
     return f"{event.host}/{event.program}/{event.pid}"
 
 
-# the disconnect line's counters a session keeps (parsers.postfix._counters names them)
+# the disconnect line's counters a session keeps (parsers.postfix.dialects._counters names them)
 _COUNTERS = ("starttls_ok", "starttls_attempts", "auth_ok", "auth_attempts", "commands_total")
 
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import re
 
-from parsers import dovecot_auth
 from parsers.dialect import Dialect, Example
-from parsers.dovecot_fields import ELEMENTS, SERVICES, failure_fields, login_fields
+from parsers.dovecot import auth as dovecot_auth
+from parsers.dovecot.fields import ELEMENTS, SERVICES, failure_fields, login_fields
 
 _PREFIX = rf"^{SERVICES}-login: (?:Info: )?+"  # possessive: "Info" is never part of the text
 _FAILURE_HEAD = (

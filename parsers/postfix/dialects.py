@@ -1,6 +1,6 @@
 """Postfix dialects: smtpd sessions, TLS, SASL, and the outbound smtp client's TLS lines.
 
-The examples live in :mod:`parsers.postfix_examples` and :mod:`parsers.postfix_tls_examples`; the line formats are Postfix's own
+The examples live in :mod:`parsers.postfix.examples` and :mod:`parsers.postfix.tls_examples`; the line formats are Postfix's own
 (``src/smtpd/smtpd.c``, ``src/tls/tls_misc.c``, ``src/tls/tls_server.c``), catalogued with sources
 in research/log-formats.md §b. smtpd runs under any ``syslog_name`` (``postfix/submission/smtpd``,
 ``postfix-mx/smtpd``, ``postfix/10025/smtpd``): the dialects key on the daemon, not the name.
@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import re
 
-from parsers import postfix_examples as ex
-from parsers import postfix_tls_examples as tls_ex
 from parsers.dialect import Dialect, Fields
 from parsers.fragments import CIPHER, IP, QUEUE_ID
+from parsers.postfix import examples as ex
+from parsers.postfix import tls_examples as tls_ex
 from parsers.vocab import normalise_tls_version
 
 # Postfix "host[address]"; smtpd_client_port_logging appends ":port"; "unknown[unknown]" when

@@ -1,12 +1,12 @@
 """Real Postfix TLS log lines (smtpd, the outbound smtp client, tlsproxy) and their fields.
 
-Sources as in :mod:`parsers.postfix_examples`.
+Sources as in :mod:`parsers.postfix.examples`.
 """
 
 from __future__ import annotations
 
 from parsers.dialect import Example
-from parsers.postfix_examples import ENV, ENV_SMTP, JOURNAL, LAB, LAB5424, PIX, V6, why
+from parsers.postfix.examples import ENV, ENV_SMTP, JOURNAL, LAB, LAB5424, PIX, V6, why
 
 TLS_ESTABLISHED: tuple[Example, ...] = (
     Example(

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from parsers.dialect import Dialect, Example, Fields
-from parsers.dovecot_fields import redacted
+from parsers.dovecot.fields import redacted
 
 _PROCESS = r"(?:dovecot: )?auth(?:-worker)?(?:\((?:\d{1,10}|default)\))?: (?:Info: )?"
 _WORKER_CONN = r"(?:conn [^\s()]{1,64} \([^()\n]{0,64}\): auth-worker<\d{1,10}>: )?"

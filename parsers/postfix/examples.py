@@ -1,4 +1,4 @@
-"""Real Postfix log lines and the fields each must yield, for the dialects in parsers.postfix.
+"""Real Postfix log lines and the fields each must yield, for the dialects in parsers.postfix.dialects.
 
 Sources (see tests/data/SOURCES.md): ``pixelpark`` = corpus postfix/pixelpark-postfix-logsums__mail.log
 (Postfix 3.x production, 2023), ``lab`` = corpus generated/lab-postfix3.7.11-dovecot2.3.19.1__*,

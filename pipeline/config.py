@@ -24,6 +24,9 @@ class Listener:
     service: str  # DESIGN vocabulary: submission, smtp, imap, pop3, managesieve
     port: int | None
     tls_mode: str  # implicit, starttls (offered, may be skipped), or unknown
+    # the listener refuses AUTH before TLS (Postfix smtpd_tls_auth_only = yes): an AUTH sent in
+    # the clear there is a refused cleartext attempt; elsewhere nothing says it was refused
+    tls_auth_only: bool = False
 
 
 # Postfix syslog_name (the part between "postfix" and "/smtpd") → listener
@@ -96,12 +99,14 @@ def _from_dict(data: dict[str, Any], path: Path) -> SiteConfig:
     site = data.get("site", {})
     postfix = dict(POSTFIX_LISTENERS)
     for name, spec in data.get("postfix", {}).get("listeners", {}).items():
-        postfix[name] = _listener(spec, f"postfix.listeners.{name}", fail)
+        postfix[name] = _listener(spec, f"postfix.listeners.{name}", fail, postfix.get(name))
+        if name == "smtpd":  # the main smtpd logs as plain postfix/smtpd (syslog_name "")
+            postfix[""] = postfix[name]
     ports = dict(PORT_LISTENERS)
     for name, spec in data.get("ports", {}).items():
         if not str(name).isdigit():
             raise fail(f"ports.{name}", "a port number is expected as the key")
-        ports[int(name)] = _listener(spec, f"ports.{name}", fail)
+        ports[int(name)] = _listener(spec, f"ports.{name}", fail, ports.get(int(name)))
     networks = []
     for cidr in site.get("internal_networks", []):
         try:
@@ -131,14 +136,19 @@ def _from_dict(data: dict[str, Any], path: Path) -> SiteConfig:
     )
 
 
-def _listener(spec: Any, key: str, fail: Any) -> Listener:
+def _listener(spec: Any, key: str, fail: Any, default: Listener | None = None) -> Listener:
+    """A listener from its table; keys it leaves out keep the default listener's values."""
     if not isinstance(spec, dict):
         raise fail(key, "a table with service, port and tls_mode is expected")
-    service = spec.get("service", "submission")
-    tls_mode = spec.get("tls_mode", "unknown")
+    base = default or Listener("submission", None, "unknown")
+    service = spec.get("service", base.service)
+    tls_mode = spec.get("tls_mode", base.tls_mode)
     if tls_mode not in ("implicit", "starttls", "unknown"):
         raise fail(key, f"tls_mode {tls_mode!r}: use implicit, starttls or unknown")
     if service not in ("imap", "pop3", "submission", "managesieve", "smtp", "lmtp"):
         raise fail(key, f"service {service!r} is not one of DESIGN's services")
-    port = spec.get("port")
-    return Listener(service, int(port) if port is not None else None, tls_mode)
+    port = spec.get("port", base.port)
+    auth_only = spec.get("tls_auth_only", base.tls_auth_only)
+    if not isinstance(auth_only, bool):
+        raise fail(key, f"tls_auth_only {auth_only!r}: use true or false")
+    return Listener(service, int(port) if port is not None else None, tls_mode, auth_only)

@@ -178,9 +178,15 @@ class PostfixSessions:
         elif s.sasl_failures:
             auth_result = "failed"
         elif auth_attempts and tls is False:
-            # AUTH sent in the clear and refused without a SASL failure: the server offered no
-            # AUTH before TLS (smtpd_tls_auth_only); the password may still have crossed
-            auth_result = "refused_cleartext"
+            # AUTH sent in the clear, no SASL failure, no success. Only a listener the site
+            # says refuses AUTH before TLS (smtpd_tls_auth_only) makes it a refused attempt
+            # (the password may still have crossed, e.g. in AUTH PLAIN's initial response).
+            # Elsewhere the AUTH may have been answered and abandoned (timeout, lost
+            # connection): whether a password crossed is not known.
+            refused = listener is not None and listener.tls_auth_only
+            auth_result = "refused_cleartext" if refused else "unknown"
+            if not refused:
+                failures = s.sasl_failures  # no wrong password was logged: not a guess
         elif auth_attempts:
             auth_result = "failed"
         elif counters_known:

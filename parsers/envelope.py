@@ -21,7 +21,7 @@ date cannot exist keeps its other parts with ``event_at = None``. Nothing here r
 
 from __future__ import annotations
 
-from datetime import tzinfo
+from datetime import datetime, tzinfo
 
 from parsers.envelopes import rfc5424, structured, text
 from parsers.envelopes.clock import Clock, SystemZone
@@ -37,8 +37,9 @@ class EnvelopeParser:
     """Stateful only for year inference; feed it the lines of one file in order.
 
     ``year`` pins the year of the first year-less line (the site's setting); without it the
-    current year is assumed, or the previous one for a month that lies ahead of today.
+    year of ``not_after`` (default: now) is assumed, or the previous one for a date after it.
     ``year_state`` starts the inference where the lines before this part of a file left it.
+    ``not_after`` is the file's modification time: no year-less line is dated after it.
     """
 
     def __init__(
@@ -47,10 +48,11 @@ class EnvelopeParser:
         year: int | None = None,
         tz: tzinfo | None = None,
         year_state: tuple[int, int] | None = None,
+        not_after: datetime | None = None,
     ) -> None:
         self.tz: tzinfo = tz or SystemZone()
         self.clock = Clock(self.tz)
-        self.years = YearInference(year, self.tz, year_state)
+        self.years = YearInference(year, self.tz, year_state, not_after)
 
     def parse(self, line: str) -> Envelope | None:
         found = self.split(line)

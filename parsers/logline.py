@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import tzinfo
+from datetime import datetime, tzinfo
 
 from parsers.dialect import Dialect
 from parsers.envelope import EnvelopeParser
@@ -23,7 +23,8 @@ class LogLineParser:
     line's program (cached per program name), and builds the UTC time only for the lines that
     become a record. ``prefilter=False`` reads every line in full (same records, slower).
     ``year_state`` is the year inference's (year, month) after the file's earlier lines, for a
-    part of a file read on its own.
+    part of a file read on its own; ``not_after`` the file's modification time (no year-less
+    line is dated after it).
     """
 
     def __init__(
@@ -33,8 +34,11 @@ class LogLineParser:
         tz: tzinfo | None = None,
         prefilter: bool = True,
         year_state: tuple[int, int] | None = None,
+        not_after: datetime | None = None,
     ) -> None:
-        self.envelopes = EnvelopeParser(year=year, tz=tz, year_state=year_state)
+        self.envelopes = EnvelopeParser(
+            year=year, tz=tz, year_state=year_state, not_after=not_after
+        )
         self._dialects: dict[str, tuple[Dialect, ...]] = {}
         self._literals = in_scope_literals() if prefilter else None
         self._guards = in_scope_guards()

@@ -55,7 +55,7 @@ def traditional(line: str, clock: Clock, years: YearInference) -> Split | None:
         month = MONTHS.get(mon)
         if month is None:
             return None
-        year = years.for_month(month)
+        year = years.for_month(month, int(day))
         stamp = partial(clock.civil, year, month, int(day), hms, None)
         return with_message(line, found.end(), stamp, host, program, pid)
     return traditional_general(line, clock, years)
@@ -76,7 +76,7 @@ def traditional_general(line: str, clock: Clock, years: YearInference) -> Split 
     month = MONTHS.get(mon)
     if month is None:
         return None
-    year = years.for_month(month)
+    year = years.for_month(month, int(day))
     return after_stamp(line, end, partial(clock.civil, year, month, int(day), hms, frac))
 
 

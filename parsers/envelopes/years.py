@@ -1,10 +1,20 @@
 """The year of a year-less syslog line, from the order of the lines in one file.
 
-The first year-less line takes the site's pinned year, else the current year (the previous one
-if its month lies ahead of today's: December read in January). From there the year follows the
-months: back by two or more months (December → January) starts the next year; forward by more
-than six (January → a late December line) is a line from the previous year. Dated lines (RFC 3339,
-journald) re-anchor the state, so a file mixing both stays right.
+No line is dated after the file's last change (``not_after``: the file's modification time;
+now when there is none): a file cannot hold a line written after it was last written.
+
+- The first year-less line takes the site's pinned year, else the year of ``not_after`` (the
+  previous one if its month and day lie after ``not_after``'s: a ``Dec 21`` line in a file last
+  written on 6 December is from last year).
+- From there the year follows the months: back by two or more months (December → January)
+  starts the next year, unless that year's month would lie after ``not_after``'s (months out of
+  order, as in a file of samples, do not add a year each); forward by more than six (January →
+  a late December line) is a line from the previous year.
+- A line whose month and day in the year reached lie after ``not_after`` is dated a year
+  earlier (that line only: the state does not move).
+- Dated lines (RFC 3339, journald) re-anchor the state, so a file mixing both stays right.
+
+A file spanning more than a year without dates can only be dated with the site's year.
 """
 
 from __future__ import annotations
@@ -18,31 +28,42 @@ _MONTH_NAMES = {number: name for name, number in MONTHS.items()}
 
 class YearInference:
     def __init__(
-        self, pinned: int | None, tz: tzinfo, state: tuple[int, int] | None = None
+        self,
+        pinned: int | None,
+        tz: tzinfo,
+        state: tuple[int, int] | None = None,
+        not_after: datetime | None = None,
     ) -> None:
         """``state``: the (year, month) reached by the lines before the first one fed here, when
-        a file is read in parts (the same as feeding those lines first)."""
+        a file is read in parts (the same as feeding those lines first). ``not_after``: the
+        file's modification time (default: now)."""
         self.pinned = pinned
         self.tz = tz
         self.year: int | None = state[0] if state else None
         self.month = state[1] if state else 0
+        latest = (not_after or datetime.now(tz)).astimezone(tz)
+        self.latest = (latest.year, latest.month, latest.day)  # local date of ``not_after``
         self._observed = ""
         self._quiet_key = 0
         self._quiet: tuple[str, ...] = ()
 
-    def for_month(self, month: int) -> int:
+    def for_month(self, month: int, day: int = 1) -> int:
+        latest_year, latest_month, latest_day = self.latest
         if self.year is None:
             if self.pinned is not None:
                 self.year = self.pinned
             else:
-                now = datetime.now(self.tz)
-                self.year = now.year if month <= now.month else now.year - 1
+                late = (month, day) > (latest_month, latest_day)
+                self.year = latest_year - 1 if late else latest_year
         elif month < self.month - 1:
-            self.year += 1  # the file crossed New Year
+            if (self.year + 1, month) <= (latest_year, latest_month):
+                self.year += 1  # the file crossed New Year
         elif month > self.month + 6:
             self.year -= 1  # a late line from before New Year
         self.month = month
         self._observed = ""
+        if (self.year, month, day) > self.latest:
+            return self.year - 1  # never after the file's last change
         return self.year
 
     def observe_date(self, date: str) -> None:

@@ -58,7 +58,7 @@ def spans(job: FileJob, whole: Span, size: int) -> Iterator[Span]:
     """``whole`` cut after the first line end ``size`` bytes or more past each cut; the last
     range runs to the end of the file (also if it grew meanwhile) and is about half a range or
     longer."""
-    years = EnvelopeParser(year=job.config.year, tz=job.config.zone())
+    years = EnvelopeParser(year=job.config.year, tz=job.config.zone(), not_after=whole.mtime)
     state = years.years
     begin = whole.begin
     lines = whole.lines_before

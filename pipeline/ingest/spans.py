@@ -121,7 +121,9 @@ def read_span(job: FileJob, span: Span, progress: Progress | None = None) -> Fil
     config = job.config
     writer = LakeWriter(job.lake, job.part_prefix)
     sessioniser = FileSessioniser(config)
-    parser = LogLineParser(year=config.year, tz=config.zone(), year_state=span.year_state)
+    parser = LogLineParser(
+        year=config.year, tz=config.zone(), year_state=span.year_state, not_after=span.mtime
+    )
     rejects: list[dict[str, Any]] = []
     source_file = str(path)
     offset = span.begin

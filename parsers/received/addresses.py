@@ -2,7 +2,10 @@
 
 Every MTA puts the TCP information in the first comments after ``from``: Postfix ``(rdns [ip])``,
 Exim ``([ip]:port helo=name)``, qmail ``(HELO name) (ip)``, Exchange ``(ip)`` without brackets,
-Courier ``[::ffff:1.2.3.4]``, MDaemon ``[(ip)]``. Addresses are validated with :mod:`ipaddress`
+Courier ``[::ffff:1.2.3.4]``, MDaemon ``[(ip)]``. The peer is the address the receiving server
+saw, never the HELO argument: Exim's ``from [ip] (helo=[other])`` and ``(port=N helo=[other])``
+name the peer in the from-word; qmail's ``from unknown (HELO 203.0.113.4)`` with no address
+comment has no peer address (null). Addresses are validated with :mod:`ipaddress`
 and written canonically (``IPv6:`` tag and zone dropped, IPv4-mapped IPv6 as IPv4).
 """
 
@@ -113,6 +116,12 @@ def _may_name_helo(comment: str) -> bool:
 
 
 def _tcp_info(comment: str) -> tuple[str | None, str | None, int | None]:
+    """The address the receiving server saw, from one comment; never the client's HELO
+    argument (Exim ``([192.0.2.10] helo=[10.1.1.5])``, qmail ``(HELO 203.0.113.4)``)."""
+    if _may_name_helo(comment):
+        comment = _HELO.sub(" ", comment).strip()
+        if not comment:
+            return None, None, None
     if "[" in comment:
         for found in _BRACKETED.finditer(comment):
             ip = canonical_ip(found.group("ip"))

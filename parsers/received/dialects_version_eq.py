@@ -1,6 +1,7 @@
 """``version=… cipher=…`` comments: Sendmail, Proofpoint, Gmail, hMailServer, old Haraka (space
 separated), Exchange / Microsoft 365 and Mimecast (comma separated); Exchange's bare ``(TLS)``,
-Google's ``(Google Transport Security)`` and Sendmail/Haraka ``(authenticated bits=0)``.
+Google's ``(Google Transport Security)`` and Sendmail/Haraka ``(authenticated bits=0)``; newer
+Haraka's lone ``(cipher=…)`` after the envelope sender.
 
 Old Sendmail, Gmail (2009-2011) and Haraka <= 2.8.27 wrote OpenSSL's cipher family
 ``TLSv1/SSLv3`` in ``version=``: that is not a negotiated version (vocab gives None, the cipher
@@ -93,6 +94,40 @@ SPACED = DetailDialect(
     ),
     not_examples=(
         "from a (b [192.0.2.1]) by c with ESMTP id 1 (version=1.0); Mon, 1 Jan 2024 00:00:00 +0000",
+    ),
+)
+
+CIPHER_ONLY = DetailDialect(
+    key="cipher_eq",
+    writers="Haraka >= 2.8.2x (after the envelope sender), Momentum/ecelerity",
+    where=("comment",),
+    contains="cipher=",
+    pattern=re.compile(r"^cipher=(?P<cipher>[A-Za-z0-9_-]{1,64})(?:\s|$)"),
+    read=version_cipher_bits,
+    examples=(
+        HeaderExample(
+            "from alba-tpi (93.red-88-10-245.dynamicip.rima-tde.net\n [88.10.245.93]) by"
+            " apollo.alba.sh (Haraka/2.8.25) with ESMTPSA id\n"
+            " 8E30EE2E-AD6C-4250-8F10-1730CA3326DA.1\n envelope-from <me@alba.sh>"
+            " (authenticated bits=0)\n (cipher=TLS_AES_256_GCM_SHA384); Sat, 28 Mar 2020"
+            " 17:57:19 +0000",
+            {
+                "tls": True,
+                "tls_version": "TLSv1.3",
+                "tls_version_source": "inferred",
+                "tls_cipher": "TLS_AES_256_GCM_SHA384",
+                "from_ip": "88.10.245.93",
+                "authenticated": True,
+                "security": "modern_tls",
+            },
+            "linux-um list message of 2020-03-28 in a public repository (tests/data/SOURCES.md)",
+        ),
+    ),
+    not_examples=(
+        "from a (b [192.0.2.1]) by c with ESMTP id 1 (version=TLSv1.2 cipher=AES256-SHA);"
+        " Mon, 1 Jan 2024 00:00:00 +0000",
+        "from a (b [192.0.2.1]) by c with ESMTP id 1 (ciphers=none); Mon, 1 Jan 2024 00:00:00"
+        " +0000",
     ),
 )
 
@@ -211,4 +246,11 @@ AUTHENTICATED = DetailDialect(
     ),
 )
 
-DIALECTS: tuple[DetailDialect, ...] = (EXCHANGE, SPACED, EXCHANGE_TLS, GOOGLE_GTS, AUTHENTICATED)
+DIALECTS: tuple[DetailDialect, ...] = (
+    EXCHANGE,
+    SPACED,
+    CIPHER_ONLY,
+    EXCHANGE_TLS,
+    GOOGLE_GTS,
+    AUTHENTICATED,
+)

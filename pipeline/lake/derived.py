@@ -5,8 +5,9 @@ a source of truth.
 user, the latest L0 and L1 event among that day's log sessions: ``user_exposure`` of
 pipeline/query/sql/marts/35_user_exposure.sql, the same SQL that ``user_posture`` runs on the days
 without a usable summary. ``<digest>`` hashes the month, the names of its days'
-``sessions/date=D`` parts it was computed from (parts are written once under a new name) and
-the SQL that defines it. A summary is fresh iff its digest matches the parts present now, so a
+``sessions/date=D`` parts it was computed from (parts are written once under a new name), the
+``received_hops`` parts of those days and the day on either side (a Received field may give a
+session its TLS version: marts/05_session_tls.sql) and the SQL that defines it. A summary is fresh iff its digest matches the parts present now, so a
 part added after it, a rewritten partition, a changed definition, or a crash between an
 ingest's commit and its :func:`refresh` only make it stale: those days are then computed from
 their sessions, and the answer is the same. One file a month, not a day: a report opens every
@@ -21,7 +22,7 @@ import hashlib
 import os
 import shutil
 from collections.abc import Iterable, Iterator
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
@@ -35,6 +36,7 @@ EXPOSURE: Final = "user_exposure"
 # what a summary's content follows from besides its parts: a change here makes every one stale
 DEFINITION_SQL: Final = (
     "staging/stg_sessions.sql",
+    "marts/05_session_tls.sql",
     "marts/10_session_levels.sql",
     "marts/30_login_evidence.sql",
     "marts/35_user_exposure.sql",
@@ -42,12 +44,12 @@ DEFINITION_SQL: Final = (
 SQL_DIR: Final = Path(__file__).parent.parent / "query" / "sql"
 
 
-def session_parts(lake: Path) -> dict[date, list[str]]:
-    """The names of the ``sessions`` parts of each day that has any (what
+def session_parts(lake: Path, table: str = "sessions") -> dict[date, list[str]]:
+    """The names of the ``sessions`` (or ``table``) parts of each day that has any (what
     ``pipeline.query.db.PARTS_GLOB`` finds; read with ``scandir``: a report lists them three times)."""
     parts: dict[date, list[str]] = {}
     try:
-        folders = list(os.scandir(lake / "sessions"))
+        folders = list(os.scandir(lake / table))
     except FileNotFoundError:
         return parts
     for folder in folders:
@@ -74,16 +76,31 @@ def by_month(parts: dict[date, list[str]]) -> dict[str, dict[date, list[str]]]:
     return months
 
 
-def digest(month: str, days: dict[date, list[str]]) -> str:
+def digest(month: str, days: dict[date, list[str]], hops: dict[date, list[str]] | None = None) -> str:
     """The name (without ``.parquet``) of the summary of ``month`` computed from these parts
-    (its days' part names)."""
+    (its days' part names) and the ``received_hops`` parts of its days and the day on either
+    side (``hops``, by day: a Received field gives a session its TLS version, marts/05)."""
     hashed = hashlib.sha256(_definition())
     hashed.update(month.encode())
     for day in sorted(days):
         hashed.update(f"\n{day.isoformat()}:".encode())
         for name in sorted(days[day]):
             hashed.update(b"\n" + name.encode())
+    near = sorted(day for day in hops or {} if month in _months_near(day))
+    for day in near:
+        hashed.update(f"\nhops {day.isoformat()}:".encode())
+        for name in sorted((hops or {})[day]):
+            hashed.update(b"\n" + name.encode())
     return hashed.hexdigest()[:24]
+
+
+def _months_near(day: date) -> set[str]:
+    """The months whose sessions a hop of ``day`` may join (five minutes either way)."""
+    return {month_of(day - timedelta(days=1)), month_of(day), month_of(day + timedelta(days=1))}
+
+
+def hop_parts(lake: Path) -> dict[date, list[str]]:
+    return session_parts(lake, "received_hops")
 
 
 def summary_path(lake: Path, month: str, month_digest: str) -> Path:
@@ -97,13 +114,14 @@ def usable_summaries(lake: Path, until: datetime) -> tuple[list[Path], list[date
     day and later are not read (:func:`exposure`)."""
     last = until.date()
     parts = session_parts(lake)
+    hops = hop_parts(lake)
     files: list[Path] = []
     live: list[date] = []
     for month, days in sorted(by_month(parts).items()):
         before = sorted(day for day in days if day < last)
         if not before:
             continue
-        path = summary_path(lake, month, digest(month, days))
+        path = summary_path(lake, month, digest(month, days, hops))
         if path.is_file():
             files.append(path)
         else:
@@ -145,6 +163,7 @@ def refresh(lake: Path, days: Iterable[date] | None = None) -> list[str]:
     lock, after a commit (``mailtls ingest``) or after rewriting a partition; returns the
     months written (``YYYY-MM``)."""
     months = by_month(session_parts(lake))
+    hops = hop_parts(lake)
     root = lake / DERIVED_DIR / EXPOSURE
     wanted = set(months) if days is None else {month_of(day) for day in days}
     if days is None and root.is_dir():
@@ -154,7 +173,7 @@ def refresh(lake: Path, days: Iterable[date] | None = None) -> list[str]:
         if month not in months:
             shutil.rmtree(root / f"month={month}", ignore_errors=True)
             continue
-        path = summary_path(lake, month, digest(month, months[month]))
+        path = summary_path(lake, month, digest(month, months[month], hops))
         if path.is_file():
             _remove_others(path)
         else:
@@ -179,10 +198,11 @@ def _write(lake: Path, months: dict[str, dict[date, list[str]]], todo: dict[str,
             params={"days": sorted(day for days in months.values() for day in days)},
         ).to_arrow_table()
     now = by_month(session_parts(lake))  # under the lock nothing moves; if it did: stale
+    hops = hop_parts(lake)
     schema = with_version(DERIVED[EXPOSURE])
     month_column = pc.utf8_slice_codeunits(pc.cast(table["day"], "string"), 0, 7)
     for month, month_digest in todo.items():
-        if digest(month, now.get(month, {})) != month_digest:
+        if digest(month, now.get(month, {}), hops) != month_digest:
             continue
         rows = table.filter(pc.equal(month_column, month))
         path = summary_path(lake, month, month_digest)

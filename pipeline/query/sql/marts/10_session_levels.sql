@@ -1,4 +1,5 @@
--- grain: one row per client session of stg_sessions, with the RFC 8314 level of that connection
+-- grain: one row per client session (session_tls: stg_sessions with what Received fields add),
+-- with the RFC 8314 level of that connection
 -- level: L0 cleartext credentials, L1 legacy TLS, L2 modern TLS not known to be implicit (a level
 -- is a claim: claim the lower), L3 modern TLS on an implicit-TLS service, else unknown. A trusted
 -- hop (Dovecot `secured`, webmail on localhost) hides the user's own connection: unknown.
@@ -18,7 +19,7 @@ WITH classified AS (
             ELSE 'unknown'
         END AS level,
         service IN ('imap', 'pop3', 'submission', 'managesieve') AS is_mua_service
-    FROM stg_sessions
+    FROM session_tls
 )
 SELECT
     *,

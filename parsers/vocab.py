@@ -15,7 +15,9 @@ TLS_MODES: Final = ("implicit", "starttls", "none", "unknown")
 TLS_VERSIONS: Final = ("SSLv2", "SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3")
 SECURITIES: Final = ("cleartext", "legacy_tls", "modern_tls", "tls_unknown", "unknown")
 AUTH_RESULTS: Final = ("ok", "failed", "refused_cleartext", "none", "unknown")
-VERSION_SOURCES: Final = ("logged", "inferred")
+# "received"/"received_inferred": a session's version taken from the Received field our server
+# wrote for its message (logged there, or implied by its cipher): pipeline marts/05_session_tls.sql
+VERSION_SOURCES: Final = ("logged", "inferred", "received", "received_inferred")
 
 LEGACY_VERSIONS: Final = frozenset({"SSLv2", "SSLv3", "TLSv1.0", "TLSv1.1"})
 MODERN_VERSIONS: Final = frozenset({"TLSv1.2", "TLSv1.3"})

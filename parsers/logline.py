@@ -100,7 +100,7 @@ def record_of(
     if looked_like is None:
         return None
     reason = f"looks like {looked_like.key} but does not match its pattern"
-    return Reject.of(line_no, looked_like.key, reason, redact(line))
+    return Reject.of(line_no, looked_like.key, reason, redact(line), split.stamp())
 
 
 def classify(envelope: Envelope, line: str, line_no: int) -> LogEvent | Reject | None:

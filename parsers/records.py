@@ -71,7 +71,10 @@ class Reject:
     kind: str  # what it looked like: a dialect key, "envelope", "encoding", …
     reason: str
     raw: str
+    event_at: datetime | None = None  # the line's own time, when its envelope gave one
 
     @classmethod
-    def of(cls, line_no: int, kind: str, reason: str, raw: str) -> Reject:
-        return cls(line_no, kind, reason, raw[:RAW_LIMIT])
+    def of(
+        cls, line_no: int, kind: str, reason: str, raw: str, event_at: datetime | None = None
+    ) -> Reject:
+        return cls(line_no, kind, reason, raw[:RAW_LIMIT], event_at)

@@ -7,7 +7,9 @@ read by :func:`pipeline.ingest.spans.parse_file`, so the files of one rotated se
 or by the workers of a Dask cluster. A session cut by a rotation or a range is still one row:
 each set's edges are joined oldest first, range by range (:mod:`pipeline.ingest.stitch`), as the
 results arrive. Sessions still open at the end are kept
-in the lake's ``_pending.json`` and finished by the next run that reads the set's newer lines.
+in the lake's ``_pending.json`` and finished by the next run that reads the set's newer lines;
+those that hold a login are also written, marked open, and replaced at each commit
+(:mod:`pipeline.lake.journal`, open runs).
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from pipeline.lake.journal import (
     commit,
     locked,
     new_run_id,
+    open_run_id,
     read_ingested,
     read_pending,
     recover,
@@ -108,7 +111,8 @@ def ingest(
                         scheduler=scheduler,
                     )
                 )
-        _record(lake, run_id, known, pending, results)
+        open_run = _write_open(lake, run_id, config, pending, results)
+        _record(lake, run_id, known, pending, results, open_run)
         refresh(lake)  # after the commit: a crash here leaves stale summaries, never wrong ones
     return RunSummary(results, problems)
 
@@ -167,6 +171,27 @@ def _stitch_set(
     return result
 
 
+def _write_open(
+    lake: Path,
+    run_id: str,
+    config: SiteConfig,
+    pending: dict[str, list[dict[str, Any]]],
+    results: list[SetResult],
+) -> str | None:
+    """Write the rows of every set's still-open sessions that hold a login, marked open, as
+    the parts of this run's open run (they replace the earlier runs' at the commit); its id,
+    or None when there are none."""
+    after = {**pending, **{result.name: result.pending for result in results}}
+    rows = [row for states in after.values() for row in Sessioniser(config, states).open_rows()]
+    if not rows:
+        return None
+    open_run = open_run_id(run_id)
+    writer = LakeWriter(lake, f"{open_run}-open")
+    writer.add("sessions", rows)
+    writer.flush()
+    return open_run
+
+
 def _split_mail(paths: list[Path]) -> tuple[list[Path], list[Path]]:
     """(log files, mail files): mail by its Maildir folder or its first line."""
     from pipeline.ingest.mail import is_mail
@@ -189,6 +214,7 @@ def _record(
     known: list[dict[str, Any]],
     pending: dict[str, list[dict[str, Any]]],
     results: list[SetResult],
+    open_run: str | None = None,
 ) -> None:
     rows = {(row["path"], row["fingerprint"]): row for row in known}
     for result in results:
@@ -197,7 +223,7 @@ def _record(
             if file.ingested is not None:
                 row = {**file.ingested, "run_id": run_id}
                 rows[(row["path"], row["fingerprint"])] = row
-    commit(lake, run_id, list(rows.values()), pending)
+    commit(lake, run_id, list(rows.values()), pending, open_run=open_run)
 
 
 def default_workers() -> int:

@@ -154,7 +154,12 @@ def read_span(job: FileJob, span: Span, progress: Progress | None = None) -> Fil
                 elif isinstance(record, Reject):
                     rejects.append(
                         reject_row(
-                            source_file, record.line_no, record.kind, record.reason, record.raw
+                            source_file,
+                            record.line_no,
+                            record.kind,
+                            record.reason,
+                            record.raw,
+                            record.event_at,
                         )
                     )
                 if progress and offset - reported > (1 << 20):
@@ -200,11 +205,19 @@ def reason_of(exc: BaseException) -> str:
     return text.splitlines()[0][:200]
 
 
-def reject_row(source_file: str, line: int, kind: str, reason: str, raw: str) -> dict[str, Any]:
+def reject_row(
+    source_file: str,
+    line: int,
+    kind: str,
+    reason: str,
+    raw: str,
+    event_at: datetime | None = None,
+) -> dict[str, Any]:
     return {
         "source_file": source_file,
         "source_line": line,
         "kind": kind,
         "reason": reason,
         "raw": raw[:2048],
+        "event_at": event_at,
     }

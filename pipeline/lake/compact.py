@@ -31,6 +31,7 @@ from pipeline.lake.journal import (
     check_version,
     commit_run,
     finish_swap,
+    is_open_run,
     journal_swap,
     locked,
     new_run_id,
@@ -135,10 +136,16 @@ def plan(
             day = _day(folder)
             if day is None or (since and day < since) or (until and day > until):
                 continue
-            parts = tuple(sorted(folder.glob("*.parquet")))
+            # open-session parts are replaced by the next ingest (journal.open_run_id): never
+            # merged into a part that would outlive them
+            parts = tuple(p for p in sorted(folder.glob("*.parquet")) if not _is_open_part(p))
             if not is_compact(parts):
                 found.append(Partition(table, day, folder, parts))
     return found
+
+
+def _is_open_part(part: Path) -> bool:
+    return is_open_run(part.name.split("-", 1)[0])
 
 
 def is_compact(parts: tuple[Path, ...]) -> bool:

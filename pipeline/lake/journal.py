@@ -7,6 +7,12 @@ run whose parts count (``mailtls.runs``; a row names only the last run that read
 ``mailtls compact`` runs read none). One run at a time holds the lake's lock, and it first
 removes the parts of any run that never committed (a crash), so no row counts twice; a
 compaction cut after its swap was journalled is finished instead (:func:`recover`).
+
+Sessions still open at the end of a run that hold a login are written too, marked ``is_open``,
+as the parts of the run's *open run* (its id plus ``o``, :func:`open_run_id`). Each commit
+lists only its own open run: the open rows of earlier runs stop counting and are removed at
+once (or by :func:`recover` after a crash), so a session completed later is counted once, by its
+whole row, and one still open is counted once, by the newest open row.
 """
 
 from __future__ import annotations
@@ -40,6 +46,16 @@ PENDING_FILE = "_pending.json"
 LOCK_FILE = ".lock"
 RUNS_KEY = b"mailtls.runs"  # _ingested metadata: the runs whose parts count
 SWAP_GLOB = "_compact.r*.json"  # a compaction's journalled swap (pipeline.compact)
+OPEN_SUFFIX = "o"  # a run id ending so names the open-session rows of the run before it
+
+
+def open_run_id(run_id: str) -> str:
+    """The run id under which ``run_id`` writes the rows of sessions still open at its end."""
+    return run_id + OPEN_SUFFIX
+
+
+def is_open_run(run: str) -> bool:
+    return run.endswith(OPEN_SUFFIX)
 
 
 def check_version(lake: Path) -> None:
@@ -123,17 +139,26 @@ def commit(
     run_id: str,
     ingested: list[dict[str, Any]],
     pending: dict[str, list[dict[str, Any]]],
+    *,
+    open_run: str | None = None,
 ) -> None:
     """Make the run's parts count: ``_ingested`` names the run; then its ``_pending`` takes over
-    (staged under the run's name first, so :func:`recover` can finish a cut commit)."""
+    (staged under the run's name first, so :func:`recover` can finish a cut commit). The open
+    rows of ``open_run`` replace those of every earlier run, which are removed."""
     staged = lake / f"_pending.{run_id}.json"
     _write_pending(staged, pending)
-    write_ingested(lake, ingested, _still_counting(lake) | {run_id})
+    runs = {run for run in _still_counting(lake) if not is_open_run(run)} | {run_id}
+    write_ingested(lake, ingested, runs | ({open_run} if open_run else set()))
     os.replace(staged, lake / PENDING_FILE)
+    for part in list(_parts(lake)):
+        run = part.name.split("-", 1)[0]
+        if is_open_run(run) and run != open_run:
+            part.unlink()
 
 
 def commit_run(lake: Path, run_id: str) -> None:
-    """Make a run that read no file count (a compaction): list it, rows unchanged."""
+    """Make a run that read no file count (a compaction): list it, rows unchanged (the open
+    run stays listed: a compaction leaves open parts as they are)."""
     write_ingested(lake, read_ingested(lake), _still_counting(lake) | {run_id})
 
 

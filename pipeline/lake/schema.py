@@ -11,10 +11,11 @@ from typing import Final
 
 import pyarrow as pa
 
-SCHEMA_VERSION: Final = 3
-# versions whose lakes this mailtls writes into as they are: the same columns (2 → 3 only added
-# the committed-runs list to `_ingested.parquet`'s metadata, which the next commit writes)
-UPGRADABLE_VERSIONS: Final = frozenset({2, SCHEMA_VERSION})
+SCHEMA_VERSION: Final = 4
+# versions whose lakes this mailtls writes into as they are (2 → 3 only added the committed-runs
+# list to `_ingested.parquet`'s metadata, which the next commit writes; 3 → 4 added nullable
+# columns, which older parts lack and the query layer reads as NULL: pipeline/query/db.py)
+UPGRADABLE_VERSIONS: Final = frozenset({2, 3, SCHEMA_VERSION})
 SCHEMA_VERSION_KEY: Final = b"mailtls.schema_version"
 
 _TS = pa.timestamp("us", tz="UTC")
@@ -42,6 +43,10 @@ SESSIONS: Final = pa.schema(
         ("session_key", pa.string()),
         ("source_file", pa.string()),
         ("source_line", pa.int64()),
+        # a session still open at the end of the input read so far (its disconnect line not yet
+        # written), written because it holds a login; the ingest that reads the rest writes the
+        # whole session and drops this row (pipeline/lake/journal.py, open runs). NULL: false.
+        ("is_open", pa.bool_()),
     ]
 )
 
@@ -93,6 +98,7 @@ REJECTS: Final = pa.schema(
         ("kind", pa.string()),
         ("reason", pa.string()),
         ("raw", pa.string()),
+        ("event_at", _TS),  # the line's own time, when its envelope gave one; names its date=
     ]
 )
 
@@ -147,6 +153,7 @@ PARTITION_BY: Final = {
     "sessions": "event_at",
     "received_hops": "received_at",
     "messages": "header_date_at",
+    "rejects": "event_at",
 }
 
 

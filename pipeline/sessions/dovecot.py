@@ -117,6 +117,9 @@ class DovecotSessions:
     def flush_stale(self, latest: datetime | None, *, everything: bool = False) -> None:
         """Nothing waits: a Dovecot connection line is a whole session."""
 
+    def open_rows(self) -> list[Row]:
+        return []
+
     def open_sessions(self) -> list[dict[str, Any]]:
         return []
 

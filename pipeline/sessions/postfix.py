@@ -243,6 +243,11 @@ class PostfixSessions:
             ):
                 self.rows.append(self._row(self.open.pop(key)))
 
+    def open_rows(self) -> list[Row]:
+        """A login is counted before its session ends: a row for each open session that named
+        a SASL user, marked ``is_open``."""
+        return [{**self._row(s), "is_open": True} for s in self.open.values() if s.user_name]
+
     def open_sessions(self) -> list[dict[str, Any]]:
         return [s.to_state() for s in self.open.values()]
 

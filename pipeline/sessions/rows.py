@@ -25,6 +25,11 @@ class FamilySessions(Protocol):
 
     def flush_stale(self, latest: datetime | None, *, everything: bool = False) -> None: ...
 
+    def open_rows(self) -> list[Row]:
+        """Rows of the open sessions that hold a login, marked ``is_open`` (they are not closed:
+        the ingest that reads the rest writes them whole)."""
+        ...
+
     def open_sessions(self) -> list[dict[str, Any]]:
         """Plain-data states of the sessions still open (for ``_pending`` and stitching)."""
         ...

@@ -69,6 +69,10 @@ class Sessioniser:
         for family in self.families.values():
             family.flush_stale(self.latest, everything=everything)
 
+    def open_rows(self) -> list[Row]:
+        """Rows of the still-open sessions that hold a login, marked open (nothing is closed)."""
+        return [row for family in self.families.values() for row in family.open_rows()]
+
     def open_sessions(self) -> list[dict[str, Any]]:
         return [
             {**state, FAMILY_KEY: name}

@@ -6,5 +6,6 @@ SELECT
     source_line,
     coalesce(kind, 'unknown') AS kind,
     coalesce(reason, 'unknown') AS reason,
-    raw
+    raw,
+    event_at  -- the line's own time (NULL when it gave none: then partition_date is the ingest day)
 FROM src_rejects;

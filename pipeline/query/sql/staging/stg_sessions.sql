@@ -26,6 +26,7 @@ SELECT
     session_key,
     source_file,
     source_line,
+    coalesce(is_open, false) AS is_open,  -- still open at the end of the input read so far
     "date" AS partition_date
 FROM src_sessions
 WHERE event_at IS NOT NULL;

@@ -65,13 +65,34 @@ def window(
     until: Moment | None = None,
     window_days: int = DEFAULT_WINDOW_DAYS,
 ) -> Window:
-    """The window a query covers, resolved against the data in the lake."""
+    """The window a query covers, resolved against the data in the lake: by default the
+    ``window_days`` ending with the day of the newest session that is not in the future (a
+    future-dated line must not move the window past all the data)."""
     if until is None:
-        last = event_span(con)[1]
+        last = newest_past_event(con)
         until = last.astimezone(UTC).date() if last else datetime.now(UTC).date()
     end = _utc(until + timedelta(days=1)) if _is_date(until) else _utc(until)
     start = _utc(since) if since is not None else end - timedelta(days=window_days)
     return Window(start, end)
+
+
+def newest_past_event(con: Connection) -> datetime | None:
+    """The newest session at or before now; the newest of all when every one is later. Reads
+    the newest partition not after today first (a session's partition is its UTC day)."""
+    now = datetime.now(UTC)
+    days = sorted(session_parts(lake_of(con)))
+    past = [day for day in days if day <= now.date()]
+    if past:
+        (last,) = _row(
+            con,
+            "SELECT max(event_at) FROM stg_sessions WHERE partition_date = $day AND event_at <= $now",
+            day=past[-1],
+            now=now,
+        )
+        if last is not None:
+            return last  # type: ignore[no-any-return]
+    (last,) = _row(con, "SELECT max(event_at) FROM stg_sessions WHERE event_at <= $now", now=now)
+    return last if last is not None else event_span(con)[1]  # type: ignore[no-any-return]
 
 
 def event_span(con: Connection) -> tuple[datetime | None, datetime | None]:
@@ -294,10 +315,15 @@ def overview(
             s.smtp_session_count,
             (SELECT count(*) FROM stg_rejects WHERE partition_date >= CAST($since AS DATE)
                 AND partition_date < CAST($until AS DATE)) AS reject_count,
+            (SELECT count(*) FROM stg_rejects WHERE partition_date < CAST($since AS DATE)
+                OR partition_date >= CAST($until AS DATE)) AS reject_outside_count,
+            o.session_before_count,
+            o.session_after_count,
+            o.user_outside_count,
             (SELECT count(*) FROM stg_ingested) AS ingested_file_count,
             CAST($first AS TIMESTAMPTZ) AS first_event_at,
             CAST($last AS TIMESTAMPTZ) AS last_event_at
-        FROM sessions AS s
+        FROM sessions AS s, (SELECT * FROM outside_window($since, $until)) AS o
         """,
         since=w.since,
         until=w.until,

@@ -29,6 +29,11 @@ HEADLINE: Final = {
     "smtp_session_count": "port-25 MTA sessions (never count against the plan)",
     "reject_count": "rejected log lines",
     "ingested_file_count": "files ingested",
+    # what the window leaves out, and where the data lies (issue 16: a report says so)
+    "session_before_count": "sessions before the window",
+    "session_after_count": "sessions after the window (future-dated lines included)",
+    "user_outside_count": "users seen only outside the window",
+    "reject_outside_count": "rejected log lines outside the window",
     "first_event_at": "first session in the lake",
     "last_event_at": "last session in the lake",
 }

@@ -80,6 +80,11 @@ def rejects_summary(lake: LakeRef, window_days: int) -> pd.DataFrame:
     return queries.rejects_summary(_cursor(lake), window_days=window_days)
 
 
+@st.cache_data(ttl=TTL, show_spinner=False, max_entries=64)
+def coverage_advice(lake: LakeRef, window_days: int) -> pd.DataFrame:
+    return queries.coverage_advice(_cursor(lake), window_days=window_days)
+
+
 @st.cache_data(ttl=TTL, show_spinner=False, max_entries=16)
 def plan_status(lake: LakeRef, plan_path: str | None, plan_mtime: float) -> pd.DataFrame:
     return queries.plan_status(_cursor(lake), plan(plan_path, plan_mtime))

@@ -27,6 +27,23 @@ if not pd.isna(head["first_event_at"]):
         f"{head['last_event_at']:%Y-%m-%d %H:%M} UTC."
     )
 
+if int(head["session_after_count"]) or int(head["session_before_count"]):
+    st.caption(
+        f"Outside the window: {int(head['session_before_count'])} sessions before it, "
+        f"{int(head['session_after_count'])} after it (future-dated lines included), "
+        f"{int(head['user_outside_count'])} users seen only outside it."
+    )
+
+st.subheader("What the logs do not say")
+advice = data.coverage_advice(ctx.lake, ctx.window_days)
+if advice.empty:
+    st.success("Most logins in the window carry their TLS version and mode.")
+for gap in advice.itertuples(index=False):
+    st.warning(
+        f"{gap.share:.0%} of the {gap.login_count} {gap.source} logins in the window have no "
+        f"TLS {gap.missing}. {gap.setting}."
+    )
+
 st.subheader("Rejected lines by kind")
 summary = data.rejects_summary(ctx.lake, ctx.window_days)
 if summary.empty:
@@ -50,8 +67,9 @@ posture = ctx.names(data.user_posture(ctx.lake, ctx.window_days, ctx.baseline))
 thin = posture[posture["coverage"].isna() | (posture["coverage"] < 1.0)]
 st.caption(
     "Logins without a known TLS version or mode (TLS used but the version was not logged, a "
-    "trusted hop such as webmail). Add `%{ssl_security}` and `%{local_port}` to Dovecot's "
-    "login_log_format_elements and set Postfix `smtpd_tls_loglevel = 1` to close the gap."
+    "trusted hop such as webmail). Dovecot: add `%k` and `lport=%a` to "
+    "login_log_format_elements (2.4: `tls=<%{ssl_security}>`, `lport=%{local_port}`); Postfix: "
+    "`smtpd_tls_loglevel = 1`, or `smtpd_tls_received_header = yes` and ingest the mail."
 )
 st.dataframe(
     thin[["user_name", "level", "coverage", "login_count", "unknown_count", "trusted_hop_count"]],

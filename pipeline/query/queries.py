@@ -269,6 +269,23 @@ def rejects_summary(
     )
 
 
+def coverage_advice(
+    con: Connection,
+    *,
+    since: Moment | None = None,
+    until: Moment | None = None,
+    window_days: int = DEFAULT_WINDOW_DAYS,
+) -> pd.DataFrame:
+    """The settings that would log what most of a source's logins in the window lack (TLS
+    version or mode), with the share missing (0..1): :func:`pipeline.query.coverage.advice`."""
+    from pipeline.query.coverage import advice
+
+    w = window(con, since=since, until=until, window_days=window_days)
+    return advice(
+        _df(con, "SELECT * FROM coverage_gaps($since, $until)", since=w.since, until=w.until)
+    )
+
+
 def overview(
     con: Connection,
     *,

@@ -15,7 +15,14 @@ import pandas as pd
 from pipeline.plan.phases import EMPTY_PLAN, Plan
 from pipeline.query import queries
 from pipeline.query.queries import Connection, Moment, Window
-from pipeline.report.render import cell, html_table, markdown_table, records, text_table
+from pipeline.report.render import (
+    Share,
+    cell,
+    html_table,
+    markdown_table,
+    records,
+    text_table,
+)
 
 FORMATS: Final = ("text", "md", "html", "json", "csv")
 TITLE: Final = "mailtls report: who still sends mail passwords in cleartext or over legacy TLS"
@@ -76,8 +83,15 @@ def build_report(
             Section(
                 "Headline",
                 pd.DataFrame(
-                    {"measure": list(HEADLINE.values()), "value": [headline[k] for k in HEADLINE]}
+                    {
+                        "measure": list(HEADLINE.values()),
+                        "value": [_value(k, headline[k]) for k in HEADLINE],
+                    }
                 ),
+            ),
+            Section(
+                "What the logs do not say",
+                queries.coverage_advice(con, since=since, until=until),
             ),
             Section(
                 "Users per level",
@@ -93,6 +107,13 @@ def build_report(
             ),
         ),
     )
+
+
+def _value(key: str, value: object) -> object:
+    """A headline value as it prints: shares as percentages."""
+    if key == "coverage" and isinstance(value, float) and value == value:
+        return Share(value)
+    return value
 
 
 def _phases(status: pd.DataFrame) -> pd.DataFrame:

@@ -32,15 +32,32 @@ def plain_value(value: Any) -> Any:
     return value
 
 
-def cell(value: Any) -> str:
-    """How a value reads in a table: empty when missing, times to the minute, short floats."""
+class Share(float):
+    """A share (0..1) that prints as a percentage; a plain number in JSON and CSV."""
+
+
+# columns that hold shares (0..1): printed as percentages
+SHARE_COLUMNS = frozenset({"coverage", "share"})
+
+
+def percent(value: float) -> str:
+    """``0.857`` → ``85.7 %``; whole and tiny shares keep enough digits to tell them apart."""
+    if value in (0.0, 1.0):
+        return f"{value:.0%}".replace("%", " %")
+    return f"{value * 100:.3g} %"
+
+
+def cell(value: Any, *, share: bool = False) -> str:
+    """How a value reads in a table: empty when missing, times to the minute, short floats,
+    shares (``share`` or a :class:`Share`) as percentages."""
+    is_share = share or isinstance(value, Share)
     value = plain_value(value)
     if value is None:
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float):
-        return f"{value:.3g}"
+        return percent(value) if is_share else f"{value:.3g}"
     if isinstance(value, str) and len(value) == 25 and value[10] == "T":
         return value[:16].replace("T", " ")  # UTC ISO time: the minute is enough in a table
     return str(value)
@@ -51,7 +68,11 @@ def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def rows(frame: pd.DataFrame) -> list[list[str]]:
-    return [[cell(v) for v in row] for row in frame.itertuples(index=False)]
+    shares = [str(c) in SHARE_COLUMNS or str(c).endswith("_share") for c in frame.columns]
+    return [
+        [cell(v, share=s) for v, s in zip(row, shares, strict=True)]
+        for row in frame.itertuples(index=False)
+    ]
 
 
 def text_table(frame: pd.DataFrame, *, title: str = "", styled: bool = False) -> str:

@@ -76,7 +76,9 @@ def by_month(parts: dict[date, list[str]]) -> dict[str, dict[date, list[str]]]:
     return months
 
 
-def digest(month: str, days: dict[date, list[str]], hops: dict[date, list[str]] | None = None) -> str:
+def digest(
+    month: str, days: dict[date, list[str]], hops: dict[date, list[str]] | None = None
+) -> str:
     """The name (without ``.parquet``) of the summary of ``month`` computed from these parts
     (its days' part names) and the ``received_hops`` parts of its days and the day on either
     side (``hops``, by day: a Received field gives a session its TLS version, marts/05)."""

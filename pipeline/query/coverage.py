@@ -39,21 +39,21 @@ def advice(gaps: pd.DataFrame, most: float = MOST) -> pd.DataFrame:
     """One row per source and missing fact (``version``, ``mode``) missing from more than
     ``most`` of the source's logins, with the share (0..1) and the setting that would give it."""
     rows = []
-    for gap in gaps.itertuples(index=False):
-        logins = int(gap.login_count)
+    for gap in gaps.to_dict("records"):
+        logins = int(gap["login_count"])
         for missing, count in (
-            ("version", int(gap.version_missing_count)),
-            ("mode", int(gap.mode_missing_count)),
+            ("version", int(gap["version_missing_count"])),
+            ("mode", int(gap["mode_missing_count"])),
         ):
             share = count / logins if logins else 0.0
             if share > most:
+                source = str(gap["source"])
                 setting = SETTINGS.get(
-                    (str(gap.source), missing),
-                    f"{gap.source} logs no TLS {missing}: see its logging settings",
+                    (source, missing), f"{source} logs no TLS {missing}: see its logging settings"
                 )
                 rows.append(
                     {
-                        "source": gap.source,
+                        "source": source,
                         "missing": missing,
                         "share": share,
                         "login_count": logins,

@@ -92,7 +92,7 @@ def newest_past_event(con: Connection) -> datetime | None:
         if last is not None:
             return last  # type: ignore[no-any-return]
     (last,) = _row(con, "SELECT max(event_at) FROM stg_sessions WHERE event_at <= $now", now=now)
-    return last if last is not None else event_span(con)[1]  # type: ignore[no-any-return]
+    return last if last is not None else event_span(con)[1]
 
 
 def event_span(con: Connection) -> tuple[datetime | None, datetime | None]:

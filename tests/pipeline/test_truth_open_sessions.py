@@ -23,10 +23,16 @@ def a_login_session() -> list[str]:
     """The first submission session of the log that logged in, connect to disconnect."""
     with lzma.open(PIXELPARK_LOG, "rt", encoding="utf-8", errors="replace") as handle:
         lines = handle.read().splitlines()
-    login = next(i for i, ln in enumerate(lines) if "submission/smtpd" in ln and "sasl_username=" in ln)
+    login = next(
+        i for i, ln in enumerate(lines) if "submission/smtpd" in ln and "sasl_username=" in ln
+    )
     tag = lines[login].split(": ", 1)[0].split(" ", 2)[2]  # "postfix/submission/smtpd[pid]"
     mine = [ln for ln in lines if f" {tag}: " in ln]
-    start = max(i for i, ln in enumerate(mine) if "connect from" in ln and "disconnect" not in ln and lines.index(ln) <= login)
+    start = max(
+        i
+        for i, ln in enumerate(mine)
+        if "connect from" in ln and "disconnect" not in ln and lines.index(ln) <= login
+    )
     end = next(i for i, ln in enumerate(mine) if i > start and "disconnect from" in ln)
     return mine[start : end + 1]
 

@@ -19,7 +19,9 @@ from pipeline.query import queries
 from pipeline.query.db import connect
 
 RECEIVED = Path(__file__).parents[1] / "data" / "received"
-MESSAGE = RECEIVED / "ruby-mail__spec__fixtures__emails__multi_charset__japanese_attachment_long_name.eml"
+MESSAGE = (
+    RECEIVED / "ruby-mail__spec__fixtures__emails__multi_charset__japanese_attachment_long_name.eml"
+)
 CLIENT = "60-241-138-146.static.tpgi.com.au[60.241.138.146]"
 LOG = f"""\
 Oct 30 19:11:07 mx1 postfix/submission/smtpd[4242]: connect from {CLIENT}
@@ -60,9 +62,7 @@ def test_the_session_takes_the_version_its_received_field_proves(tmp_path: Path)
         until = datetime(2009, 11, 1, tzinfo=UTC)
         trend = queries.daily_trend(con, since=since, until=until)
         posture = queries.user_posture(con, since=since, until=until)
-    assert rows == [
-        ("mikel", "starttls", "TLSv1.0", "received", "AES128-SHA", "legacy_tls", "L1")
-    ]
+    assert rows == [("mikel", "starttls", "TLSv1.0", "received", "AES128-SHA", "legacy_tls", "L1")]
     assert evidence == [("log",)]  # the hop is explained by the session: one login, not two
     assert list(posture["level"]) == ["L1"]
     (day,) = trend.to_dict("records")

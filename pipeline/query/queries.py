@@ -312,6 +312,7 @@ def overview(
             SELECT
                 CAST(coalesce(sum(session_count), 0) AS BIGINT) AS session_count,
                 CAST(coalesce(sum(login_count), 0) AS BIGINT) AS login_count,
+                CAST(coalesce(sum(open_login_count), 0) AS BIGINT) AS open_login_count,
                 CAST(sum(tls_known_count) AS BIGINT)
                     / nullif(CAST(coalesce(sum(login_count), 0) AS BIGINT), 0) AS coverage,
                 CAST(coalesce(sum(failed_login_count), 0) AS BIGINT) AS failed_login_count,
@@ -327,6 +328,7 @@ def overview(
                 AS exposed_user_count,
             s.session_count,
             s.login_count,
+            s.open_login_count,
             s.coverage,
             s.failed_login_count,
             s.smtp_session_count,

@@ -13,6 +13,7 @@ from pathlib import Path
 from pipeline.config import SiteConfig
 from pipeline.ingest.run import ingest
 from pipeline.lake.compact import compact
+from pipeline.query import queries
 from pipeline.query.db import connect
 
 PIXELPARK = Path(__file__).parents[1] / "data" / "logs" / "postfix"
@@ -54,6 +55,9 @@ def test_an_open_login_is_counted_then_completed_once(tmp_path: Path) -> None:
     ingest([str(log)], lake, config)
     (first,) = logins(lake)
     assert first[1:] == (True, "ok")  # counted, marked open
+    with connect(lake) as con:
+        head = queries.overview(con).iloc[0]
+    assert (head["login_count"], head["open_login_count"]) == (1, 1)
 
     ingest([str(log)], lake, config)  # nothing new: still one row
     assert [row[1] for row in logins(lake)] == [True]

@@ -9,6 +9,7 @@ SELECT
     count(*) FILTER (WHERE in_window AND is_mua_service) AS session_count,
     count(*) FILTER (WHERE in_window AND is_level_evidence) AS login_count,
     count(*) FILTER (WHERE in_window AND is_level_evidence AND is_tls_known) AS tls_known_count,
+    count(*) FILTER (WHERE in_window AND is_level_evidence AND is_open) AS open_login_count,
     CAST(coalesce(sum(failed_attempts) FILTER (WHERE in_window AND is_mua_service), 0) AS BIGINT)
         AS failed_login_count,
     count(*) FILTER (WHERE in_window AND service = 'smtp') AS smtp_session_count,
@@ -20,7 +21,7 @@ SELECT
 FROM (
     SELECT
         partition_date, security, service, is_mua_service, is_level_evidence, is_tls_known,
-        failed_attempts,
+        is_open, failed_attempts,
         event_at >= since AND event_at < until AS in_window,
         auth_result = 'ok' AND NOT is_trusted_hop AND service <> 'smtp' AS is_login,
         auth_result = 'refused_cleartext' AND service <> 'smtp' AS is_refused

@@ -352,6 +352,7 @@ def sessions_table(n: int, seed: int, users_count: int, first: date, days: int) 
         session_key=pc.binary_join_element_wise(
             table["server_host"], pc.cast(pa.array(np.arange(n)), pa.string()), "/"
         ),
+        is_open=pa.repeat(pa.scalar(False), n),  # every generated session is complete
     )
     names = [f.name for f in SESSIONS if f.name not in ("source_file", "source_line")]
     return pa.table([columns[name] for name in names], names=names)
@@ -402,6 +403,7 @@ def write_lake(out: Path, sessions: pa.Table, seed: int) -> dict[str, int]:
                 "kind": "line",
                 "reason": "looks like dovecot.login but no dialect matched",
                 "raw": f"{the_day:%b %d} 12:00:00 {host} dovecot: imap-login: Login: garbled",
+                "event_at": datetime(the_day.year, the_day.month, the_day.day, 12, tzinfo=UTC),
             }
             for line in gen.integers(1, lines, size=rejects)
         ]
@@ -421,12 +423,15 @@ def write_lake(out: Path, sessions: pa.Table, seed: int) -> dict[str, int]:
                 "run_id": run_id,
             }
         )
-    if reject_rows:  # no time of their own: partitioned by the day they were ingested
-        folder = out / "rejects" / f"date={ingested_at.date().isoformat()}"
+    by_day: dict[date, list[dict[str, Any]]] = {}
+    for row in reject_rows:  # partitioned by the day of their line, as an ingest does
+        by_day.setdefault(row["event_at"].date(), []).append(row)
+    for number, (the_day, rows) in enumerate(sorted(by_day.items())):
+        folder = out / "rejects" / f"date={the_day.isoformat()}"
         folder.mkdir(parents=True, exist_ok=True)
-        table = pa.Table.from_pylist(reject_rows, schema=with_version(REJECTS))
+        table = pa.Table.from_pylist(rows, schema=with_version(REJECTS))
         pq.write_table(
-            table, folder / f"{run_id}-{len(starts):05d}-00001.parquet", compression="zstd"
+            table, folder / f"{run_id}-r{number:05d}-00001.parquet", compression="zstd"
         )
     write_ingested(out, ingested, {run_id})
     return {"parts": len(starts), "rejects": len(reject_rows), "files": len(ingested)}

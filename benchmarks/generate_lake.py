@@ -430,9 +430,7 @@ def write_lake(out: Path, sessions: pa.Table, seed: int) -> dict[str, int]:
         folder = out / "rejects" / f"date={the_day.isoformat()}"
         folder.mkdir(parents=True, exist_ok=True)
         table = pa.Table.from_pylist(rows, schema=with_version(REJECTS))
-        pq.write_table(
-            table, folder / f"{run_id}-r{number:05d}-00001.parquet", compression="zstd"
-        )
+        pq.write_table(table, folder / f"{run_id}-r{number:05d}-00001.parquet", compression="zstd")
     write_ingested(out, ingested, {run_id})
     return {"parts": len(starts), "rejects": len(reject_rows), "files": len(ingested)}
 

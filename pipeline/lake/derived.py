@@ -33,6 +33,7 @@ if TYPE_CHECKING:  # `mailtls ingest` imports this module; it needs DuckDB only 
 
 DERIVED_DIR: Final = "_derived"
 EXPOSURE: Final = "user_exposure"
+LOGIN_USERS: Final = "login_users"  # per month: users with a login (same parts, same digest)
 # what a summary's content follows from besides its parts: a change here makes every one stale
 DEFINITION_SQL: Final = (
     "staging/stg_sessions.sql",
@@ -40,6 +41,7 @@ DEFINITION_SQL: Final = (
     "marts/10_session_levels.sql",
     "marts/30_login_evidence.sql",
     "marts/35_user_exposure.sql",
+    "marts/80_outside_window.sql",
 )
 SQL_DIR: Final = Path(__file__).parent.parent / "query" / "sql"
 
@@ -105,8 +107,29 @@ def hop_parts(lake: Path) -> dict[date, list[str]]:
     return session_parts(lake, "received_hops")
 
 
-def summary_path(lake: Path, month: str, month_digest: str) -> Path:
-    return lake / DERIVED_DIR / EXPOSURE / f"month={month}" / f"{month_digest}.parquet"
+def summary_path(lake: Path, month: str, month_digest: str, name: str = EXPOSURE) -> Path:
+    return lake / DERIVED_DIR / name / f"month={month}" / f"{month_digest}.parquet"
+
+
+def login_user_summaries(
+    lake: Path, since: datetime, until: datetime
+) -> tuple[list[Path], list[date]]:
+    """(the fresh ``login_users`` summaries of the months wholly outside [since, until), the
+    days of the other months that have sessions: read live, outside the window only)."""
+    parts = session_parts(lake)
+    hops = hop_parts(lake)
+    first, last = since.date(), until.date()
+    files: list[Path] = []
+    live: list[date] = []
+    for month, days in sorted(by_month(parts).items()):
+        start = date.fromisoformat(month + "-01")
+        end = (start + timedelta(days=32)).replace(day=1)  # the next month's first day
+        path = summary_path(lake, month, digest(month, days, hops), LOGIN_USERS)
+        if (end <= first or start > last) and path.is_file():
+            files.append(path)
+        else:
+            live += sorted(days)
+    return files, live
 
 
 def usable_summaries(lake: Path, until: datetime) -> tuple[list[Path], list[date]]:
@@ -159,6 +182,28 @@ def exposure(con: duckdb.DuckDBPyConnection, until: datetime) -> Iterator[list[d
         con.execute("DROP VIEW IF EXISTS temp.main.exposure_summaries")
 
 
+@contextlib.contextmanager
+def login_users(
+    con: duckdb.DuckDBPyConnection, since: datetime, until: datetime
+) -> Iterator[list[date] | None]:
+    """Within the block, ``login_users_summaries`` on ``con`` reads the usable ``login_users``
+    summaries (months wholly outside [since, until)); yields the ``live_days`` argument of
+    ``outside_window`` (None: every day, when no summary is usable)."""
+    files, live = login_user_summaries(lake_of(con), since, until)
+    if not files:
+        yield None
+        return
+    paths = ", ".join("'" + str(f).replace("'", "''") + "'" for f in files)
+    con.execute(
+        "CREATE OR REPLACE TEMP VIEW login_users_summaries AS SELECT user_key "
+        f"FROM read_parquet([{paths}])"
+    )
+    try:
+        yield live
+    finally:
+        con.execute("DROP VIEW IF EXISTS temp.main.login_users_summaries")
+
+
 def refresh(lake: Path, days: Iterable[date] | None = None) -> list[str]:
     """Write the summaries of the months of ``days`` (default: every month) that are missing
     or stale, and remove those of months without sessions now. Call it holding the lake's
@@ -168,16 +213,22 @@ def refresh(lake: Path, days: Iterable[date] | None = None) -> list[str]:
     hops = hop_parts(lake)
     root = lake / DERIVED_DIR / EXPOSURE
     wanted = set(months) if days is None else {month_of(day) for day in days}
-    if days is None and root.is_dir():
-        wanted |= {folder.name[6:] for folder in root.glob("month=*")}
+    if days is None:
+        for name in (EXPOSURE, LOGIN_USERS):
+            if (lake / DERIVED_DIR / name).is_dir():
+                wanted |= {f.name[6:] for f in (lake / DERIVED_DIR / name).glob("month=*")}
     todo: dict[str, str] = {}
     for month in wanted:
         if month not in months:
             shutil.rmtree(root / f"month={month}", ignore_errors=True)
+            shutil.rmtree(lake / DERIVED_DIR / LOGIN_USERS / f"month={month}", ignore_errors=True)
             continue
-        path = summary_path(lake, month, digest(month, months[month], hops))
-        if path.is_file():
+        month_digest = digest(month, months[month], hops)
+        path = summary_path(lake, month, month_digest)
+        users = summary_path(lake, month, month_digest, LOGIN_USERS)
+        if path.is_file() and users.is_file():
             _remove_others(path)
+            _remove_others(users)
         else:
             todo[month] = path.stem
     if todo:
@@ -199,9 +250,14 @@ def _write(lake: Path, months: dict[str, dict[date, list[str]]], todo: dict[str,
             " with_received := false) ORDER BY day, user_key",
             params={"days": sorted(day for days in months.values() for day in days)},
         ).to_arrow_table()
+        users = con.sql(
+            "SELECT * FROM login_users_by_month($days) ORDER BY month, user_key",
+            params={"days": sorted(day for days in months.values() for day in days)},
+        ).to_arrow_table()
     now = by_month(session_parts(lake))  # under the lock nothing moves; if it did: stale
     hops = hop_parts(lake)
     schema = with_version(DERIVED[EXPOSURE])
+    users_schema = with_version(DERIVED[LOGIN_USERS])
     month_column = pc.utf8_slice_codeunits(pc.cast(table["day"], "string"), 0, 7)
     for month, month_digest in todo.items():
         if digest(month, now.get(month, {}), hops) != month_digest:
@@ -209,6 +265,10 @@ def _write(lake: Path, months: dict[str, dict[date, list[str]]], todo: dict[str,
         rows = table.filter(pc.equal(month_column, month))
         path = summary_path(lake, month, month_digest)
         atomic_write(rows.select(schema.names).cast(schema), path)
+        _remove_others(path, but_summaries=True)
+        path = summary_path(lake, month, month_digest, LOGIN_USERS)
+        month_users = users.filter(pc.equal(users["month"], month))
+        atomic_write(month_users.select(users_schema.names).cast(users_schema), path)
         _remove_others(path, but_summaries=True)
 
 
@@ -225,7 +285,7 @@ def _remove_others(keep: Path, *, but_summaries: bool = False) -> None:
 
 @functools.cache
 def _definition() -> bytes:
-    hashed = hashlib.sha256(str(DERIVED[EXPOSURE]).encode())
+    hashed = hashlib.sha256(str(DERIVED[EXPOSURE]).encode() + str(DERIVED[LOGIN_USERS]).encode())
     for name in DEFINITION_SQL:  # comments aside: rewording one keeps every summary fresh
         lines = (SQL_DIR / name).read_text(encoding="utf-8").splitlines()
         hashed.update("\n".join(ln for ln in lines if not ln.lstrip().startswith("--")).encode())

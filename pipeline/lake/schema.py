@@ -144,6 +144,9 @@ DERIVED: Final = {
             ("last_legacy_tls_at", _TS),
         ]
     ),
+    # per month: the users with a login (or a refused cleartext attempt) among its log sessions
+    # (pipeline/query/sql/marts/80_outside_window.sql): what a report counts outside its window
+    "login_users": pa.schema([("user_key", pa.string())]),
 }
 
 

@@ -19,7 +19,7 @@ from typing import Any, Final
 import duckdb
 import pandas as pd
 
-from pipeline.lake.derived import exposure, lake_of, session_parts
+from pipeline.lake.derived import exposure, lake_of, login_users, session_parts
 from pipeline.plan.phases import EMPTY_PLAN, Plan, evaluate
 
 Connection = duckdb.DuckDBPyConnection
@@ -304,6 +304,19 @@ def overview(
     if days is None:
         days = session_days(con, since=w.since, until=w.until)
     first, last = event_span(con)
+    with login_users(con, w.since, w.until) as live_days:
+        return _overview(con, w, posture, days, first, last, live_days)
+
+
+def _overview(
+    con: Connection,
+    w: Window,
+    posture: pd.DataFrame,
+    days: pd.DataFrame,
+    first: datetime | None,
+    last: datetime | None,
+    live_days: list[date] | None,
+) -> pd.DataFrame:
     return _over_frames(
         con,
         {"posture": posture, "days": days},
@@ -342,12 +355,14 @@ def overview(
             (SELECT count(*) FROM stg_ingested) AS ingested_file_count,
             CAST($first AS TIMESTAMPTZ) AS first_event_at,
             CAST($last AS TIMESTAMPTZ) AS last_event_at
-        FROM sessions AS s, (SELECT * FROM outside_window($since, $until)) AS o
+        FROM sessions AS s,
+            (SELECT * FROM outside_window($since, $until, live_days := $live_days)) AS o
         """,
         since=w.since,
         until=w.until,
         first=first,
         last=last,
+        live_days=live_days,
     )
 
 

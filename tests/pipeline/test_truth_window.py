@@ -8,6 +8,7 @@ reject), and the same session's connect and disconnect written again with a cloc
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from pipeline.config import SiteConfig
@@ -53,3 +54,24 @@ def test_rejects_are_dated_by_their_line(tmp_path: Path) -> None:
     assert [day[0][:7] for day in days] == ["2023-03"]
     numbers = headline(lake)
     assert (numbers["reject_count"], numbers["reject_outside_count"]) == (1, 0)
+
+
+def test_users_seen_only_outside_the_window_are_counted(tmp_path: Path) -> None:
+    """pixelpark's March login, and crowdsec's Dovecot login of 13 October (the window's end)."""
+    march = tmp_path / "march.log"
+    march.write_text("\n".join(a_login_session()) + "\n", encoding="utf-8")
+    october = tmp_path / "october.log"
+    october.write_text(
+        "Oct 13 09:22:59 canyon dovecot: pop3-login: Info: Login: user=<test@yourdomain.net>,"
+        " method=PLAIN, rip=172.17.0.1, lip=172.17.0.2, mpid=18, TLS,"
+        " session=<PeYcgjjOGOisEQAB>\n",
+        encoding="utf-8",
+    )
+    lake = tmp_path / "lake"
+    ingest([str(march), str(october)], lake, SiteConfig(timezone="UTC", year=2023))
+    assert (lake / "_derived" / "login_users").is_dir()  # the months' summaries
+    numbers = headline(lake)
+    assert (numbers["user_count"], numbers["user_outside_count"]) == (1, 1)
+    assert numbers["session_before_count"] == 1
+    shutil.rmtree(lake / "_derived")  # the same answer from the sessions themselves
+    assert headline(lake)["user_outside_count"] == 1

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from parsers.dialect import Dialect, Example
+from parsers.dialect import Dialect, Example, Watch
 from parsers.dovecot import auth as dovecot_auth
 from parsers.dovecot.fields import ELEMENTS, SERVICES, failure_fields, login_fields
 
@@ -416,3 +416,7 @@ FAILED = Dialect(
 )
 
 DIALECTS: tuple[Dialect, ...] = (LOGIN, FAILED, *dovecot_auth.DIALECTS)
+
+# Unrecognised lines are counted by shape for the login processes (imap-login, pop3-login, …):
+# each of their lines is about a client logging in.
+WATCHED = Watch(literals=("-login: ",), message=re.compile(r"[a-z0-9]{1,24}-login: "))

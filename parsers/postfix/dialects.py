@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from parsers.dialect import Dialect, Fields
+from parsers.dialect import Dialect, Fields, Watch
 from parsers.fragments import CIPHER, IP, QUEUE_ID
 from parsers.postfix import examples as ex
 from parsers.postfix import tls_examples as tls_ex
@@ -183,6 +183,19 @@ TLSPROXY_TLS_ESTABLISHED = Dialect(
     description="postscreen's STARTTLS on port 25, done by tlsproxy: [ip]:port, no host name",
 )
 
+TLSPROXY_CONNECTION = Dialect(
+    key="postfix.tlsproxy.connection",
+    family="postfix",
+    daemons=("tlsproxy",),
+    contains="CONNECT ",
+    pattern=re.compile(
+        rf"^(?:CONNECT from|DISCONNECT) \[(?P<client_ip>{IP})\]:(?P<client_port>\d{{1,5}})$"
+    ),
+    examples=tls_ex.TLSPROXY_CONNECTION,
+    description="known noise: tlsproxy takes a postscreen client and lets it go; the "
+    "established line between them carries the facts",
+)
+
 TLSPROXY_HANDSHAKE_FAILED = Dialect(
     key="postfix.tlsproxy.handshake_failed",
     family="postfix",
@@ -290,5 +303,10 @@ DIALECTS: tuple[Dialect, ...] = (
     TLS_LIBRARY_PROBLEM,
     SMTP_TLS_ESTABLISHED,
     TLSPROXY_TLS_ESTABLISHED,
+    TLSPROXY_CONNECTION,
     TLSPROXY_HANDSHAKE_FAILED,
 )
+
+# Unrecognised lines are counted by shape for the daemons that see clients log in (smtpd under
+# any syslog_name, and tlsproxy); delivery agents' lines are out of scope, not unknown.
+WATCHED = Watch(literals=("smtpd", "tlsproxy"), daemons=("smtpd", "tlsproxy"))

@@ -239,3 +239,16 @@ TLS_SETUP: tuple[Example, ...] = (
         "forum post, tests/data/SOURCES.md",
     ),
 )
+
+TLSPROXY_CONNECTION: tuple[Example, ...] = (
+    Example(
+        "2023-03-14T00:05:05.352143+01:00 helga postfix/tlsproxy[301555]: CONNECT from [122.189.87.41]:52908",
+        {"client_ip": "122.189.87.41", "client_port": "52908"},
+        "corpus postfix/pixelpark-postfix-logsums__mail.log",
+    ),
+    Example(
+        "2023-03-14T00:05:07.150928+01:00 helga postfix/tlsproxy[301555]: DISCONNECT [122.189.87.41]:52908",
+        {"client_ip": "122.189.87.41"},
+        "corpus postfix/pixelpark-postfix-logsums__mail.log",
+    ),
+)

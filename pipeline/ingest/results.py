@@ -113,7 +113,7 @@ def joined(parts: list[FileResult]) -> FileResult:
         elif unknown:
             whole.problem = (
                 f"{whole.path}: {family_title(family)} log, but none of its lines recognised;"
-                f" {unknown} lines of its login daemons in shapes not known"
+                f" {unknown} line{'s' if unknown != 1 else ''} of its login daemons not known"
                 f" (mailtls explain --unknown {whole.path})"
             )
         else:

@@ -71,7 +71,10 @@ def unknown_report(lines: Iterable[str]) -> str:
     out: list[str] = []
     for family, found in sorted(shapes.families.items()):
         total = sum(shape.count for shape in found.values())
-        out.append(f"{family}: {total} lines not recognised, {len(found)} shapes")
+        out.append(
+            f"{family}: {total} line{'s' if total != 1 else ''} not recognised,"
+            f" {len(found)} shape{'s' if len(found) != 1 else ''}"
+        )
         for text, shape in sorted(found.items(), key=lambda item: (-item[1].count, item[0])):
             out.append(f"  {shape.count:>7}  {text}")
             out.append(f"           line {shape.line_no}: {shape.example}")

@@ -153,7 +153,7 @@ def test_unknown_shapes_are_counted_and_listed(tmp_path: Path) -> None:
     assert "not recognised: postfix 2 lines in 1 shape" in ingested.output
     listed = runner.invoke(cli, ["explain", "--unknown", str(log)])
     assert listed.exit_code == 0
-    assert "postfix: 2 lines not recognised, 1 shapes" in listed.output
+    assert "postfix: 2 lines not recognised, 1 shape" in listed.output
     assert "NOQUEUE: reject: RCPT from *[*]: N N <*>: Relay access denied" in listed.output
     assert "line 1: 2024-08-25T10:04:35.051238+00:00 machine postfix/smtpd" in listed.output
 

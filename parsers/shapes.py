@@ -58,7 +58,7 @@ class UnknownShapes:
                 shape = OTHER
                 found = shapes.get(shape)
             if found is None:
-                shapes[shape] = Shape(1, line[:_SHAPE_CHARS * 2], line_no)
+                shapes[shape] = Shape(1, line[: _SHAPE_CHARS * 2], line_no)
                 return
         found.count += 1
 

@@ -43,7 +43,7 @@ LOGIN = Dialect(
                 "tls_flag": "secured",
                 "session_id": "x",
             },
-            "Dovecot 2.4 wording (client_destroy_success(client, \"Logged in\")); line from a public parser test, see tests/data/SOURCES.md",
+            'Dovecot 2.4 wording (client_destroy_success(client, "Logged in")); line from a public parser test, see tests/data/SOURCES.md',
         ),
         Example(
             "Sep 16 00:01:01 mailhost dovecot: pop3-login: Logged in: user=<testuser>, method=PLAIN, rip=203.0.113.4, lip=203.0.113.5, mpid=2001, TLS, session=<abc>",

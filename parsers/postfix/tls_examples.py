@@ -25,7 +25,12 @@ TLS_ESTABLISHED: tuple[Example, ...] = (
     ),
     Example(
         "May 12 13:51:20 localhost postfix/smtpd[6439]: TLS connection established from 82-46-99-50.cable.ubr01.chap.blueyonder.co.uk[82.46.99.50]: SSLv3 with cipher RC4-MD5 (128/128 bits)",
-        {"trust": None, "tls_version_raw": "SSLv3", "tls_cipher": "RC4-MD5", "client_ip": "82.46.99.50"},
+        {
+            "trust": None,
+            "tls_version_raw": "SSLv3",
+            "tls_cipher": "RC4-MD5",
+            "client_ip": "82.46.99.50",
+        },
         "Postfix < 2.5, SSLv3 (forum post, tests/data/SOURCES.md)",
     ),
     Example(

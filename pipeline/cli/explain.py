@@ -38,10 +38,7 @@ def explain(line_or_file: str, unknown: bool) -> None:
     is_file = os.path.isfile(line_or_file)
     if unknown and not is_file:
         raise click.UsageError("--unknown needs a FILE")
-    if is_file:
-        lines = _lines_of(line_or_file)
-    else:
-        lines = iter([line_or_file])
+    lines = _lines_of(line_or_file) if is_file else iter([line_or_file])
     if unknown:
         click.echo(unknown_report(lines))
         return

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import click
 
+from parsers.shapes import merge_counts
 from pipeline.cli.lake_option import lake_option
 from pipeline.config import SiteConfig, load_config
 from pipeline.ingest.engines import ENGINES
-from parsers.shapes import merge_counts
 from pipeline.ingest.results import RunSummary, SetResult
 from pipeline.ingest.run import default_workers
 from pipeline.ingest.run import ingest as run_ingest

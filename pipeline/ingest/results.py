@@ -107,8 +107,7 @@ def joined(parts: list[FileResult]) -> FileResult:
         unknown = sum(sum(shapes.values()) for shapes in whole.unknown.values())
         if family is None:
             whole.problem = (
-                f"{whole.path}: no mail log line recognised in {whole.lines} lines;"
-                " not a mail log?"
+                f"{whole.path}: no mail log line recognised in {whole.lines} lines; not a mail log?"
             )
         elif unknown:
             whole.problem = (

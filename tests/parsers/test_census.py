@@ -93,6 +93,8 @@ def test_pixelpark_kinds() -> None:
     assert counts["postfix.smtp.tls_established"] == 3  # grep 'postfix/smtp\[.*TLS connection'
     assert counts["postfix.tlsproxy.tls_established"] == 1073
     assert counts["postfix.tlsproxy.handshake_failed"] == 24
-    assert counts["postfix.tlsproxy.connection"] == 2194  # grep -c 'tlsproxy.*CONNECT \(from \)\?\['
+    assert (
+        counts["postfix.tlsproxy.connection"] == 2194
+    )  # grep -c 'tlsproxy.*CONNECT \(from \)\?\['
 
     assert counts["postfix.smtpd.tls_error"] == 1

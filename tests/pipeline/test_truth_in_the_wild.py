@@ -14,6 +14,8 @@ from parsers.records import LogEvent, Reject
 from pipeline.cli import cli
 from pipeline.config import SiteConfig
 from pipeline.ingest.run import ingest
+from pipeline.query import queries
+from pipeline.query.db import connect
 from pipeline.sessions.sessioniser import Sessioniser
 
 WILD = Path(__file__).resolve().parents[1] / "data" / "logs" / "wild"
@@ -62,6 +64,16 @@ def test_refused_plaintext_of_an_unknown_user_makes_a_row(tmp_path: Path) -> Non
     assert [(r["user_name"], r["auth_result"], r["client_ip"]) for r in rows] == [
         (None, "refused_cleartext", "151.1.221.25")
     ]
+
+
+def test_refused_plaintext_of_an_unknown_user_shows_in_the_report(tmp_path: Path) -> None:
+    # defect 4, the report side: an exposure event of an unknown user, in the headline and trend
+    ingest([str(WILD / "dovecot-refused-plaintext.log")], tmp_path, CONFIG)
+    with connect(tmp_path) as con:
+        head = queries.overview(con).iloc[0]
+        trend = queries.daily_trend(con)
+    assert (head["unknown_user_refused_count"], head["login_count"]) == (1, 0)
+    assert trend["cleartext_logins"].tolist() == [1]
 
 
 def test_postfix_tls_line_without_trust_word_gives_the_version() -> None:

@@ -88,13 +88,12 @@ class FileSessioniser(Sessioniser):
             key = f"{event.host}/{event.fields.get('session_id')}"
             refused = key in dovecot.refused_plaintext
             refusal = dovecot.refused_plaintext.pop(key, None)
+            failures = dovecot.auth_failures.pop(key, 0)  # the held line's, not the refusal's
             if refused and event.kind == "dovecot.login.ok":
                 dovecot.refusal_row(refusal)  # refused in the clear, then logged in: two events
                 refused = False
             self._note(at)
-            self.edges.held_logins.append(
-                HeldLogin(event, dovecot.auth_failures.pop(key, 0), refused)
-            )
+            self.edges.held_logins.append(HeldLogin(event, failures, refused))
             return
         super().feed(event, source_file)
 

@@ -55,10 +55,11 @@ class DovecotSessions:
                     self.note_refusal(event, source_file)
                 return
             key = f"{event.host}/{event.fields.get('session_id')}"
-            if kind == "dovecot.login.ok" and key in self.refused_plaintext:
+            refused = kind == "dovecot.login.ok" and key in self.refused_plaintext
+            self.rows.append(self._row(event, source_file))  # takes the session's failures
+            if refused:
                 # refused in the clear, then logged in (after STARTTLS): two events
                 self.refusal_row(self.refused_plaintext.pop(key))
-            self.rows.append(self._row(event, source_file))
 
     def note_refusal(self, event: LogEvent, source_file: str) -> None:
         """A refused cleartext attempt: the password may have crossed. It joins its connection's

@@ -173,3 +173,25 @@ def test_unknown_shapes_are_counted_and_listed(tmp_path: Path) -> None:
 def test_explain_file_numbers_its_lines() -> None:
     result = CliRunner().invoke(cli, ["explain", str(WILD / "postfix-after-bytes.log")])
     assert "line 3: dialect  postfix.smtpd.timeout" in result.output
+
+
+def test_refused_then_logged_in_is_two_rows_and_the_login_keeps_its_failures() -> None:
+    # the lab's wording (Dovecot 2.3.19): a cleartext LOGIN refused, a wrong password, then a
+    # login in the same connection; the refusal is an exposure of its own
+    lines = [
+        "Nov 29 05:24:10 vm dovecot: imap-login: Login failed: Plaintext authentication disabled: user=<>, rip=127.0.0.21, lip=127.0.0.1, session=<Zh3DgGNhddx/AAAV>",
+        "Nov 29 05:24:11 vm dovecot: auth: passwd-file(ken@lab.example,127.0.0.21,<Zh3DgGNhddx/AAAV>): Password mismatch",
+        "Nov 29 05:24:12 vm dovecot: imap-login: Login: user=<ken@lab.example>, method=PLAIN, rip=127.0.0.21, lip=127.0.0.1, mpid=4711, TLS, session=<Zh3DgGNhddx/AAAV>",
+    ]
+    parser = LogLineParser(year=2026)
+    sessions = Sessioniser(CONFIG)
+    for number, line in enumerate(lines, 1):
+        record = parser.parse(line, number)
+        assert isinstance(record, LogEvent), line
+        sessions.feed(record, "mail.log")
+    sessions.flush_stale(everything=True)
+    rows = sessions.take_rows()
+    assert [(r["user_name"], r["auth_result"], r["auth_failures"]) for r in rows] == [
+        ("ken@lab.example", "ok", 1),
+        (None, "refused_cleartext", 0),
+    ]

@@ -32,6 +32,7 @@ HEADLINE: Final = {
     "reset_required_count": "users who must reset their password",
     "login_count": "logins (and refused cleartext attempts)",
     "open_login_count": "of which in sessions still open (completed by the next ingest)",
+    "unknown_user_refused_count": "refused cleartext attempts by unknown users",
     "coverage": "share of logins with TLS version and mode known",
     "failed_login_count": "failed login attempts",
     "smtp_session_count": "port-25 MTA sessions (never count against the plan)",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -42,7 +43,9 @@ def explain(line_or_file: str, unknown: bool) -> None:
     if unknown:
         click.echo(unknown_report(lines))
         return
-    parser = LogLineParser()
+    # a file's year-less lines are dated as an ingest dates them: never after its last change
+    not_after = datetime.fromtimestamp(os.stat(line_or_file).st_mtime, UTC) if is_file else None
+    parser = LogLineParser(not_after=not_after)
     for number, line in enumerate(lines, 1):
         shown = render(parser.parse(line, number), redact(line))
         click.echo(f"line {number}: {shown}" if is_file else shown)

@@ -64,3 +64,20 @@ def test_an_ingested_file_is_dated_by_its_modification_time(tmp_path: Path) -> N
     ingest([str(log)], lake, SiteConfig(timezone="UTC"))
     (day,) = [p.name for p in (lake / "sessions").iterdir()]
     assert day == "date=2025-12-21"
+
+
+def test_explain_dates_a_files_lines_as_ingest_does(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from pipeline.cli.explain import explain
+
+    log = tmp_path / "mail.log"
+    log.write_text(
+        "Dec 21 21:17:29 xxx dovecot: pop3-login: Info: Login: user=<test@yourdomain.net>,"
+        " method=PLAIN, rip=172.17.0.1, lip=172.17.0.2, mpid=18, TLS,"
+        " session=<PeYcgjjOGOisEQAB>\n",
+        encoding="utf-8",
+    )
+    os.utime(log, (INGESTED_ON.timestamp(), INGESTED_ON.timestamp()))
+    result = CliRunner().invoke(explain, [str(log)])
+    assert "time     2025-12" in result.output, result.output  # not 2026: after the file

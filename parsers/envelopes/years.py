@@ -62,9 +62,14 @@ class YearInference:
             self.year -= 1  # a late line from before New Year
         self.month = month
         self._observed = ""
-        if (self.year, month, day) > self.latest:
-            return self.year - 1  # never after the file's last change
-        return self.year
+        year = self.year
+        if year >= latest_year and (
+            year > latest_year
+            or month > latest_month
+            or (month == latest_month and day > latest_day)
+        ):
+            return year - 1  # never after the file's last change
+        return year
 
     def observe_date(self, date: str) -> None:
         """A line that carried its own date (``YYYY-MM-DD``) anchors the following year-less ones."""

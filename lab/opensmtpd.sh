@@ -103,8 +103,8 @@ table vusers file:$OS_DIR/vusers
 # An unmigrated site: 25 without TLS or AUTH (legacy clients send AUTH PLAIN anyway and are
 # refused with 503), 587 STARTTLS with AUTH after TLS, 465 implicit TLS with AUTH.
 listen on $OSMTPD_IP port 25 hostname $LAB_HOST
-listen on $OSMTPD_IP port 587 tls pki $LAB_HOST hostname $LAB_HOST auth <creds>
-listen on $OSMTPD_IP port 465 smtps pki $LAB_HOST hostname $LAB_HOST auth <creds>
+listen on $OSMTPD_IP port 587 tls pki $LAB_HOST hostname $LAB_HOST auth <creds> received-auth
+listen on $OSMTPD_IP port 465 smtps pki $LAB_HOST hostname $LAB_HOST auth <creds> received-auth
 
 action "dovecot" lmtp "$DC_BASE/lmtp-opensmtpd" rcpt-to virtual <vusers>
 match from any for domain "$LAB_DOMAIN" action "dovecot"

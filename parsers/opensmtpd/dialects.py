@@ -4,7 +4,7 @@ Every session line starts with the session's 16-hex id (5.x names it after ``ses
 session is joined on that id alone. 6.4 and later write ``<id> smtp connected address=…``,
 ``smtp tls ciphers=VERSION:CIPHER:BITS``, ``smtp authentication user=… result=…``,
 ``smtp failed-command command="…" result="…"`` and ``smtp disconnected reason=…``
-(``usr.sbin/smtpd/smtp_session.c``); 6.0–6.3 wrote the same facts as ``smtp event=connected``,
+(``usr.sbin/smtpd/smtp_session.c``); 6.0-6.3 wrote the same facts as ``smtp event=connected``,
 ``event=starttls … ciphers="version=…, cipher=…, bits=…"``, ``event=authentication``,
 ``event=failed-command`` and ``event=closed``, each with ``address=… host=…``. No line names the
 listener or the local port. The outbound side (``mta …``) and deliveries (``mda …``) are no

@@ -35,6 +35,7 @@ POSTFIX_LISTENERS: dict[str, Listener] = {
     "submissions": Listener("submission", 465, "implicit"),
 }
 
+
 @dataclass(frozen=True, slots=True)
 class SmtpdListener:
     """One OpenSMTPD ``listen on`` line: its port, how TLS starts, whether it offers AUTH.

@@ -59,8 +59,8 @@ def _decode(token: str) -> bytes | None:
 def _user_from_plain(raw: bytes) -> tuple[str | None, bool]:
     """(user name, whether a password follows) of ``authzid NUL authcid NUL password``."""
     parts = raw.split(b"\x00", 2)
-    if len(parts) < 2:
-        return None, False
+    if len(parts) < 3:
+        return None, False  # cut before the user name ended: no name rather than a wrong one
     user = parts[1] or parts[0]
     has_password = len(parts) == 3 and bool(parts[2])
     name = user[:_MAX_USER].decode("utf-8", "replace").strip() if user else ""

@@ -471,10 +471,12 @@ ACCEPTED_MESSAGE_5 = Dialect(
 
 
 def _closing_5(key: str, text: str, example: str, source: str, reason: str) -> Dialect:
+    # the literal stops before " from ": Postfix's "connect from " keeps its guard
+    # (parsers.registry.in_scope_guards) only while no other family's literal holds it
     return Dialect(
         key=key,
         family="opensmtpd",
-        contains=f"smtp-in: {text} ",
+        contains=f"smtp-in: {text.split(' from ')[0]}",
         pattern=re.compile(rf"^smtp-in: {text} {_SID5}(?:: (?P<reason>[^\n]{{0,1024}}))?$"),
         description="the session ended (5.x)",
         examples=(Example(example, {"reason": reason or None}, source),),

@@ -30,9 +30,7 @@ STALE_AFTER = timedelta(hours=1)
 
 # the kinds by what they tell (6.4+, 6.0-6.3 and 5.x wordings)
 _CONNECT = frozenset({"opensmtpd.smtp.connected", "opensmtpd.smtp_in.new_session"})
-_TLS = frozenset(
-    {"opensmtpd.smtp.tls", "opensmtpd.smtp.tls_60", "opensmtpd.smtp_in.started_tls"}
-)
+_TLS = frozenset({"opensmtpd.smtp.tls", "opensmtpd.smtp.tls_60", "opensmtpd.smtp_in.started_tls"})
 _AUTH = frozenset(
     {
         "opensmtpd.smtp.authentication",

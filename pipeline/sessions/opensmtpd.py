@@ -16,6 +16,7 @@ user name and dropped the password.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from typing import Any
@@ -169,7 +170,7 @@ class OpensmtpdSessions:
             self.close(key)
 
     @staticmethod
-    def _failed_command(session: SmtpdSession, f: dict[str, str | None]) -> None:
+    def _failed_command(session: SmtpdSession, f: Mapping[str, str | None]) -> None:
         method = f.get("auth_method")
         if method is None and f.get("credentials") is None:
             return  # not an AUTH command (MAIL, RCPT, …)

@@ -42,21 +42,27 @@ osmtpd_build() {
     apt_opts=(-o "Dir::Etc::SourceList=$OSMTPD_CACHE/apt/sources.list" -o "Dir::Etc::SourceParts=/nonexistent"
         -o "Dir::State::Lists=$OSMTPD_CACHE/apt/lists")
     cd "$OSMTPD_CACHE/src"
-    if [[ ! -s opensmtpd_6.8.0p2-4.dsc ]]; then
-        log "fetching Debian's opensmtpd 6.8.0p2-4 source package"
+    if ! compgen -G "opensmtpd_6.8.0p2-*.dsc" >/dev/null; then
+        log "fetching Debian 12's opensmtpd source package"
         apt-get "${apt_opts[@]}" update -qq
-        apt-get "${apt_opts[@]}" source --download-only opensmtpd=6.8.0p2-4 2>&1 | grep -v '^W: Download is performed unsandboxed' >&2 || true
+        # bookworm's own version (6.8.0p2-4 when written; a stable update keeps 6.8.0p2)
+        apt-get "${apt_opts[@]}" source --download-only opensmtpd 2>&1 |
+            grep -v '^W: Download is performed unsandboxed' >&2 || true
     fi
+    local dsc
+    dsc=$(compgen -G "opensmtpd_6.8.0p2-*.dsc" | sort -V | tail -1)
+    [[ -n $dsc ]] || { log "no opensmtpd 6.8.0p2 source package found"; return 1; }
     src=opensmtpd-6.8.0p2
     rm -rf "$src" ./*.deb ./*.buildinfo ./*.changes
-    dpkg-source -x opensmtpd_6.8.0p2-4.dsc "$src" >/dev/null 2>&1
+    dpkg-source -x "$dsc" "$src" >/dev/null 2>&1
     cp "$OSMTPD_PATCH" "$src/debian/patches/"
     basename "$OSMTPD_PATCH" >>"$src/debian/patches/series"
     log "building opensmtpd 6.8.0p2-4 with $(basename "$OSMTPD_PATCH") (log: $OSMTPD_CACHE/src/build.log)"
     (cd "$src" && DEB_BUILD_OPTIONS="nocheck nodoc parallel=$(nproc)" dpkg-buildpackage -b -uc -us) \
         >"$OSMTPD_CACHE/src/build.log" 2>&1 || { tail -30 "$OSMTPD_CACHE/src/build.log" >&2; return 1; }
     rm -rf "$OSMTPD_ROOT"
-    dpkg-deb -x opensmtpd_6.8.0p2-4_amd64.deb "$OSMTPD_ROOT"
+    dpkg-deb -x "$(compgen -G "opensmtpd_6.8.0p2-*_$(dpkg --print-architecture).deb" | head -1)" "$OSMTPD_ROOT"
+    echo "${dsc%.dsc}" >"$OSMTPD_ROOT/.mailtls-source"
     rm -rf "$src"
     touch "$(osmtpd_stamp)"
     log "built under $OSMTPD_ROOT"
@@ -161,7 +167,7 @@ if [[ ${BASH_SOURCE[0]} == "$0" ]]; then
         start) osmtpd_start && log "OpenSMTPD up on $OSMTPD_IP (log $OS_LOG)" ;;
         stop) osmtpd_stop ;;
         drain) osmtpd_drain ;;
-        version) echo "OpenSMTPD 6.8.0p2-4 (Debian source) + $(basename "$OSMTPD_PATCH")" ;;
+        version) echo "$(cat "$OSMTPD_ROOT/.mailtls-source" 2>/dev/null || echo opensmtpd_6.8.0p2-4) (Debian source) + $(basename "$OSMTPD_PATCH")" ;;
         *) echo "usage: lab/opensmtpd.sh build|setup|start|stop|drain|version" >&2; exit 2 ;;
     esac
 fi

@@ -50,14 +50,14 @@ osmtpd_build() {
             grep -v '^W: Download is performed unsandboxed' >&2 || true
     fi
     local dsc
-    dsc=$(compgen -G "opensmtpd_6.8.0p2-*.dsc" | sort -V | tail -1)
+    dsc=$(compgen -G "opensmtpd_6.8.0p2-*.dsc" | sort -V | tail -1 || true)
     [[ -n $dsc ]] || { log "no opensmtpd 6.8.0p2 source package found"; return 1; }
     src=opensmtpd-6.8.0p2
     rm -rf "$src" ./*.deb ./*.buildinfo ./*.changes
     dpkg-source -x "$dsc" "$src" >/dev/null 2>&1
     cp "$OSMTPD_PATCH" "$src/debian/patches/"
     basename "$OSMTPD_PATCH" >>"$src/debian/patches/series"
-    log "building opensmtpd 6.8.0p2-4 with $(basename "$OSMTPD_PATCH") (log: $OSMTPD_CACHE/src/build.log)"
+    log "building ${dsc%.dsc} with $(basename "$OSMTPD_PATCH") (log: $OSMTPD_CACHE/src/build.log)"
     (cd "$src" && DEB_BUILD_OPTIONS="nocheck nodoc parallel=$(nproc)" dpkg-buildpackage -b -uc -us) \
         >"$OSMTPD_CACHE/src/build.log" 2>&1 || { tail -30 "$OSMTPD_CACHE/src/build.log" >&2; return 1; }
     rm -rf "$OSMTPD_ROOT"

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from parsers.dialect import Dialect, Example, Fields
+from parsers.dialect import Dialect, Example, Fields, Watch
 from parsers.opensmtpd.credentials import auth_command, redacted_command
 from parsers.vocab import normalise_tls_version
 
@@ -528,3 +528,9 @@ DIALECTS: tuple[Dialect, ...] = (
 
 # The syslog program names OpenSMTPD logs under (parsers.registry.program_families).
 PROGRAMS: tuple[str, ...] = ("smtpd",)
+
+# Inbound session lines no dialect reads are counted by shape; the per-recipient "smtp envelope"
+# lines of an accepted message say nothing of the connection and are left out.
+WATCHED = Watch(
+    literals=("smtpd",), message=re.compile(r"(?:[0-9a-f]{16} smtp (?!envelope )|smtp-in: )")
+)

@@ -175,3 +175,20 @@ def test_auth_command(
 def test_a_base64_word_without_nul_is_no_credential() -> None:
     assert auth_command("QUIT") is None
     assert auth_command("aGVsbG8gd29ybGQ=") is None  # "hello world"
+
+
+def test_unread_inbound_lines_are_counted_by_shape_but_envelopes_and_mta_are_not() -> None:
+    from parsers.shapes import UnknownShapes
+
+    shapes = UnknownShapes()
+    parser = LogLineParser(year=2026, shapes=shapes)
+    lines = [
+        'Dec  7 01:05:20 mail smtpd[31181]: ac1196625e8d5d9b smtp client-cert-check result="failure"',
+        "Dec  7 01:04:01 mail smtpd[23928]: 89e526b8d51fa02e smtp envelope evpid=e60bb14a3457d0f2 from=<a@lab.example> to=<b@lab.example>",
+        "Dec  7 01:05:21 mail smtpd[31181]: ac11966a0e1d5b1c mta connected",
+        *(DATA / LAB).read_text().splitlines(),
+    ]
+    for number, line in enumerate(lines, 1):
+        parser.parse(line, number)
+    counted = shapes.counts().get("opensmtpd", {})
+    assert sum(counted.values()) == 1 and "client-cert-check" in next(iter(counted))

@@ -179,7 +179,9 @@ class OpensmtpdSessions:
         session.user_name = session.user_name or f.get("user_name")
         if f.get("auth_stage"):
             return  # OpenSMTPD's own AUTH exchange: its authentication line tells the outcome
-        if f.get("reply_code") in _AUTH_REFUSED and not session.has_tls:
+        refused = f.get("reply_code") in _AUTH_REFUSED or f.get("credentials") == "password"
+        if refused and not session.has_tls:
+            # refused before TLS, or a PLAIN response sent after the refusal: in the clear
             session.refused_cleartext = True
         elif not session.auth_ok:
             session.auth_failures += 1

@@ -185,3 +185,23 @@ def test_listener_config_is_read(tmp_path: Path) -> None:
         SmtpdListener("smtps", 465, "implicit", True),
         SmtpdListener("mx", 25, "starttls", False),
     )
+
+
+def test_a_response_sent_after_the_refusal_is_still_cleartext(tmp_path: Path) -> None:
+    # "AUTH PLAIN" without an initial response is refused (503); a client that sends its
+    # response anyway has it logged as an unknown command: the password crossed in the clear
+    text = (
+        "Dec  7 01:06:00 mail smtpd[31181]: ac1196990a3c5fc9 smtp connected address=192.0.2.9 host=<unknown>\n"
+        'Dec  7 01:06:00 mail smtpd[31181]: ac1196990a3c5fc9 smtp failed-command command="AUTH PLAIN" result="503 5.5.1 Invalid command: Command not supported"\n'
+        f'Dec  7 01:06:00 mail smtpd[31181]: ac1196990a3c5fc9 smtp failed-command command="{SECRET_B64}" result="500 5.5.1 Invalid command: Command unrecognized"\n'
+        "Dec  7 01:06:00 mail smtpd[31181]: ac1196990a3c5fc9 smtp disconnected reason=quit\n"
+    )
+    (row,) = _sessions_of(tmp_path, CONFIG, text)
+    assert (row["auth_result"], row["user_name"], row["security"], row["auth_failures"]) == (
+        "refused_cleartext",
+        "uma@lab.example",
+        "cleartext",
+        0,
+    )
+    stored = b"".join(p.read_bytes() for p in (tmp_path / "lake").rglob("*") if p.is_file())
+    assert SECRET_B64[:-2].encode() not in stored

@@ -80,3 +80,23 @@ def test_compaction_leaves_open_rows_to_be_replaced(tmp_path: Path) -> None:
         handle.write(session[-1] + "\n")
     ingest([str(log)], lake, config)
     assert [row[1] for row in logins(lake)] == [False]
+
+
+OPENSMTPD_LOG = PIXELPARK.parent / "opensmtpd" / "lab-opensmtpd6.8.0p2__smtpd.log"
+
+
+def test_an_open_opensmtpd_login_is_counted_then_completed_once(tmp_path: Path) -> None:
+    """The lab's OpenSMTPD 6.8 session of sybil, cut before its disconnect line."""
+    lines = OPENSMTPD_LOG.read_text(encoding="utf-8").splitlines()
+    mine = [ln for ln in lines if " 6435b30b632168a1 " in ln]
+    assert "authentication" in " ".join(mine) and "disconnected" in mine[-1]
+    log = tmp_path / "smtpd.log"
+    log.write_text("\n".join(mine[:-1]) + "\n", encoding="utf-8")
+    lake = tmp_path / "lake"
+    config = SiteConfig(timezone="UTC", year=2026)
+    ingest([str(log)], lake, config)
+    assert [row[1:] for row in logins(lake)] == [(True, "ok")]
+    with log.open("a", encoding="utf-8") as handle:
+        handle.write(mine[-1] + "\n")
+    ingest([str(log)], lake, config)
+    assert [row[1:] for row in logins(lake)] == [(False, "ok")]

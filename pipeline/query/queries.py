@@ -328,6 +328,8 @@ def _overview(
                 CAST(coalesce(sum(open_login_count), 0) AS BIGINT) AS open_login_count,
                 CAST(coalesce(sum(unknown_user_refused_count), 0) AS BIGINT)
                     AS unknown_user_refused_count,
+                CAST(coalesce(sum(cleartext_unknown_result_count), 0) AS BIGINT)
+                    AS cleartext_unknown_result_count,
                 CAST(sum(tls_known_count) AS BIGINT)
                     / nullif(CAST(coalesce(sum(login_count), 0) AS BIGINT), 0) AS coverage,
                 CAST(coalesce(sum(failed_login_count), 0) AS BIGINT) AS failed_login_count,
@@ -345,6 +347,7 @@ def _overview(
             s.login_count,
             s.open_login_count,
             s.unknown_user_refused_count,
+            s.cleartext_unknown_result_count,
             s.coverage,
             s.failed_login_count,
             s.smtp_session_count,

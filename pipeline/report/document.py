@@ -33,6 +33,7 @@ HEADLINE: Final = {
     "login_count": "logins (and refused cleartext attempts)",
     "open_login_count": "of which in sessions still open (completed by the next ingest)",
     "unknown_user_refused_count": "refused cleartext attempts by unknown users",
+    "cleartext_unknown_result_count": "cleartext login attempts, result not logged (a password may have crossed)",
     "coverage": "share of logins with TLS version and mode known",
     "failed_login_count": "failed login attempts",
     "smtp_session_count": "port-25 MTA sessions (never count against the plan)",

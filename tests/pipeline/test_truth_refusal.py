@@ -64,3 +64,18 @@ def test_the_refused_listener_setting_applies_to_its_own_listener_only(tmp_path:
     toml.write_text("[postfix.listeners.submission]\ntls_auth_only = true\n", encoding="utf-8")
     (row,) = rows_of(lost_after_auth(), load_config(toml))
     assert row["auth_result"] == "unknown"
+
+
+def test_the_report_says_a_password_may_have_crossed(tmp_path: Path) -> None:
+    from pipeline.ingest.run import ingest
+    from pipeline.query import queries
+    from pipeline.query.db import connect
+
+    log = tmp_path / "mail.log"
+    log.write_text("\n".join(lost_after_auth()) + "\n", encoding="utf-8")
+    lake = tmp_path / "lake"
+    ingest([str(log)], lake, SiteConfig(timezone="UTC", year=2005))
+    with connect(lake) as con:
+        head = queries.overview(con).iloc[0]
+    assert head["cleartext_unknown_result_count"] == 1
+    assert head["login_count"] == 0  # no level, no login: only said

@@ -11,6 +11,12 @@ SELECT
     -- a refused cleartext attempt without a user name (Dovecot "user=<>"): exposure, no level
     count(*) FILTER (WHERE in_window AND is_refused AND user_key IS NULL)
         AS unknown_user_refused_count,
+    -- a login attempt in the clear whose result no line says (Postfix `lost connection after
+    -- AUTH`, `auth=0/1`, no SASL failure, on a listener not known to refuse AUTH before TLS):
+    -- a password may have crossed; it sets no level
+    count(*) FILTER (
+        WHERE in_window AND is_mua_service AND auth_result = 'unknown' AND security = 'cleartext'
+    ) AS cleartext_unknown_result_count,
     count(*) FILTER (WHERE in_window AND is_level_evidence AND is_tls_known) AS tls_known_count,
     count(*) FILTER (WHERE in_window AND is_level_evidence AND is_open) AS open_login_count,
     CAST(coalesce(sum(failed_attempts) FILTER (WHERE in_window AND is_mua_service), 0) AS BIGINT)
@@ -24,7 +30,7 @@ SELECT
 FROM (
     SELECT
         partition_date, security, service, is_mua_service, is_level_evidence, is_tls_known,
-        is_open, failed_attempts, user_key,
+        is_open, failed_attempts, user_key, auth_result,
         event_at >= since AND event_at < until AS in_window,
         auth_result = 'ok' AND NOT is_trusted_hop AND service <> 'smtp' AS is_login,
         auth_result = 'refused_cleartext' AND service <> 'smtp' AS is_refused

@@ -123,6 +123,8 @@ def _print_summary(summary: RunSummary) -> None:
         for file in result.files:
             if file.problem:
                 click.echo(f"mailtls: skipped: {file.problem}", err=True)
+            for note in file.notes:
+                click.echo(f"mailtls: note: {note}", err=True)
     for result in summary.sets:
         files = len(result.files)
         head = f"{result.name}: {files} file{'s' if files != 1 else ''}, "

@@ -4,11 +4,13 @@ compression as a byte stream, and fingerprint content so a renamed or compressed
 
 from __future__ import annotations
 
+import errno
 import glob
 import hashlib
 import io
 import os
 import re
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,7 +43,8 @@ class SourceFile:
 
 def expand(paths: Iterable[str]) -> tuple[list[Path], list[str]]:
     """Files named, found below named folders, or matched by globs; and a problem per path
-    that matched nothing."""
+    that matched nothing, and per thing that is not a regular file (a FIFO would block the
+    run, a symbolic link loop has no end) or folder that cannot be read: each skipped."""
     found: list[Path] = []
     problems: list[str] = []
     for text in paths:
@@ -49,28 +52,65 @@ def expand(paths: Iterable[str]) -> tuple[list[Path], list[str]]:
         matched = False
         for candidate in candidates:
             if candidate.is_dir():
-                for root, dirs, files in os.walk(candidate):
-                    dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                    found.extend(_resolved_files(root, files))
+                found.extend(_walk(candidate, problems))
                 matched = True
             elif candidate.is_file():
                 found.append(candidate.resolve())
+                matched = True
+            elif candidate.is_symlink() or candidate.exists():
+                problems.append(_not_a_file(candidate))
                 matched = True
         if not matched:
             problems.append(f"{text}: no such file or directory")
     return list(dict.fromkeys(found)), problems
 
 
-def _resolved_files(root: str, names: list[str]) -> Iterator[Path]:
-    """The visible files of one folder as resolved paths: the folder is resolved once, and only
-    a file that is itself a symbolic link on its own (a Maildir holds thousands of files; a
-    ``resolve()`` each walks every component of the path again)."""
-    folder = Path(root).resolve()
-    for name in sorted(names):
-        if name.startswith("."):
+def _walk(top: Path, problems: list[str]) -> Iterator[Path]:
+    """The visible regular files below ``top``, folder by folder in name order (each folder's
+    files before its subfolders'), as resolved paths: the folder is resolved once, and only a
+    file that is itself a symbolic link on its own (a Maildir holds thousands of files).
+    Linked subfolders are not entered (their files are found where they are)."""
+    stack = [top]
+    while stack:
+        folder = stack.pop()
+        try:
+            resolved = folder.resolve()
+            with os.scandir(folder) as scan:
+                entries = sorted(scan, key=lambda entry: entry.name)
+        except (OSError, RuntimeError) as exc:
+            reason = getattr(exc, "strerror", None) or exc
+            problems.append(f"{folder}: folder not readable ({reason}); skipped")
             continue
-        path = folder / name
-        yield path.resolve() if path.is_symlink() else path
+        subfolders = []
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    subfolders.append(folder / entry.name)
+                    continue
+                if entry.is_file():
+                    path = resolved / entry.name
+                    yield path.resolve() if entry.is_symlink() else path
+                    continue
+                if entry.is_symlink() and entry.is_dir():
+                    continue
+            except (OSError, RuntimeError):
+                pass
+            problems.append(_not_a_file(folder / entry.name))
+        stack.extend(reversed(subfolders))
+
+
+def _not_a_file(path: Path) -> str:
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return f"{path}: symbolic link loop; skipped"
+        return f"{path}: {exc.strerror or exc}; skipped"
+    kinds = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a device"))
+    kind = next((name for test, name in kinds if test(mode)), "not a regular file")
+    return f"{path}: {kind}, not a log file; skipped"
 
 
 def rotation_key(path: Path) -> tuple[str, tuple[int, str]]:

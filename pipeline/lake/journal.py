@@ -102,9 +102,14 @@ def new_run_id() -> str:
     return "r" + datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f") + secrets.token_hex(3)
 
 
+_held_locks: set[int] = set()  # descriptors of the locks this process holds
+
+
 @contextlib.contextmanager
 def locked(lake: Path) -> Iterator[None]:
-    """Hold the lake for one ingest or compaction; a second one at the same time is refused."""
+    """Hold the lake for one ingest or compaction; a second one at the same time is refused.
+    The lock is the kernel's (``flock``): it ends with the process that holds it, however
+    that process ends, so a lock left by a killed run is simply free."""
     try:
         lake.mkdir(parents=True, exist_ok=True)
         handle = (lake / LOCK_FILE).open("w")
@@ -115,7 +120,21 @@ def locked(lake: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
             raise LakeError(f"lake {lake} is in use by another ingest or compact") from None
-        yield
+        _held_locks.add(handle.fileno())
+        try:
+            yield
+        finally:
+            _held_locks.discard(handle.fileno())
+
+
+def close_inherited_locks() -> None:
+    """In a forked child: close the lock descriptors it inherited. The lock stays the
+    parent's (it belongs to the open file, which the parent still has) but no longer outlives
+    the parent in a child."""
+    for descriptor in list(_held_locks):
+        with contextlib.suppress(OSError):
+            os.close(descriptor)
+    _held_locks.clear()
 
 
 def commit(

@@ -4,9 +4,15 @@ and the small state files beside the parts (``_ingested``, ``_pending``).
 Every part is named after its run (``r<time><hex>-…``). A run commits by writing
 ``_ingested``: its rows carry the ``run_id`` that read each file, and its metadata lists every
 run whose parts count (``mailtls.runs``; a row names only the last run that read its file, and
-``mailtls compact`` runs read none). One run at a time holds the lake's lock, and it first
-removes the parts of any run that never committed (a crash), so no row counts twice; a
-compaction cut after its swap was journalled is finished instead (:func:`recover`).
+``mailtls compact`` runs read none) and the parts a compaction replaced (``mailtls.retired``),
+which count no more and are removed after the commit. One run at a time holds the lake's lock,
+and it first removes the parts of any run that never committed (a crash), so no row counts
+twice, and any retired part a crash left (:func:`recover`).
+
+Readers take their parts from the same commit (:func:`visible_parts`): those of listed runs,
+not retired, found while ``_ingested`` stayed the same file. So a reader sees the lake as one
+commit left it, never a run half written or a compaction half swapped; a part removed while
+its query runs is the one thing it can meet, and it then takes the parts afresh.
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ import fcntl
 import json
 import os
 import secrets
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -33,12 +39,21 @@ from pipeline.lake.schema import (
     UPGRADABLE_VERSIONS,
     with_version,
 )
-from pipeline.lake.writer import atomic_write, temporary_for
+from pipeline.lake.writer import (
+    atomic_write,
+    durable_replace,
+    sync_folder,
+    sync_lake,
+    temporary_for,
+)
 
 INGESTED_FILE = "_ingested.parquet"
 PENDING_FILE = "_pending.json"
 LOCK_FILE = ".lock"
 RUNS_KEY = b"mailtls.runs"  # _ingested metadata: the runs whose parts count
+RETIRED_KEY = b"mailtls.retired"  # _ingested metadata: parts replaced, removed after the commit
+PARTS_GLOB = "date=*/*.parquet"  # a table's parts, below <lake>/<table>/
+SNAPSHOT_ATTEMPTS = 20
 SWAP_GLOB = "_compact.r*.json"  # a compaction's journalled swap (pipeline.compact)
 
 
@@ -64,12 +79,71 @@ def read_ingested(lake: Path) -> list[dict[str, Any]]:
     return pq.read_table(path).to_pylist()  # type: ignore[no-any-return]
 
 
-def write_ingested(lake: Path, rows: list[dict[str, Any]], runs: set[str]) -> None:
-    """The commit: ``rows`` and the committed ``runs`` (sorted, in the file's metadata)."""
+def write_ingested(
+    lake: Path, rows: list[dict[str, Any]], runs: set[str], retired: set[str] | None = None
+) -> None:
+    """The commit: ``rows``, the committed ``runs`` and the ``retired`` parts (paths relative
+    to the lake; default: those of the last commit still on disk), sorted, in its metadata."""
+    if retired is None:
+        retired = _still_retired(lake)
     schema = with_version(INGESTED)
-    metadata = {**(schema.metadata or {}), RUNS_KEY: json.dumps(sorted(runs)).encode()}
+    metadata = {
+        **(schema.metadata or {}),
+        RUNS_KEY: json.dumps(sorted(runs)).encode(),
+        RETIRED_KEY: json.dumps(sorted(retired)).encode(),
+    }
     table = pa.Table.from_pylist(rows, schema=schema.with_metadata(metadata))
-    atomic_write(table, lake / INGESTED_FILE)
+    sync_lake(lake)  # the parts this commit makes count, on disk before it
+    atomic_write(table, lake / INGESTED_FILE, durable=True)
+
+
+def _metadata(lake: Path) -> dict[bytes, bytes]:
+    path = lake / INGESTED_FILE
+    return (pq.read_schema(path).metadata or {}) if path.is_file() else {}
+
+
+def retired_parts(lake: Path) -> set[str]:
+    """The parts the last commit retired (relative to the lake)."""
+    listed = _metadata(lake).get(RETIRED_KEY)
+    return set(json.loads(listed)) if listed else set()
+
+
+def _still_retired(lake: Path) -> set[str]:
+    return {name for name in retired_parts(lake) if (lake / name).exists()}
+
+
+def visible_parts(lake: Path) -> dict[str, list[Path]]:
+    """Per table, the parts a reader of the lake counts, as of one commit: the parts of its
+    committed runs, without those it retired (a part not named after a run counts as well).
+    The folders are listed between two looks at ``_ingested``; if a commit came in between,
+    again, so the list and the commit match."""
+    for _ in range(SNAPSHOT_ATTEMPTS):
+        before = _identity(lake / INGESTED_FILE)
+        found = {table: sorted((lake / table).glob(PARTS_GLOB), key=str) for table in TABLES}
+        metadata = _metadata(lake)
+        if _identity(lake / INGESTED_FILE) == before:
+            break
+    listed = metadata.get(RUNS_KEY)
+    runs = set(json.loads(listed)) if listed is not None else committed_runs(lake)
+    retired = {lake / name for name in json.loads(metadata.get(RETIRED_KEY) or b"[]")}
+    return {
+        table: [part for part in parts if _counts(part, runs) and part not in retired]
+        for table, parts in found.items()
+    }
+
+
+def _counts(part: Path, runs: set[str]) -> bool:
+    if not part.name.startswith("r") or "-" not in part.name:
+        return True  # not written by a run (a hand-made lake): not the journal's to judge
+    return part.name.split("-", 1)[0] in runs
+
+
+def _identity(path: Path) -> tuple[int, int, int] | None:
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return None
+    return stat.st_ino, stat.st_mtime_ns, stat.st_size
 
 
 def committed_runs(lake: Path) -> set[str]:
@@ -149,11 +223,14 @@ def commit(
     _write_pending(staged, pending)
     write_ingested(lake, ingested, _still_counting(lake) | {run_id})
     os.replace(staged, lake / PENDING_FILE)
+    sync_folder(lake)
 
 
-def commit_run(lake: Path, run_id: str) -> None:
-    """Make a run that read no file count (a compaction): list it, rows unchanged."""
-    write_ingested(lake, read_ingested(lake), _still_counting(lake) | {run_id})
+def commit_run(lake: Path, run_id: str, replaced: Iterable[Path] = ()) -> None:
+    """Make a run that read no file count (a compaction): list it, rows unchanged, and retire
+    the parts its parts replace (the caller removes them once this returns)."""
+    retired = _still_retired(lake) | {str(p.relative_to(lake)) for p in replaced}
+    write_ingested(lake, read_ingested(lake), _still_counting(lake) | {run_id}, retired)
 
 
 def _still_counting(lake: Path) -> set[str]:
@@ -165,6 +242,10 @@ def recover(lake: Path) -> list[Path]:
     """Remove what a run that never committed left (its parts and staged state), or finish
     the commit of one that did. Returns the files removed."""
     removed = [*_finish_swaps(lake)]
+    for name in retired_parts(lake):  # retired by a commit, left by a crash before removal
+        if (lake / name).exists():
+            (lake / name).unlink()
+            removed.append(lake / name)
     committed = committed_runs(lake)
     for staged in lake.glob("_pending.r*.json"):
         if staged.name.split(".")[1] in committed:
@@ -243,4 +324,4 @@ def _write_pending(path: Path, pending: dict[str, list[dict[str, Any]]]) -> None
 def _write_json(path: Path, data: Any) -> None:
     temporary = temporary_for(path)
     temporary.write_text(json.dumps(data), encoding="utf-8")
-    os.replace(temporary, path)
+    durable_replace(temporary, path)

@@ -37,7 +37,9 @@ def _logins(text: bytes) -> int:
 
 
 def _rows(lake: Path, table: str) -> list[dict]:
-    return [r for f in sorted((lake / table).rglob("*.parquet")) for r in pq.read_table(f).to_pylist()]
+    return [
+        r for f in sorted((lake / table).rglob("*.parquet")) for r in pq.read_table(f).to_pylist()
+    ]
 
 
 def _ingested(lake: Path) -> list[dict]:
@@ -60,8 +62,12 @@ def _write(path: Path, data: bytes) -> Path:
 # 1. two logs that begin with the same line are two logs
 
 
-@pytest.mark.parametrize("first_line", [b"\n", b"Nov 29 05:00:00 master: Info: Dovecot v2.3 starting up\n"])
-def test_a_second_log_with_the_same_first_line_is_read_whole(tmp_path: Path, first_line: bytes) -> None:
+@pytest.mark.parametrize(
+    "first_line", [b"\n", b"Nov 29 05:00:00 master: Info: Dovecot v2.3 starting up\n"]
+)
+def test_a_second_log_with_the_same_first_line_is_read_whole(
+    tmp_path: Path, first_line: bytes
+) -> None:
     one = _write(tmp_path / "a" / "imap.log", first_line + DOVECOT)
     other = _write(tmp_path / "b" / "imap.log", first_line + DOVECOT_1)
     ingest([str(one)], tmp_path / "lake", CONFIG)
@@ -119,6 +125,7 @@ def test_a_log_with_nul_bytes_is_read_around_them(tmp_path: Path, fault) -> None
     data = fault(DOVECOT)
     path = _write(tmp_path / "in" / "dovecot.log", data)
     code, output = _run(tmp_path, path)
+    assert code == 0, output
     assert "binary" not in output
     sessions = _rows(tmp_path / "lake", "sessions")
     damaged = [r for r in _rows(tmp_path / "lake", "rejects") if "NUL" in r["reason"]]

@@ -31,6 +31,15 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline.errors import LakeError
+from pipeline.lake.pending import (
+    LEGACY_PENDING_FILE,
+    PENDING_FILE,
+    STAGED_GLOB,
+    Pending,
+    staged_for,
+    write_pending,
+)
+from pipeline.lake.pending import read_pending as read_pending
 from pipeline.lake.schema import (
     INGESTED,
     SCHEMA_VERSION,
@@ -48,7 +57,6 @@ from pipeline.lake.writer import (
 )
 
 INGESTED_FILE = "_ingested.parquet"
-PENDING_FILE = "_pending.json"
 LOCK_FILE = ".lock"
 RUNS_KEY = b"mailtls.runs"  # _ingested metadata: the runs whose parts count
 RETIRED_KEY = b"mailtls.retired"  # _ingested metadata: parts replaced, removed after the commit
@@ -215,15 +223,14 @@ def commit(
     lake: Path,
     run_id: str,
     ingested: list[dict[str, Any]],
-    pending: dict[str, list[dict[str, Any]]],
+    pending: Pending,
 ) -> None:
     """Make the run's parts count: ``_ingested`` names the run; then its ``_pending`` takes over
     (staged under the run's name first, so :func:`recover` can finish a cut commit)."""
-    staged = lake / f"_pending.{run_id}.json"
-    _write_pending(staged, pending)
+    staged = staged_for(lake, run_id)
+    write_pending(staged, pending)
     write_ingested(lake, ingested, _still_counting(lake) | {run_id})
-    os.replace(staged, lake / PENDING_FILE)
-    sync_folder(lake)
+    _take_over(staged, lake)
 
 
 def commit_run(lake: Path, run_id: str, replaced: Iterable[Path] = ()) -> None:
@@ -238,6 +245,13 @@ def _still_counting(lake: Path) -> set[str]:
     return committed_runs(lake) & part_runs(lake)
 
 
+def _take_over(staged: Path, lake: Path) -> None:
+    """A committed run's open sessions become the lake's (and a legacy file goes)."""
+    os.replace(staged, lake / PENDING_FILE)
+    (lake / LEGACY_PENDING_FILE).unlink(missing_ok=True)
+    sync_folder(lake)
+
+
 def recover(lake: Path) -> list[Path]:
     """Remove what a run that never committed left (its parts and staged state), or finish
     the commit of one that did. Returns the files removed."""
@@ -247,9 +261,9 @@ def recover(lake: Path) -> list[Path]:
             (lake / name).unlink()
             removed.append(lake / name)
     committed = committed_runs(lake)
-    for staged in lake.glob("_pending.r*.json"):
+    for staged in lake.glob(STAGED_GLOB):
         if staged.name.split(".")[1] in committed:
-            os.replace(staged, lake / PENDING_FILE)
+            _take_over(staged, lake)
         else:
             staged.unlink()
             removed.append(staged)
@@ -293,32 +307,6 @@ def finish_swap(lake: Path, journal: Path) -> list[Path]:
 def _finish_swaps(lake: Path) -> Iterator[Path]:
     for journal in sorted(lake.glob(SWAP_GLOB)):
         yield from finish_swap(lake, journal)
-
-
-def read_pending(lake: Path) -> dict[str, list[dict[str, Any]]]:
-    """Open Postfix sessions per rotated set, left by the last run for the next to finish."""
-    path = lake / PENDING_FILE
-    if not path.is_file():
-        return {}
-    data: dict[str, list[dict[str, Any]]] = json.loads(path.read_text(encoding="utf-8"))
-    for states in data.values():
-        for state in states:
-            for key in ("started_at", "last_at"):
-                if state.get(key):
-                    state[key] = datetime.fromisoformat(state[key])
-    return data
-
-
-def _write_pending(path: Path, pending: dict[str, list[dict[str, Any]]]) -> None:
-    def encode(value: Any) -> Any:
-        return value.isoformat() if isinstance(value, datetime) else value
-
-    data = {
-        name: [{k: encode(v) for k, v in state.items()} for state in states]
-        for name, states in pending.items()
-        if states
-    }
-    _write_json(path, data)
 
 
 def _write_json(path: Path, data: Any) -> None:

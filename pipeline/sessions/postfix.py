@@ -18,6 +18,9 @@ from pipeline.sessions.rows import Row
 # An smtpd session never lasts this long (Postfix's own smtpd_timeout is minutes): a session
 # still open after this much later log time lost its disconnect line (crash, lost log).
 STALE_AFTER = timedelta(hours=1)
+# open sessions kept at most: smtpd runs 100 processes by default; beyond this many the oldest
+# are closed as they are (connects that never disconnect would otherwise pile up run after run)
+MAX_OPEN = 50_000
 
 
 @dataclass(slots=True)
@@ -236,6 +239,8 @@ class PostfixSessions:
                 latest is not None and last is not None and latest - last > STALE_AFTER
             ):
                 self.rows.append(self._row(self.open.pop(key)))
+        while len(self.open) > MAX_OPEN:  # the oldest first: the dict keeps opening order
+            self.close(next(iter(self.open)))
 
     def open_sessions(self) -> list[dict[str, Any]]:
         return [s.to_state() for s in self.open.values()]

@@ -51,7 +51,7 @@ def test_parts_and_state_are_on_disk_before_the_commit_and_its_name_after(
     assert ("syncfs", str(lake)) in before[last_part:]  # the parts, once, after the last one
     assert before[-1][0] == "fsync" and ".tmp" in before[-1][1]  # the commit's own file
     assert ("fsync", str(lake)) in after  # its new name
-    pending = events.index(("replace", str(lake / "_pending.json")))
+    pending = events.index(("replace", str(lake / "_pending.parquet")))
     assert ("fsync", str(lake)) in events[pending + 1 :]
 
 

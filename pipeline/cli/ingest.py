@@ -125,6 +125,9 @@ def _print_summary(summary: RunSummary) -> None:
                 click.echo(f"mailtls: skipped: {file.problem}", err=True)
             for note in file.notes:
                 click.echo(f"mailtls: note: {note}", err=True)
+    if summary.unchanged:
+        many = "s" if summary.unchanged != 1 else ""
+        click.echo(f"{summary.unchanged} file{many} unchanged since the last run: not read")
     for result in summary.sets:
         files = len(result.files)
         head = f"{result.name}: {files} file{'s' if files != 1 else ''}, "

@@ -120,6 +120,7 @@ class SetResult:
 class RunSummary:
     sets: list[SetResult]
     problems: list[str]
+    unchanged: int = 0  # files read to their end before and not changed since: not opened
 
     @property
     def has_skips(self) -> bool:

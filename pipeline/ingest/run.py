@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from itertools import groupby
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,14 @@ from pipeline.config import SiteConfig
 from pipeline.ingest.engines import dask_cluster, run_files
 from pipeline.ingest.ranges import file_jobs
 from pipeline.ingest.results import FileResult, Progress, RunSummary, SetResult, joined
-from pipeline.ingest.sources import SourceFile, expand, fingerprint, open_bytes, rotation_sets
+from pipeline.ingest.sources import (
+    COMPRESSIONS,
+    SourceFile,
+    expand,
+    fingerprint,
+    open_bytes,
+    rotation_sets,
+)
 from pipeline.ingest.spans import CORRUPT, FileJob
 from pipeline.ingest.stitch import Edges, stitch
 from pipeline.lake.derived import refresh
@@ -31,6 +39,7 @@ from pipeline.lake.journal import (
     commit,
     locked,
     new_run_id,
+    read_files_read,
     read_ingested,
     read_pending,
     recover,
@@ -58,8 +67,11 @@ def ingest(
         check_version(lake)
         recover(lake)
         found, problems = expand(paths)
-        lake_resolved = lake.resolve()
-        found = [p for p in found if not p.is_relative_to(lake_resolved)]
+        inside_lake = str(lake.resolve()) + os.sep  # by string: Path.is_relative_to is slow
+        found = [p for p in found if not str(p).startswith(inside_lake)]
+        found, unchanged = _without_unchanged(found, read_files_read(lake))
+        if not found:
+            return RunSummary([], problems, unchanged=unchanged)  # nothing to read or commit
         logs, mail = _split_mail(found)
         sets = rotation_sets(logs)
         if on_total:
@@ -110,7 +122,37 @@ def ingest(
                 )
         _record(lake, run_id, known, pending, results)
         refresh(lake)  # after the commit: a crash here leaves stale summaries, never wrong ones
-    return RunSummary(results, problems)
+    return RunSummary(results, problems, unchanged=unchanged)
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+
+
+def _without_unchanged(
+    found: list[Path], read: dict[str, tuple[int, int, int, bool]]
+) -> tuple[list[Path], int]:
+    """The files to look at, and how many were left out: read to their end before (a plain
+    file to its size; a compressed one, by its name, without damage) and not changed since
+    (size and modification time). One ``stat`` each, nothing opened."""
+    changed = []
+    for path in found:
+        seen = read.get(str(path))
+        if seen is not None:
+            size, mtime_us, bytes_read, stopped = seen
+            try:
+                stat = path.stat()
+            except OSError:
+                changed.append(path)  # the worker says why
+                continue
+            # as the row stored it (pipeline.ingest.spans: fromtimestamp of the float)
+            mtime = datetime.fromtimestamp(stat.st_mtime, UTC) - _EPOCH
+            same = stat.st_size == size and mtime // _MICROSECOND == mtime_us
+            complete = bytes_read == size or path.name.endswith(COMPRESSIONS)
+            if same and complete and not stopped:
+                continue
+        changed.append(path)
+    return changed, len(found) - len(changed)
 
 
 def _known_rows(known: list[dict[str, Any]]) -> Callable[[Path], tuple[dict[str, Any], ...]]:

@@ -63,7 +63,15 @@ def main() -> None:
     lake = folder / "lake"
     shutil.rmtree(lake, ignore_errors=True)
     os.environ["PYTHONPATH"] = str(REPO)  # this checkout's mailtls, whatever is installed
-    command = [sys.executable, "-m", "pipeline", "ingest", str(folder / "logs"), "--lake", str(lake)]
+    command = [
+        sys.executable,
+        "-m",
+        "pipeline",
+        "ingest",
+        str(folder / "logs"),
+        "--lake",
+        str(lake),
+    ]
     command += ["--workers", str(args.workers)]
     first = run_tree(command)
     again = run_tree(command)

@@ -24,25 +24,28 @@ INPUT_BLOCK = 64 << 10  # compressed bytes fed at a time: bounds what one call r
 
 
 class _Decompressor(Protocol):
-    eof: bool
-    unused_data: bytes
+    @property
+    def eof(self) -> bool: ...
+
+    @property
+    def unused_data(self) -> bytes: ...
 
     def decompress(self, data: bytes, /) -> bytes: ...
 
 
 def _gzip() -> _Decompressor:
-    return zlib.decompressobj(wbits=31)  # type: ignore[return-value]
+    return zlib.decompressobj(wbits=31)
 
 
 def _zstd() -> _Decompressor:
-    return zstandard.ZstdDecompressor().decompressobj()  # type: ignore[no-any-return]
+    return zstandard.ZstdDecompressor().decompressobj()
 
 
 # magic bytes → a new decompressor for one member and the format's name in messages
 FORMATS: dict[bytes, tuple[Callable[[], _Decompressor], str]] = {
     b"\x1f\x8b": (_gzip, "gzip"),
-    b"BZh": (bz2.BZ2Decompressor, "bzip2"),  # type: ignore[dict-item]
-    b"\xfd7zXZ\x00": (lzma.LZMADecompressor, "xz"),  # type: ignore[dict-item]
+    b"BZh": (bz2.BZ2Decompressor, "bzip2"),
+    b"\xfd7zXZ\x00": (lzma.LZMADecompressor, "xz"),
     b"\x28\xb5\x2f\xfd": (_zstd, "zstd"),
 }
 ERRORS = (zlib.error, OSError, EOFError, lzma.LZMAError, zstandard.ZstdError, ValueError)

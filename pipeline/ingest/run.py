@@ -7,7 +7,7 @@ read by :func:`pipeline.ingest.spans.parse_file`, so the files of one rotated se
 or by the workers of a Dask cluster. A session cut by a rotation or a range is still one row:
 each set's edges are joined oldest first, range by range (:mod:`pipeline.ingest.stitch`), as the
 results arrive. Sessions still open at the end are kept
-in the lake's ``_pending.json`` and finished by the next run that reads the set's newer lines.
+in the lake's ``_pending.parquet`` and finished by the next run that reads the set's newer lines.
 """
 
 from __future__ import annotations

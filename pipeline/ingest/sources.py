@@ -164,7 +164,7 @@ def open_bytes(path: Path) -> BinaryIO:
     if found is None:
         return raw
     reader = DecompressingReader(raw, *found)
-    return io.BufferedReader(reader, buffer_size=1 << 20)  # type: ignore[return-value]
+    return io.BufferedReader(reader, buffer_size=1 << 20)
 
 
 def is_compressed(path: Path) -> bool:

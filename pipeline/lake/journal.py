@@ -62,7 +62,7 @@ RUNS_KEY = b"mailtls.runs"  # _ingested metadata: the runs whose parts count
 RETIRED_KEY = b"mailtls.retired"  # _ingested metadata: parts replaced, removed after the commit
 PARTS_GLOB = "date=*/*.parquet"  # a table's parts, below <lake>/<table>/
 SNAPSHOT_ATTEMPTS = 20
-SWAP_GLOB = "_compact.r*.json"  # a compaction's journalled swap (pipeline.compact)
+SWAP_GLOB = "_compact.r*.json"  # a swap journalled by an older compaction, finished by recover
 
 
 def check_version(lake: Path) -> None:
@@ -308,18 +308,6 @@ def recover(lake: Path) -> list[Path]:
             temporary.unlink()
             removed.append(temporary)
     return removed
-
-
-def journal_swap(lake: Path, run_id: str, moves: list[tuple[Path, Path]], old: list[Path]) -> Path:
-    """The commit of a compaction step: once this is written, the written ``moves``
-    (temporary → part) and the removal of the ``old`` parts happen, now or in :func:`recover`."""
-    journal = lake / f"_compact.{run_id}.json"
-    data = {
-        "moves": [[str(t.relative_to(lake)), str(p.relative_to(lake))] for t, p in moves],
-        "old": [str(p.relative_to(lake)) for p in old],
-    }
-    _write_json(journal, data)
-    return journal
 
 
 def finish_swap(lake: Path, journal: Path) -> list[Path]:

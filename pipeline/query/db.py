@@ -15,8 +15,8 @@ over a thousand parts costs ≈ 0.04 s).
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, Final, TypeVar
 
 import duckdb

@@ -5,9 +5,8 @@ recovered, a second compact does nothing, and re-ingest still knows every file."
 
 from __future__ import annotations
 
-import threading
-
 import shutil
+import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, time, timedelta
 from itertools import pairwise
@@ -25,9 +24,9 @@ from pipeline.lake import compact as compaction
 from pipeline.lake import derived
 from pipeline.lake.compact import compact
 from pipeline.lake.journal import commit_run as real_commit_run
-from pipeline.query.db import connect, run
 from pipeline.lake.journal import read_ingested, recover
 from pipeline.lake.schema import PARTITION_BY
+from pipeline.query.db import connect, run
 from tests.pipeline.lake_content import CONTENT_TABLES, lake_content
 
 DAY = timedelta(days=1)
@@ -331,7 +330,7 @@ def test_queries_while_compact_runs_all_answer_the_same(lake: Path) -> None:
             while not done.is_set():
                 try:
                     answers.append(_counts(con))
-                except Exception as exc:  # noqa: BLE001 - recorded, the assertion names it
+                except Exception as exc:
                     answers.append(repr(exc))
 
     reader = threading.Thread(target=read)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import bz2
 import gzip
+import io
 import lzma
 import shutil
 import subprocess
@@ -229,3 +230,45 @@ def test_a_byte_order_mark_loses_no_line(tmp_path: Path) -> None:
     assert code == 0, output
     assert len(_rows(tmp_path / "lake", "sessions")) == _logins(DOVECOT)
     assert _rows(tmp_path / "lake", "rejects") == []
+
+
+# 12. many unchanged files
+
+
+def test_reingest_of_unchanged_files_opens_none_of_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    logs = tmp_path / "logs"
+    lines = DOVECOT.splitlines(keepends=True)
+    for n, line in enumerate(lines[:40]):
+        _write(logs / f"host{n}.log", line)
+    _write(logs / "old.log.2.gz", gzip.compress(DOVECOT_1))
+    lake = tmp_path / "lake"
+    ingest([str(logs)], lake, CONFIG)
+    opened: list[str] = []
+    real_open = io.open
+
+    def watching_open(file, *args, **kwargs):
+        if str(file).startswith(str(logs)):
+            opened.append(str(file))
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr(io, "open", watching_open)
+    monkeypatch.setattr("builtins.open", watching_open)
+    summary = ingest([str(logs)], lake, CONFIG)
+    assert opened == []
+    assert summary.unchanged == 41
+
+
+# kept from before: CRLF line ends, a line too long to parse
+
+
+def test_crlf_line_ends_and_an_over_long_line_lose_nothing_else(tmp_path: Path) -> None:
+    long_line = b"Nov 29 05:24:35 imap-login: Info: " + b"x" * (5 << 20) + b"\r\n"
+    data = _at_line(DOVECOT.replace(b"\n", b"\r\n"), 100, long_line)
+    path = _write(tmp_path / "in" / "dovecot.log", data)
+    code, output = _run(tmp_path, path)
+    assert code == 0, output
+    assert len(_rows(tmp_path / "lake", "sessions")) == _logins(DOVECOT)
+    [reject] = _rows(tmp_path / "lake", "rejects")
+    assert reject["source_line"] == 100 and "longer than 1 MiB" in reject["reason"]

@@ -29,10 +29,11 @@ from pipeline.ingest.sources import (
     expand,
     fingerprint,
     open_bytes,
+    rotation_key,
     rotation_sets,
 )
 from pipeline.ingest.spans import CORRUPT, FileJob
-from pipeline.ingest.stitch import Edges, stitch
+from pipeline.ingest.stitch import Edges, settle, stitch
 from pipeline.lake.derived import refresh
 from pipeline.lake.journal import (
     check_version,
@@ -40,6 +41,7 @@ from pipeline.lake.journal import (
     locked,
     new_run_id,
     read_files_read,
+    read_fingerprints,
     read_ingested,
     read_pending,
     recover,
@@ -69,7 +71,8 @@ def ingest(
         found, problems = expand(paths)
         inside_lake = str(lake.resolve()) + os.sep  # by string: Path.is_relative_to is slow
         found = [p for p in found if not str(p).startswith(inside_lake)]
-        found, unchanged = _without_unchanged(found, read_files_read(lake))
+        files_read = read_files_read(lake)
+        found, unchanged = _without_unchanged(found, files_read)
         if not found:
             return RunSummary([], problems, unchanged=unchanged)  # nothing to read or commit
         logs, mail = _split_mail(found)
@@ -100,7 +103,14 @@ def ingest(
             # them ≈ 12 MB in this process, pinning its heap while edges come and go)
             writer = LakeWriter(lake, f"{run_id}-stitch", batch_rows=1)
             results = [
-                _stitch_set(files, read, writer, config, pending.get(files[0].rotation_set, []))
+                _stitch_set(
+                    files,
+                    read,
+                    writer,
+                    config,
+                    pending.get(files[0].rotation_set, []),
+                    older_unread=_older_unread(files[0], files_read, lake),
+                )
                 for files in sets
             ]
             writer.flush()
@@ -183,30 +193,61 @@ def _stitch_set(
     writer: LakeWriter,
     config: SiteConfig,
     pending: list[dict[str, Any]],
+    *,
+    older_unread: bool = False,
 ) -> SetResult:
     """Join the edges of one set's files, oldest first, each file's spans in order, onto its
     open sessions; ``read`` yields the results of all sets' files in that order, by path."""
     result = SetResult(files[0].rotation_set)
     into = Sessioniser(config, pending)
     stitched = 0
-    for source in files:
+    for number, source in enumerate(files):
         path, spans = next(read)
         assert path == str(source.path)  # run_files keeps the order of the jobs
         parts = []
-        for part in spans:
-            stitch(into, part.edges, part.path)
+        for index, part in enumerate(spans):
+            stitch(into, part.edges, part.path, older_unread=older_unread and number == index == 0)
             part.edges = Edges()  # joined: let it go
             parts.append(part)
             rows = into.take_rows()
             stitched += len(rows)
             writer.add("sessions", rows)
         result.files.append(joined(parts))
+    if not older_unread:
+        settle(into)
     into.flush_stale()
     rows = into.take_rows()
     writer.add("sessions", rows)
     result.sessions = stitched + len(rows) + result.total("sessions")
     result.pending = into.open_sessions()
     return result
+
+
+def _older_unread(oldest: SourceFile, files_read: dict[str, Any], lake: Path) -> bool:
+    """Whether an older file of ``oldest``'s rotated set lies beside it whose content was not
+    read yet, under this name or another (then the sessions ``oldest`` finds begun wait for
+    it). Costs a directory listing, and a look at the head of such a file."""
+    folder = oldest.path.parent
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return False
+    fingerprints: set[str] | None = None
+    for name in names:
+        path = folder / name
+        set_name, age = rotation_key(path)
+        if set_name != oldest.rotation_set or age <= oldest.age or str(path) in files_read:
+            continue
+        if fingerprints is None:
+            fingerprints = read_fingerprints(lake)
+        try:
+            with open_bytes(path) as stream:
+                head = stream.read(4096)
+        except CORRUPT:
+            continue
+        if head and fingerprint(head) not in fingerprints:
+            return True
+    return False
 
 
 def _split_mail(paths: list[Path]) -> tuple[list[Path], list[Path]]:

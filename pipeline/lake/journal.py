@@ -110,6 +110,15 @@ def read_files_read(lake: Path) -> dict[str, tuple[int, int, int, bool]]:
     )
 
 
+def read_fingerprints(lake: Path) -> set[str]:
+    """The content fingerprints of every file read (pipeline.ingest.sources.fingerprint)."""
+    path = lake / INGESTED_FILE
+    if not path.is_file():
+        return set()
+    column = pq.ParquetFile(path).read(columns=["fingerprint"]).column(0)
+    return {value for value in column.to_pylist() if value}
+
+
 def read_ingested(lake: Path) -> list[dict[str, Any]]:
     path = lake / INGESTED_FILE
     if not path.is_file():

@@ -272,3 +272,39 @@ def test_crlf_line_ends_and_an_over_long_line_lose_nothing_else(tmp_path: Path) 
     assert len(_rows(tmp_path / "lake", "sessions")) == _logins(DOVECOT)
     [reject] = _rows(tmp_path / "lake", "rejects")
     assert reject["source_line"] == 100 and "longer than 1 MiB" in reject["reason"]
+
+
+# 5. a rotated set read newest first, in separate runs
+
+
+def _postfix_rows(lake: Path) -> list[tuple]:
+    keep = ("user_name", "tls_version", "tls_mode", "auth_result", "security", "event_at")
+    rows = [r for r in _rows(lake, "sessions") if r["source"] == "postfix"]
+    return sorted((tuple(str(r[k]) for k in keep) for r in rows), key=repr)
+
+
+def test_a_set_read_newest_first_in_two_runs_gives_the_rows_of_one_run(tmp_path: Path) -> None:
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    files = [Path(shutil.copy2(p, logs)) for p in sorted(SAMPLE.glob("postfix.log*"))]
+    live = [f for f in files if f.name == "postfix.log"]
+    older = [f for f in files if f.name != "postfix.log"]
+    ingest([str(f) for f in files], tmp_path / "whole", CONFIG)
+    ingest([str(f) for f in live], tmp_path / "lake", CONFIG)
+    ingest([str(f) for f in older], tmp_path / "lake", CONFIG)
+    assert _postfix_rows(tmp_path / "lake") == _postfix_rows(tmp_path / "whole")
+
+
+def test_the_live_file_alone_after_a_rotation_leaves_no_session_waiting(tmp_path: Path) -> None:
+    """The hourly `mailtls ingest mail.log`: the rotated file beside it was read under its old
+    name, so nothing waits for it."""
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    shutil.copy2(SAMPLE / "postfix.log.1", logs / "postfix.log")
+    ingest([str(logs / "postfix.log")], tmp_path / "lake", CONFIG)
+    (logs / "postfix.log").rename(logs / "postfix.log.1")
+    shutil.copy2(SAMPLE / "postfix.log", logs / "postfix.log")
+    ingest([str(logs / "postfix.log")], tmp_path / "lake", CONFIG)
+    whole = tmp_path / "whole"
+    ingest([str(SAMPLE / "postfix.log.1"), str(SAMPLE / "postfix.log")], whole, CONFIG)
+    assert _postfix_rows(tmp_path / "lake") == _postfix_rows(whole)

@@ -26,7 +26,7 @@ from pipeline.ingest.results import FileResult, Progress, RunSummary, SetResult,
 from pipeline.ingest.sources import (
     COMPRESSIONS,
     SourceFile,
-    expand,
+    expand_names,
     fingerprint,
     open_bytes,
     rotation_key,
@@ -68,11 +68,11 @@ def ingest(
     with locked(lake):
         check_version(lake)
         recover(lake)
-        found, problems = expand(paths)
-        inside_lake = str(lake.resolve()) + os.sep  # by string: Path.is_relative_to is slow
-        found = [p for p in found if not str(p).startswith(inside_lake)]
+        names, problems = expand_names(paths)
+        inside_lake = str(lake.resolve()) + os.sep
+        names = [name for name in names if not name.startswith(inside_lake)]
         files_read = read_files_read(lake)
-        found, unchanged = _without_unchanged(found, files_read)
+        found, unchanged = _without_unchanged(names, files_read)
         if not found:
             return RunSummary([], problems, unchanged=unchanged)  # nothing to read or commit
         logs, mail = _split_mail(found)
@@ -140,29 +140,29 @@ _MICROSECOND = timedelta(microseconds=1)
 
 
 def _without_unchanged(
-    found: list[Path], read: dict[str, tuple[int, int, int, bool]]
+    names: list[str], read: dict[str, tuple[int, int, int, bool]]
 ) -> tuple[list[Path], int]:
     """The files to look at, and how many were left out: read to their end before (a plain
     file to its size; a compressed one, by its name, without damage) and not changed since
     (size and modification time). One ``stat`` each, nothing opened."""
     changed = []
-    for path in found:
-        seen = read.get(str(path))
+    for name in names:
+        seen = read.get(name)
         if seen is not None:
             size, mtime_us, bytes_read, stopped = seen
             try:
-                stat = path.stat()
+                stat = os.stat(name)
             except OSError:
-                changed.append(path)  # the worker says why
+                changed.append(Path(name))  # the worker says why
                 continue
             # as the row stored it (pipeline.ingest.spans: fromtimestamp of the float)
             mtime = datetime.fromtimestamp(stat.st_mtime, UTC) - _EPOCH
             same = stat.st_size == size and mtime // _MICROSECOND == mtime_us
-            complete = bytes_read == size or path.name.endswith(COMPRESSIONS)
+            complete = bytes_read == size or name.endswith(COMPRESSIONS)
             if same and complete and not stopped:
                 continue
-        changed.append(path)
-    return changed, len(found) - len(changed)
+        changed.append(Path(name))
+    return changed, len(names) - len(changed)
 
 
 def _known_rows(known: list[dict[str, Any]]) -> Callable[[Path], tuple[dict[str, Any], ...]]:

@@ -45,27 +45,34 @@ def expand(paths: Iterable[str]) -> tuple[list[Path], list[str]]:
     """Files named, found below named folders, or matched by globs; and a problem per path
     that matched nothing, and per thing that is not a regular file (a FIFO would block the
     run, a symbolic link loop has no end) or folder that cannot be read: each skipped."""
-    found: list[Path] = []
+    names, problems = expand_names(paths)
+    return [Path(name) for name in names], problems
+
+
+def expand_names(paths: Iterable[str]) -> tuple[list[str], list[str]]:
+    """:func:`expand` as path strings: a run over 100,000 files makes a ``Path`` only of those
+    it reads (in Python 3.11 each costs ≈ 10 µs)."""
+    found: list[str] = []
     problems: list[str] = []
     for text in paths:
-        candidates = [Path(p) for p in sorted(glob.glob(text, recursive=True))] or [Path(text)]
+        candidates = sorted(glob.glob(text, recursive=True)) or [text]
         matched = False
         for candidate in candidates:
-            if candidate.is_dir():
+            if os.path.isdir(candidate):
                 found.extend(_walk(candidate, problems))
                 matched = True
-            elif candidate.is_file():
-                found.append(candidate.resolve())
+            elif os.path.isfile(candidate):
+                found.append(str(Path(candidate).resolve()))
                 matched = True
-            elif candidate.is_symlink() or candidate.exists():
-                problems.append(_not_a_file(candidate))
+            elif os.path.islink(candidate) or os.path.exists(candidate):
+                problems.append(_not_a_file(Path(candidate)))
                 matched = True
         if not matched:
             problems.append(f"{text}: no such file or directory")
     return list(dict.fromkeys(found)), problems
 
 
-def _walk(top: Path, problems: list[str]) -> Iterator[Path]:
+def _walk(top: str, problems: list[str]) -> Iterator[str]:
     """The visible regular files below ``top``, folder by folder in name order (each folder's
     files before its subfolders'), as resolved paths: the folder is resolved once, and only a
     file that is itself a symbolic link on its own (a Maildir holds thousands of files).
@@ -74,30 +81,31 @@ def _walk(top: Path, problems: list[str]) -> Iterator[Path]:
     while stack:
         folder = stack.pop()
         try:
-            resolved = folder.resolve()
+            resolved = str(Path(folder).resolve())
             with os.scandir(folder) as scan:
-                entries = sorted(scan, key=lambda entry: entry.name)
+                entries = {entry.name: entry for entry in scan}
         except (OSError, RuntimeError) as exc:
             reason = getattr(exc, "strerror", None) or exc
             problems.append(f"{folder}: folder not readable ({reason}); skipped")
             continue
         subfolders = []
-        for entry in entries:
-            if entry.name.startswith("."):
+        for name in sorted(entries):
+            if name.startswith("."):
                 continue
+            entry = entries[name]
             try:
                 if entry.is_dir(follow_symlinks=False):
-                    subfolders.append(folder / entry.name)
+                    subfolders.append(os.path.join(folder, name))
                     continue
                 if entry.is_file():
-                    path = resolved / entry.name
-                    yield path.resolve() if entry.is_symlink() else path
+                    path = os.path.join(resolved, name)
+                    yield str(Path(path).resolve()) if entry.is_symlink() else path
                     continue
                 if entry.is_symlink() and entry.is_dir():
                     continue
             except (OSError, RuntimeError):
                 pass
-            problems.append(_not_a_file(folder / entry.name))
+            problems.append(_not_a_file(Path(folder) / name))
         stack.extend(reversed(subfolders))
 
 

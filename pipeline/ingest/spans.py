@@ -21,6 +21,7 @@ import zstandard
 
 from parsers.logline import LogLineParser
 from parsers.records import LogEvent, Reject
+from parsers.shapes import UnknownShapes
 from pipeline.config import SiteConfig
 from pipeline.ingest.results import FileResult, Progress
 from pipeline.ingest.sources import (
@@ -143,7 +144,10 @@ def read_span(job: FileJob, span: Span, progress: Progress | None = None) -> Fil
     config = job.config
     writer = LakeWriter(job.lake, job.part_prefix)
     sessioniser = FileSessioniser(config)
-    parser = LogLineParser(year=config.year, tz=config.zone(), year_state=span.year_state)
+    shapes = UnknownShapes()
+    parser = LogLineParser(
+        year=config.year, tz=config.zone(), year_state=span.year_state, shapes=shapes
+    )
     rejects: list[dict[str, Any]] = []
     source_file = str(path)
     offset = span.begin
@@ -206,7 +210,7 @@ def read_span(job: FileJob, span: Span, progress: Progress | None = None) -> Fil
         progress(max(offset - reported, 0))
     rejects.extend(damaged_rows(source_file, span.lines_before, notes))
     result.rejects += len(rejects) + notes.damaged_count - len(notes.damaged)
-    result.notes = line_remarks(path, notes, not_utf8)
+    result.remarks = line_remarks(path, notes, not_utf8)
     if notes.stopped:
         result.problem = (
             f"{path}: {notes.stopped}, after line {line_no}; the lines before it were read"
@@ -216,6 +220,8 @@ def read_span(job: FileJob, span: Span, progress: Progress | None = None) -> Fil
     writer.add("sessions", sessioniser.take_rows())
     writer.flush()
     result.sessions = writer.written["sessions"]
+    result.unknown = shapes.counts()
+    result.family_lines = parser.family_lines
     result.ingested = {
         "path": str(path),
         "size": span.size,

@@ -48,7 +48,7 @@ SQL_DIR: Final = Path(__file__).parent.parent / "query" / "sql"
 
 def session_parts(lake: Path, table: str = "sessions") -> dict[date, list[str]]:
     """The names of the ``sessions`` (or ``table``) parts of each day that has any (what
-    ``pipeline.query.db.PARTS_GLOB`` finds; read with ``scandir``: a report lists them three times)."""
+    ``pipeline.lake.journal.PARTS_GLOB`` finds; read with ``scandir``: a report lists them three times)."""
     parts: dict[date, list[str]] = {}
     try:
         folders = list(os.scandir(lake / table))

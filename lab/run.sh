@@ -27,7 +27,7 @@ trap '"$LAB_SRC/stop.sh" all || true' EXIT
 "$LAB_SRC/start.sh" "$profile" open
 
 mkdir -p "$out/ground_truth" "$out/logs"
-"$PYTHON" "$LAB_SRC/scenario.py" --out "$out/ground_truth" --seed "$seed" --scale "$scale" \
+"$PYTHON" "$LAB_SRC/${SCENARIO:-scenario.py}" --out "$out/ground_truth" --seed "$seed" --scale "$scale" \
     --cut-command "$LAB_SRC/cut.sh" "$@"
 
 # Let the queue drain (every message delivered over LMTP) before stopping.

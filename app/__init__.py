@@ -1,2 +1,2 @@
 """The mailtls dashboard (Streamlit): ``mailtls dashboard`` or
-``streamlit run app/streamlit_app.py -- --lake DIR``. Pages only call ``pipeline.queries``."""
+``streamlit run app/streamlit_app.py -- --lake DIR``. Pages only call ``pipeline.query.queries``."""

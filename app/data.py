@@ -1,8 +1,8 @@
-"""The dashboard's cached access to ``pipeline.queries``: one DuckDB connection per lake
+"""The dashboard's cached access to ``pipeline.query.queries``: one DuckDB connection per lake
 (``st.cache_resource``), query results for a few minutes (``st.cache_data``).
 
 A lake is keyed by its path *and its layout* (which tables hold files), because
-``pipeline.db.connect`` only reads the tables that had Parquet files when it ran: once an empty
+``pipeline.query.db.connect`` only reads the tables that had Parquet files when it ran: once an empty
 lake gets its first ingest, the layout changes and a fresh connection sees the new tables.
 """
 
@@ -16,9 +16,9 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from pipeline import db, queries
-from pipeline.plan import EMPTY_PLAN, Plan, load_plan
-from pipeline.schema import TABLES
+from pipeline.lake.schema import TABLES
+from pipeline.plan.phases import EMPTY_PLAN, Plan, load_plan
+from pipeline.query import db, queries
 
 TTL: Final = timedelta(minutes=5)
 

@@ -17,7 +17,7 @@ import streamlit as st
 from app import data
 from app.settings import KEY_ENV, Settings, read_settings
 from pipeline.errors import MailtlsError
-from pipeline.privacy import pseudonymise_column
+from pipeline.query.privacy import pseudonymise_column
 
 WINDOWS: Final = {7: "7 days", 14: "14 days", 30: "30 days", 90: "90 days", 365: "1 year"}
 WINDOW_KEY: Final = "window_days"
@@ -32,7 +32,7 @@ class Context:
     plan_mtime: float
     baseline: date | None
     pseudonym_key: bytes | None  # set only while names are to be pseudonymised
-    overview: pd.Series  # the headline row of pipeline.queries.overview
+    overview: pd.Series  # the headline row of pipeline.query.queries.overview
 
     def names(self, frame: pd.DataFrame, column: str = "user_name") -> pd.DataFrame:
         """``frame`` with user names pseudonymised when the sidebar says so."""

@@ -1,4 +1,4 @@
-"""The Users page's filters over ``pipeline.queries.user_posture`` (pure pandas)."""
+"""The Users page's filters over ``pipeline.query.queries.user_posture`` (pure pandas)."""
 
 from __future__ import annotations
 

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
-from pipeline.db import default_lake
-from pipeline.privacy import KEY_ENV
+from pipeline.query.db import default_lake
+from pipeline.query.privacy import KEY_ENV
 
 PLAN_ENV: Final = "MAILTLS_PLAN"
 

@@ -37,11 +37,11 @@ CORPUS = [ROOT / p for p in ("tests/data/logs", "tests/data/received", "sample_d
 CORPUS.append(ROOT / "sample_data/maildir")
 
 # Left pure: parsers/records.py (new_log_event sets a frozen dataclass's slots through their
-# descriptors, which a compiled class does not have), pipeline/segment.py (its frozen jobs go to
+# descriptors, which a compiled class does not have), pipeline/ingest/spans.py (its frozen jobs go to
 # worker processes, and a compiled frozen dataclass fails to unpickle: FrozenInstanceError) and
 # package __init__ files (mypyc accepts them; they hold imports only).
 PURE = {"parsers/records.py"}
-COMPILED_PIPELINE = ["pipeline/sessions.py", "pipeline/stitch.py"]
+COMPILED_PIPELINE = ["pipeline/sessions/sessioniser.py", "pipeline/ingest/stitch.py"]
 
 
 def compiled_sources(extra: list[str]) -> list[str]:
@@ -88,7 +88,7 @@ if what == "logline":
     print(json.dumps({"build": build, "units": len(lines), "cpu_s": took, "kept": kept}))
 else:
     from parsers.received import parse_received
-    from pipeline.mailbox import iter_messages
+    from pipeline.ingest.mailbox import iter_messages
     files = sorted(p for d in ("cur", "new") for p in (path / d).glob("*") if p.is_file())
     values = [v for f in files for m in iter_messages(f) for v in m.received_values()]
     began = time.process_time()

@@ -32,8 +32,8 @@ if __package__ in (None, ""):  # run as a script: make the repository importable
 
 from parsers.received import parse_received
 from pipeline.config import SiteConfig
-from pipeline.ingest_mail import ingest_mail
-from pipeline.mailbox import OwnServers, iter_messages, message_rows
+from pipeline.ingest.mail import ingest_mail
+from pipeline.ingest.mailbox import OwnServers, iter_messages, message_rows
 
 OWN = ("example.org", "example.net")
 

@@ -4,10 +4,10 @@
     python benchmarks/generate_lake.py --sessions 200000 --users 500 --days 30 -o /tmp/lake
 
 Parsing 10 million sessions' worth of log (≈ 60M lines) takes hours today, so this writes what
-an ingest would have written: the ``sessions`` table in the columns of ``pipeline/schema.py``,
+an ingest would have written: the ``sessions`` table in the columns of ``pipeline/lake/schema.py``,
 one part per server and day (``sessions/date=YYYY-MM-DD/<run>-<file>-00001.parquet``) with the
 schema version in its metadata, a few rejects, and the ``_ingested`` rows (one per server and
-day, as of a daily rotated log) that name the run, so ``pipeline.lake.recover`` keeps it all.
+day, as of a daily rotated log) that name the run, so ``pipeline.lake.journal.recover`` keeps it all.
 
 The users are ``benchmarks.population``'s: stable habits (most on TLS 1.3 implicit, a tail on
 STARTTLS, TLS 1.0/1.1, cleartext and the webmail), a Pareto spread of activity; some of the
@@ -46,9 +46,9 @@ from benchmarks.population import (
     public_ip,
     remote_mta,
 )
-from pipeline.derived import refresh
-from pipeline.lake import new_run_id, write_ingested
-from pipeline.schema import REJECTS, SESSIONS, with_version
+from pipeline.lake.derived import refresh
+from pipeline.lake.journal import new_run_id, write_ingested
+from pipeline.lake.schema import REJECTS, SESSIONS, with_version
 
 # shares of all sessions; the rest are users' own sessions
 MTA_SHARE = 0.25

@@ -31,7 +31,7 @@ if __package__ in (None, ""):  # run as a script: make the repository importable
 
 from benchmarks import generate_lake, generate_logs, generate_mail, reingest
 from benchmarks.measure import Run, machine, median_run, run_tree, timed
-from pipeline import derived
+from pipeline.lake import derived
 
 HERE = Path(__file__).resolve().parent
 MAILTLS = Path(sys.executable).with_name("mailtls")

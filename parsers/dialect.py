@@ -1,7 +1,7 @@
 """A log dialect is data: a key, a cheap prefilter, a pattern, and examples that prove it.
 
-Dialects are declared in the modules that know a program (``parsers.postfix``,
-``parsers.dovecot``) and collected by :mod:`parsers.registry`. The registry test and
+Dialects are declared in the modules that know a program (``parsers.postfix.dialects``,
+``parsers.dovecot.dialects``) and collected by :mod:`parsers.registry`. The registry test and
 ``mailtls dialects --check`` walk every example through the full line parser, so a dialect whose
 examples do not yield their fields, or that matches a line it must not, fails loudly.
 """

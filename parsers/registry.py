@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
+import pkgutil
 from collections.abc import Mapping
 from functools import cache
 
@@ -9,10 +12,25 @@ from parsers.dialect import Dialect
 
 
 @cache
-def all_dialects() -> tuple[Dialect, ...]:
-    from parsers import dovecot, postfix  # the modules that declare dialects
+def families() -> tuple[str, ...]:
+    """The log families: every subpackage of ``parsers`` with a ``dialects`` module. Adding a
+    family is adding its folder; nothing here names one."""
+    import parsers
 
-    found = (*postfix.DIALECTS, *dovecot.DIALECTS)
+    return tuple(
+        sorted(
+            info.name
+            for info in pkgutil.iter_modules(parsers.__path__)
+            if info.ispkg and importlib.util.find_spec(f"parsers.{info.name}.dialects")
+        )
+    )
+
+
+@cache
+def all_dialects() -> tuple[Dialect, ...]:
+    found: tuple[Dialect, ...] = ()
+    for family in families():
+        found += importlib.import_module(f"parsers.{family}.dialects").DIALECTS
     keys = [d.key for d in found]
     duplicates = {k for k in keys if keys.count(k) > 1}
     if duplicates:

@@ -11,7 +11,7 @@ ctx = frame.context()
 st.title("Migration plan")
 if ctx.plan_path is None:
     st.info(
-        "No plan loaded. Copy `pipeline/plan.example.toml` to `plan.toml`, set its dates, and "
+        "No plan loaded. Copy `pipeline/plan/plan.example.toml` to `plan.toml`, set its dates, and "
         "start the dashboard with `mailtls dashboard --plan plan.toml` (or set `$MAILTLS_PLAN`)."
     )
     st.stop()

@@ -5,8 +5,7 @@ import streamlit as st
 
 from app import data, frame
 from app.posture_filter import SERVICE_COUNTS, filter_posture
-from pipeline.cli.users import TABLE_COLUMNS
-from pipeline.queries import LEVELS
+from pipeline.query.queries import LEVELS, USER_COLUMNS
 
 ctx = frame.context()
 st.title("Users")
@@ -27,7 +26,7 @@ shown = filter_posture(
     name_contains=name_contains,
 )
 # the same headline columns as `mailtls users`, then two the screen has room for
-COLUMNS = [*TABLE_COLUMNS, "client_ip_count", "last_seen_at"]
+COLUMNS = [*USER_COLUMNS, "client_ip_count", "last_seen_at"]
 st.caption(
     f"{len(shown)} of {len(posture)} users seen in the last {ctx.window_days} days. A user's "
     "level is the worst of their own logins; failed logins (possible attacks) do not set it."

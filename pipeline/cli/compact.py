@@ -10,9 +10,9 @@ from pathlib import Path
 import click
 
 from pipeline.cli.lake_option import lake_option
-from pipeline.compact import CompactSummary
-from pipeline.compact import compact as run_compact
-from pipeline.schema import TABLES
+from pipeline.lake.compact import CompactSummary
+from pipeline.lake.compact import compact as run_compact
+from pipeline.lake.schema import TABLES
 
 EPILOG = """\b
 Examples:

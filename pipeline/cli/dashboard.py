@@ -9,8 +9,8 @@ from pathlib import Path
 
 import click
 
-from pipeline.db import default_lake
 from pipeline.errors import MailtlsError
+from pipeline.query.db import default_lake
 
 EPILOG = """\b
 Examples:

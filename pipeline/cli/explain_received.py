@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from parsers.received import ReceivedHop, parse_received
-from pipeline.mailbox import iter_messages, looks_like_message, open_binary
+from pipeline.ingest.mailbox import iter_messages, looks_like_message, open_binary
 
 _RECEIVED = re.compile(r"^\s*(?:x-)?received\s*:", re.IGNORECASE)
 _COLUMNS = (

@@ -10,9 +10,10 @@ import click
 
 from pipeline.cli.lake_option import lake_option
 from pipeline.config import SiteConfig, load_config
-from pipeline.engines import ENGINES
-from pipeline.ingest import RunSummary, default_workers
-from pipeline.ingest import ingest as run_ingest
+from pipeline.ingest.engines import ENGINES
+from pipeline.ingest.results import RunSummary
+from pipeline.ingest.run import default_workers
+from pipeline.ingest.run import ingest as run_ingest
 
 EXIT_SKIPPED = 3
 

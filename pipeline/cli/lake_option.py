@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 import click
 
-from pipeline.lake import DEFAULT_LAKE, LAKE_ENV, default_lake
+from pipeline.lake.writer import DEFAULT_LAKE, LAKE_ENV, default_lake
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import click
 
-from pipeline import queries
 from pipeline.cli.lake_option import lake_option
 from pipeline.cli.query_options import parse_moment, read_plan, window_options
-from pipeline.db import connect
-from pipeline.notify import as_message, file_name, notice_for
+from pipeline.query import queries
+from pipeline.query.db import connect
+from pipeline.report.notices import as_message, file_name, notice_for
 
 EPILOG = """\b
 Examples:

@@ -10,9 +10,9 @@ from typing import Any, TypeVar
 
 import click
 
-from pipeline.plan import EMPTY_PLAN, Plan, load_plan
-from pipeline.queries import DEFAULT_WINDOW_DAYS
-from pipeline.render import FRAME_FORMATS
+from pipeline.plan.phases import EMPTY_PLAN, Plan, load_plan
+from pipeline.query.queries import DEFAULT_WINDOW_DAYS
+from pipeline.report.render import FRAME_FORMATS
 
 F = TypeVar("F", bound=Callable[..., Any])
 DEFAULT_PLAN = "plan.toml"

@@ -15,8 +15,8 @@ from pipeline.cli.query_options import (
     window_options,
     write_output,
 )
-from pipeline.db import connect
-from pipeline.report import FORMATS, build_report, render
+from pipeline.query.db import connect
+from pipeline.report.document import FORMATS, build_report, render
 
 EPILOG = """\b
 Examples:

@@ -10,8 +10,8 @@ import duckdb
 
 from pipeline.cli.lake_option import lake_option
 from pipeline.cli.query_options import frame_format_option
-from pipeline.db import connect
-from pipeline.render import frame_as
+from pipeline.query.db import connect
+from pipeline.report.render import frame_as
 
 EPILOG = """\b
 Examples:

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Final
 
 import click
 
-from pipeline import queries
 from pipeline.cli.lake_option import lake_option
 from pipeline.cli.query_options import (
     frame_format_option,
@@ -18,21 +16,12 @@ from pipeline.cli.query_options import (
     window_options,
     write_output,
 )
-from pipeline.db import connect
-from pipeline.privacy import KEY_ENV, key_from_env, pseudonymise_column
-from pipeline.render import frame_as
+from pipeline.query import queries
+from pipeline.query.db import connect
+from pipeline.query.privacy import KEY_ENV, key_from_env, pseudonymise_column
+from pipeline.report.render import frame_as
 
 # the table's columns; CSV and JSON carry every column of user_posture, these first
-TABLE_COLUMNS: Final = (
-    "user_name",
-    "level",
-    "password_reset_required",
-    "last_cleartext_at",
-    "last_legacy_tls_at",
-    "coverage",
-    "sessions_count",
-    "failed_count",
-)
 EPILOG = """\b
 Examples:
   mailtls users --level L0 --level L1
@@ -87,8 +76,10 @@ def users(
         )
     if key is not None:
         frame = pseudonymise_column(frame, "user_name", key)
-    ordered = frame[[*TABLE_COLUMNS, *(c for c in frame.columns if c not in TABLE_COLUMNS)]]
+    ordered = frame[
+        [*queries.USER_COLUMNS, *(c for c in frame.columns if c not in queries.USER_COLUMNS)]
+    ]
     if fmt == "table":
-        ordered = ordered[list(TABLE_COLUMNS)]
+        ordered = ordered[list(queries.USER_COLUMNS)]
     text = frame_as(ordered, fmt, styled=is_terminal(output))
     write_output(text, output)

@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import app
-from pipeline.privacy import pseudonym
+from pipeline.query.privacy import pseudonym
 from tests.small_lake import (
     EXPECTED_USERS,
     NOT_USERS,

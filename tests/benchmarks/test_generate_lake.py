@@ -10,10 +10,10 @@ import pyarrow.parquet as pq
 import pytest
 
 from benchmarks import generate_lake
-from pipeline import queries
-from pipeline.db import connect
-from pipeline.lake import read_ingested, recover
-from pipeline.schema import SCHEMA_VERSION, SCHEMA_VERSION_KEY, SESSIONS
+from pipeline.lake.journal import read_ingested, recover
+from pipeline.lake.schema import SCHEMA_VERSION, SCHEMA_VERSION_KEY, SESSIONS
+from pipeline.query import queries
+from pipeline.query.db import connect
 
 FIRST = date(2025, 3, 1)
 

@@ -149,8 +149,8 @@ def lake_sessions(lake: Path) -> list[dict[str, Any]]:
 
 def load_user_posture(lake: Path) -> dict[str, dict[str, Any]]:
     """user_posture through the project's query API. Kept small so it is easy to adapt."""
-    from pipeline.db import connect
-    from pipeline.queries import user_posture
+    from pipeline.query.db import connect
+    from pipeline.query.queries import user_posture
 
     con = connect(lake)
     df = user_posture(con)

@@ -46,7 +46,7 @@ def _perfect_lake(tmp_path: Path, profile: str) -> tuple[Path, list[dict]]:
             )
         )
     try:
-        from pipeline.schema import SESSIONS, with_version
+        from pipeline.lake.schema import SESSIONS, with_version
 
         schema = with_version(SESSIONS)
         table = pa.Table.from_pylist(
@@ -76,7 +76,7 @@ def test_perfect_sessions_compare_clean(tmp_path: Path, profile: str) -> None:
 
 @pytest.mark.parametrize("profile", ["default", "recommended"])
 def test_expected_posture_matches_the_marts(tmp_path: Path, profile: str) -> None:
-    pytest.importorskip("pipeline.queries", reason="pipeline (marts) not in this checkout")
+    pytest.importorskip("pipeline.query.queries", reason="pipeline (marts) not in this checkout")
     lake, truth = _perfect_lake(tmp_path, profile)
     expected = compare.expected_posture([compare.expected_session(r, profile) for r in truth])
     diffs = compare.compare_posture(expected, compare.load_user_posture(lake))

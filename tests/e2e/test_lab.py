@@ -98,7 +98,7 @@ def test_lab_mail_delivered(lab_runs: dict[str, Path], profile: str) -> None:
 
 
 def _pipeline_missing() -> str | None:
-    for mod in ("pipeline.cli", "pipeline.queries", "duckdb"):
+    for mod in ("pipeline.cli", "pipeline.query.queries", "duckdb"):
         try:
             if importlib.util.find_spec(mod) is None:
                 return f"{mod} is not importable (the ingest pipeline is not in this checkout yet)"

@@ -10,10 +10,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from parsers import dovecot
 from parsers.dialect import Dialect
-from parsers.dovecot_auth import auth_fields
-from parsers.dovecot_fields import classify_failure, failure_fields, key_value, login_fields
+from parsers.dovecot import dialects as dovecot
+from parsers.dovecot.auth import auth_fields
+from parsers.dovecot.fields import classify_failure, failure_fields, key_value, login_fields
 from parsers.envelope import EnvelopeParser
 from parsers.logline import LogLineParser
 from parsers.records import LogEvent

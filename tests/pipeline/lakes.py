@@ -12,7 +12,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipeline.schema import INGESTED, TABLES, with_version
+from pipeline.lake.schema import INGESTED, TABLES, with_version
 
 
 def at(text: str) -> datetime:

@@ -17,15 +17,15 @@ import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
 
-from pipeline import compact as compaction
-from pipeline import derived
-from pipeline import lake as lake_module
 from pipeline.cli import cli
-from pipeline.compact import compact
 from pipeline.config import SiteConfig, load_config
-from pipeline.ingest import ingest
-from pipeline.lake import read_ingested, recover
-from pipeline.schema import PARTITION_BY
+from pipeline.ingest.run import ingest
+from pipeline.lake import compact as compaction
+from pipeline.lake import derived
+from pipeline.lake import journal as journal_module
+from pipeline.lake.compact import compact
+from pipeline.lake.journal import read_ingested, recover
+from pipeline.lake.schema import PARTITION_BY
 from tests.pipeline.lake_content import CONTENT_TABLES, lake_content
 
 DAY = timedelta(days=1)
@@ -158,7 +158,7 @@ def _raise(*_: Any, **__: Any) -> None:
 
 def _swap_moved_then_crash(lake: Path, journal: Path) -> list[Path]:
     """The new parts moved in, the old ones not yet removed: both are on disk."""
-    real_replace = lake_module.os.replace
+    real_replace = journal_module.os.replace
     data = json.loads(journal.read_text())
     for temporary, part in data["moves"]:
         real_replace(lake / temporary, lake / part)
@@ -182,11 +182,11 @@ def _crash_at_third_write() -> Callable[..., None]:
 @pytest.mark.parametrize(
     ("target", "replacement"),
     [
-        ("pipeline.compact.commit_run", _raise),  # before anything is written
-        ("pipeline.compact.pq.write_table", None),  # a partition's part, mid-write
-        ("pipeline.compact.journal_swap", _raise),  # new parts written, not yet committed
-        ("pipeline.compact.finish_swap", _raise),  # committed, nothing swapped yet
-        ("pipeline.compact.finish_swap", _swap_moved_then_crash),  # half swapped
+        ("pipeline.lake.compact.commit_run", _raise),  # before anything is written
+        ("pipeline.lake.compact.pq.write_table", None),  # a partition's part, mid-write
+        ("pipeline.lake.compact.journal_swap", _raise),  # new parts written, not yet committed
+        ("pipeline.lake.compact.finish_swap", _raise),  # committed, nothing swapped yet
+        ("pipeline.lake.compact.finish_swap", _swap_moved_then_crash),  # half swapped
     ],
     ids=["commit", "write", "journal", "swap", "half-swap"],
 )

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.config import SiteConfig
-from pipeline.ingest import ingest
+from pipeline.ingest.run import ingest
 from tests.pipeline.lake_content import lake_content
 
 distributed = pytest.importorskip("distributed")

@@ -8,9 +8,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from pipeline.db import connect, sql_files
 from pipeline.errors import LakeError
-from pipeline.schema import SCHEMA_VERSION, SCHEMA_VERSION_KEY, SESSIONS
+from pipeline.lake.schema import SCHEMA_VERSION, SCHEMA_VERSION_KEY, SESSIONS
+from pipeline.query.db import connect, sql_files
 from tests.pipeline.lakes import at, session, write_table
 
 

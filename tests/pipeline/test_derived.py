@@ -1,4 +1,4 @@
-"""The per-day exposure summaries (pipeline/derived.py): what they hold, read by hand from the
+"""The per-day exposure summaries (pipeline/lake/derived.py): what they hold, read by hand from the
 rows below, and a posture that does not depend on whether they are fresh, missing or stale."""
 
 from __future__ import annotations
@@ -12,9 +12,10 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from pipeline import derived, queries
-from pipeline.db import connect
-from pipeline.report import build_report, render
+from pipeline.lake import derived
+from pipeline.query import queries
+from pipeline.query.db import connect
+from pipeline.report.document import build_report, render
 from tests import small_lake
 from tests.pipeline.lakes import at, session, write_table
 
@@ -191,7 +192,7 @@ def test_a_cursor_sees_its_own_summaries(lake: Path) -> None:
 def test_the_whole_report_is_the_same_with_summaries(tmp_path: Path, fmt: str) -> None:
     lake = small_lake.write_small_lake(tmp_path / "lake")
     plan = small_lake.write_plan(tmp_path / "plan.toml")
-    from pipeline.plan import load_plan
+    from pipeline.plan.phases import load_plan
 
     def report() -> str:
         with connect(lake) as con:
@@ -204,7 +205,7 @@ def test_the_whole_report_is_the_same_with_summaries(tmp_path: Path, fmt: str) -
 
 def test_ingest_leaves_every_day_summarised(tmp_path: Path) -> None:
     from pipeline.config import SiteConfig
-    from pipeline.ingest import ingest
+    from pipeline.ingest.run import ingest
 
     sample = Path(__file__).resolve().parents[2] / "sample_data" / "logs" / "recommended"
     lake = tmp_path / "lake"

@@ -7,9 +7,9 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipeline import queries
-from pipeline.db import connect
-from pipeline.schema import SESSIONS, with_version
+from pipeline.lake.schema import SESSIONS, with_version
+from pipeline.query import queries
+from pipeline.query.db import connect
 from tests.pipeline.lakes import at, session, write_table
 
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from pipeline import queries
 from pipeline.cli import cli
-from pipeline.db import connect
+from pipeline.query import queries
+from pipeline.query.db import connect
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = ROOT / "tests" / "data" / "golden" / "user_posture_lab_recommended.csv"

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from pipeline.cli import cli
 from pipeline.config import SiteConfig
-from pipeline.ingest import ingest
+from pipeline.ingest.run import ingest
 
 SAMPLE = Path(__file__).resolve().parents[2] / "sample_data" / "logs" / "recommended"
 CONFIG = SiteConfig(year=2026, timezone="UTC")

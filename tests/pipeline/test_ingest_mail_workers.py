@@ -13,10 +13,9 @@ import pyarrow.parquet as pq
 import pytest
 
 from benchmarks import generate_mail
-from pipeline import ingest_mail as ingest_mail_module
 from pipeline.config import SiteConfig
-from pipeline.ingest import ingest
-from pipeline.ingest_mail import (
+from pipeline.ingest import mail as ingest_mail_module
+from pipeline.ingest.mail import (
     UNIT_MAX,
     UNIT_MIN,
     PlannedFile,
@@ -25,8 +24,9 @@ from pipeline.ingest_mail import (
     mbox_ranges,
     plan_units,
 )
-from pipeline.lake import read_ingested, recover
-from pipeline.mailbox import OwnServers
+from pipeline.ingest.mailbox import OwnServers
+from pipeline.ingest.run import ingest
+from pipeline.lake.journal import read_ingested, recover
 from tests.pipeline.lake_content import lake_content
 
 ROOT = Path(__file__).resolve().parents[2]

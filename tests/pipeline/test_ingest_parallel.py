@@ -16,9 +16,9 @@ from click.testing import CliRunner
 from pipeline.cli import cli
 from pipeline.config import SiteConfig
 from pipeline.errors import LakeError
-from pipeline.ingest import ingest
-from pipeline.lake import locked
-from pipeline.schema import SCHEMA_VERSION, SCHEMA_VERSION_KEY
+from pipeline.ingest.run import ingest
+from pipeline.lake.journal import locked
+from pipeline.lake.schema import SCHEMA_VERSION, SCHEMA_VERSION_KEY
 from tests.pipeline.lake_content import lake_content
 
 SAMPLE = Path(__file__).resolve().parents[2] / "sample_data" / "logs" / "recommended"

@@ -14,9 +14,9 @@ import pytest
 
 from benchmarks.generate_logs import generate
 from pipeline.config import SiteConfig
-from pipeline.ingest import ingest
-from pipeline.lake import read_ingested
-from pipeline.ranges import range_size
+from pipeline.ingest.ranges import range_size
+from pipeline.ingest.run import ingest
+from pipeline.lake.journal import read_ingested
 from tests.pipeline.lake_content import lake_content
 
 ROOT = Path(__file__).resolve().parents[2]

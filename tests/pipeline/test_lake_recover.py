@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
-from pipeline.lake import INGESTED_FILE, RUNS_KEY, read_ingested, recover
+from pipeline.lake.journal import INGESTED_FILE, RUNS_KEY, read_ingested, recover
 from tests.pipeline.lakes import at, write_ingested
 
 

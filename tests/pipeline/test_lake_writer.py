@@ -11,11 +11,11 @@ import pyarrow.parquet as pq
 import pytest
 
 from parsers.records import LogEvent
-from pipeline import lake as lake_module
-from pipeline.ingest_mail import PlannedFile
-from pipeline.lake import LakeWriter
-from pipeline.segment import FileResult
-from pipeline.stitch import Edges
+from pipeline.ingest.mail import PlannedFile
+from pipeline.ingest.results import FileResult
+from pipeline.ingest.stitch import Edges
+from pipeline.lake import writer as lake_module
+from pipeline.lake.writer import LakeWriter
 
 
 def _session(day: int, line: int) -> dict[str, object]:

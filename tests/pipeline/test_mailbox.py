@@ -13,7 +13,7 @@ import pyarrow as pa
 import pytest
 import zstandard
 
-from pipeline.mailbox import (
+from pipeline.ingest.mailbox import (
     MailMessage,
     OwnServers,
     TruncatedInput,
@@ -21,7 +21,7 @@ from pipeline.mailbox import (
     message_rows,
     submission_hop_index,
 )
-from pipeline.schema import MESSAGES, RECEIVED_HOPS
+from pipeline.lake.schema import MESSAGES, RECEIVED_HOPS
 
 SUBMITTED = (
     b"Received: from mx.example.org (mx.example.org [192.0.2.10])\n"

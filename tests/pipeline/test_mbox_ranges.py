@@ -10,7 +10,7 @@ from unittest import mock
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.mailbox import iter_mbox, iter_mbox_range, next_message_start, readers
+from pipeline.ingest.mailbox import iter_mbox, iter_mbox_range, next_message_start, readers
 
 # lines that start, end or fake messages: escaped and unescaped body "From ", CRLF blanks,
 # a line end without a blank line before a "From ", a long line read in pieces

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import queries
-from pipeline.db import connect
 from pipeline.errors import ConfigError
-from pipeline.plan import Plan, evaluate, load_plan, parse_plan
+from pipeline.plan.phases import Plan, evaluate, load_plan, parse_plan
+from pipeline.query import queries
+from pipeline.query.db import connect
 from tests.pipeline.lakes import at, session, write_table
 
-EXAMPLE = Path(__file__).parents[2] / "pipeline" / "plan.example.toml"
+EXAMPLE = Path(__file__).parents[2] / "pipeline" / "plan" / "plan.example.toml"
 AS_OF = date(2025, 5, 31)
 
 

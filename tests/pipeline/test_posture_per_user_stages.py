@@ -9,8 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline import queries
-from pipeline.db import connect
+from pipeline.query import queries
+from pipeline.query.db import connect
 from tests.pipeline.lakes import at, random_sessions, session, write_table
 
 SINCE, UNTIL = date(2025, 3, 1), date(2025, 3, 31)

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import queries
-from pipeline.db import connect
-from pipeline.plan import load_plan
-from pipeline.report import FORMATS, Report, build_report, render
+from pipeline.plan.phases import load_plan
+from pipeline.query import queries
+from pipeline.query.db import connect
+from pipeline.report.document import FORMATS, Report, build_report, render
 
-EXAMPLE_PLAN = Path(__file__).parents[2] / "pipeline" / "plan.example.toml"
+EXAMPLE_PLAN = Path(__file__).parents[2] / "pipeline" / "plan" / "plan.example.toml"
 MARCH = {"since": date(2025, 3, 1), "until": date(2025, 3, 31)}
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline import queries
-from pipeline.db import connect
+from pipeline.query import queries
+from pipeline.query.db import connect
 from tests.pipeline.lakes import at, random_sessions, write_table
 
 # what overview counted over the window's sessions, and daily_trend per day, before

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipeline.sources import expand
+from pipeline.ingest.sources import expand
 
 
 def test_a_folder_reached_through_a_link_and_a_linked_file_are_read_once(tmp_path: Path) -> None:

@@ -12,8 +12,8 @@ import duckdb
 import pandas as pd
 import pytest
 
-from pipeline import queries
-from pipeline.db import connect
+from pipeline.query import queries
+from pipeline.query.db import connect
 from tests.pipeline.lakes import at
 
 MARCH = {"since": date(2025, 3, 1), "until": date(2025, 3, 31)}

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from pipeline.mailbox import iter_messages
+from pipeline.ingest.mailbox import iter_messages
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "received"
 VALUES_FILE = "stalwart-mailparser__resources__received-header-values.txt"

@@ -1,0 +1,1 @@
+"""Postfix: the smtpd (and tlsproxy) lines that tell how a client connected and logged in."""

@@ -1,0 +1,115 @@
+"""What a unit of ingest work reports: per file (:class:`FileResult`), per rotated set
+(:class:`SetResult`), per run (:class:`RunSummary`); shared by the log and mail paths."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from pipeline.ingest.stitch import Edges
+
+Progress = Callable[[int], None]  # bytes of input consumed since the last call
+
+
+@dataclass(slots=True)
+class FileResult:
+    path: str
+    lines: int = 0
+    events: int = 0
+    skipped: int = 0
+    rejects: int = 0
+    sessions: int = 0  # rows written by the file itself; stitched ones count in the set
+    problem: str | None = None  # a one-line reason when the file was not (fully) read
+    ingested: dict[str, Any] | None = None  # the _ingested row, when anything was read
+    edges: Edges = field(default_factory=Edges)
+    resumed: bool = False
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        """Pickled as its fields in order, an empty :class:`Edges` left out: a mail unit sends
+        back one result per message file, and the default pickling of slotted dataclasses
+        cost ≈ 40 µs each (a 20k-message Maildir: 0.8 s CPU → 0.35 s)."""
+        edges = None if self.edges == _NO_EDGES else self.edges
+        fields = (self.path, self.lines, self.events, self.skipped, self.rejects, self.sessions)
+        return _file_result, (*fields, self.problem, self.ingested, edges, self.resumed)
+
+    def add(self, part: FileResult) -> None:
+        """Count a later span of the same file (a log range, an mbox range) into this one."""
+        self.lines += part.lines
+        self.events += part.events
+        self.skipped += part.skipped
+        self.rejects += part.rejects
+        self.sessions += part.sessions
+        self.problem = self.problem or part.problem
+
+
+_NO_EDGES = Edges()
+
+
+def _file_result(
+    path: str,
+    lines: int,
+    events: int,
+    skipped: int,
+    rejects: int,
+    sessions: int,
+    problem: str | None,
+    ingested: dict[str, Any] | None,
+    edges: Edges | None,
+    resumed: bool,
+) -> FileResult:
+    """A :class:`FileResult` as :meth:`FileResult.__reduce__` pickled it."""
+    return FileResult(
+        path,
+        lines,
+        events,
+        skipped,
+        rejects,
+        sessions,
+        problem,
+        ingested,
+        edges or Edges(),
+        resumed,
+    )
+
+
+def joined(parts: list[FileResult]) -> FileResult:
+    """One file's result from the results of its spans, in file order (edges left out: they
+    were stitched one span at a time)."""
+    last = parts[-1]
+    whole = FileResult(last.path, resumed=parts[0].resumed)
+    for part in parts:
+        whole.add(part)
+    if all(part.ingested is not None for part in parts) and last.ingested is not None:
+        whole.ingested = {
+            **last.ingested,
+            "rows": whole.events,
+            "rejects": whole.rejects,
+            "skipped": whole.skipped,
+        }
+    if whole.lines and not whole.events and not whole.rejects and not whole.resumed:
+        whole.problem = (
+            f"{whole.path}: no mail log line recognised in {whole.lines} lines; not a mail log?"
+        )
+    return whole
+
+
+@dataclass(slots=True)
+class SetResult:
+    name: str
+    files: list[FileResult] = field(default_factory=list)
+    sessions: int = 0
+    pending: list[dict[str, Any]] = field(default_factory=list)
+
+    def total(self, attribute: str) -> int:
+        return sum(getattr(f, attribute) for f in self.files)
+
+
+@dataclass(slots=True)
+class RunSummary:
+    sets: list[SetResult]
+    problems: list[str]
+
+    @property
+    def has_skips(self) -> bool:
+        return bool(self.problems) or any(f.problem for s in self.sets for f in s.files)

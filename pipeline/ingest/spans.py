@@ -1,0 +1,208 @@
+"""One log file, the unread tail of one, or a byte range of a large one (a :class:`Span`) into
+the lake: the unit of work any engine maps.
+
+:func:`parse_file` depends only on its :class:`FileJob`: it writes the span's rejects and the
+sessions that begin and end inside it as Parquet parts named after the run, and returns the
+counts, its ``_ingested`` row and its :class:`~pipeline.ingest.stitch.Edges`, which
+:mod:`pipeline.ingest.stitch` joins with the neighbouring spans and files of the same rotated set.
+:func:`joined` adds the spans of one file up to the file's result.
+"""
+
+from __future__ import annotations
+
+import lzma
+import zlib
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import zstandard
+
+from parsers.logline import LogLineParser
+from parsers.records import LogEvent, Reject
+from pipeline.config import SiteConfig
+from pipeline.ingest.results import FileResult, Progress
+from pipeline.ingest.sources import fingerprint, is_compressed, looks_binary, open_bytes, read_lines
+from pipeline.ingest.stitch import FileSessioniser
+from pipeline.lake.writer import LakeWriter
+
+MAX_LINE = 1 << 20
+CORRUPT = (EOFError, OSError, zlib.error, lzma.LZMAError, zstandard.ZstdError)
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """The part of a file one job reads, and what the file's earlier lines left behind."""
+
+    begin: int  # byte offset of its first line
+    end: int | None  # offset after its last line; None: to the end of the file
+    lines_before: int  # lines of the file before ``begin``
+    year_state: tuple[int, int] | None  # the year inference's (year, month) at ``begin``
+    counted_from: int  # progress: this job accounts for the bytes from here (0 for the first)
+    size: int
+    mtime: datetime
+    fingerprint: str
+    resumed: bool  # an earlier run read the file up to the first span's ``begin``
+
+
+@dataclass(frozen=True, slots=True)
+class FileJob:
+    """What one worker needs: the file, the lake, the run, and what earlier runs read of it."""
+
+    path: Path
+    lake: Path
+    part_prefix: str  # the run id and the file's number: names this file's Parquet parts
+    config: SiteConfig
+    known: tuple[dict[str, Any], ...]  # the _ingested rows of this path or this content
+    span: Span | None = (
+        None  # a byte range of a large file (pipeline.ingest.ranges); None: all of it
+    )
+
+
+def previous_read(known: tuple[dict[str, Any], ...], path: Path, fp: str) -> dict[str, Any] | None:
+    """The _ingested row for this content: the same fingerprint, preferring the same path."""
+    same = [row for row in known if row["fingerprint"] == fp]
+    for row in same:
+        if row["path"] == str(path):
+            return row
+    return max(same, key=lambda row: row["bytes_read"] or 0, default=None)
+
+
+def parse_file(job: FileJob, progress: Progress | None = None) -> FileResult:
+    """Read one file, or the span of it the job names, from where the last run stopped."""
+    span = job.span or unread_span(job, progress)
+    if isinstance(span, FileResult):
+        return span
+    return read_span(job, span, progress)
+
+
+def unread_span(job: FileJob, progress: Progress | None = None) -> Span | FileResult:
+    """All of the file not read by an earlier run; or, when there is nothing to read, the
+    file's result (read before and unchanged, unreadable, binary)."""
+    path = job.path
+    try:
+        stat = path.stat()
+        mtime = datetime.fromtimestamp(stat.st_mtime, UTC)
+        unchanged = [
+            row
+            for row in job.known
+            if row["path"] == str(path) and row["size"] == stat.st_size and row["mtime"] == mtime
+        ]
+        if unchanged and (is_compressed(path) or unchanged[0]["bytes_read"] == stat.st_size):
+            if progress:
+                progress(stat.st_size)
+            return FileResult(str(path))  # read before, not changed since: no work at all
+        with open_bytes(path) as stream:
+            head = stream.read(4096)
+    except CORRUPT as exc:
+        return FileResult(str(path), problem=f"{path}: unreadable ({reason_of(exc)}); skipped")
+    if looks_binary(head):
+        return FileResult(str(path), problem=f"{path}: binary content, not a log; skipped")
+    fp = fingerprint(head)
+    previous = previous_read(job.known, path, fp)
+    return Span(
+        begin=previous["bytes_read"] if previous else 0,
+        end=None,
+        lines_before=previous["lines"] if previous else 0,
+        year_state=None,
+        counted_from=0,
+        size=stat.st_size,
+        mtime=mtime,
+        fingerprint=fp,
+        resumed=previous is not None,
+    )
+
+
+def read_span(job: FileJob, span: Span, progress: Progress | None = None) -> FileResult:
+    path = job.path
+    result = FileResult(str(path), resumed=span.resumed)
+    line_no = span.lines_before
+    config = job.config
+    writer = LakeWriter(job.lake, job.part_prefix)
+    sessioniser = FileSessioniser(config)
+    parser = LogLineParser(year=config.year, tz=config.zone(), year_state=span.year_state)
+    rejects: list[dict[str, Any]] = []
+    source_file = str(path)
+    offset = span.begin
+    reported = span.counted_from
+    try:
+        with open_bytes(path) as stream:
+            lines = read_lines(stream, skip_bytes=span.begin, stop=span.end, max_line=MAX_LINE)
+            for raw, offset in lines:
+                line_no += 1
+                result.lines += 1
+                if len(raw) >= MAX_LINE:
+                    rejects.append(
+                        reject_row(
+                            source_file,
+                            line_no,
+                            "line",
+                            "line longer than 1 MiB; cut",
+                            raw[:2048].decode("utf-8", "replace"),
+                        )
+                    )
+                    continue
+                record = parser.parse(raw.decode("utf-8", "surrogateescape"), line_no)
+                if record is None:
+                    result.skipped += 1
+                elif isinstance(record, LogEvent):
+                    result.events += 1
+                    sessioniser.feed(record, source_file)
+                elif isinstance(record, Reject):
+                    rejects.append(
+                        reject_row(
+                            source_file, record.line_no, record.kind, record.reason, record.raw
+                        )
+                    )
+                if progress and offset - reported > (1 << 20):
+                    progress(offset - reported)
+                    reported = offset
+                if len(rejects) >= 10_000:
+                    writer.add("rejects", rejects)
+                    result.rejects += len(rejects)
+                    rejects = []
+                if len(sessioniser.rows) >= 10_000:
+                    writer.add("sessions", sessioniser.take_rows())
+    except CORRUPT as exc:
+        result.problem = (
+            f"{path}: {reason_of(exc)} after line {line_no}; the lines before it were read"
+        )
+    if progress:
+        progress(max(offset - reported, 0))
+    result.rejects += len(rejects)
+    writer.add("rejects", rejects)
+    result.edges = sessioniser.finish()
+    writer.add("sessions", sessioniser.take_rows())
+    writer.flush()
+    result.sessions = writer.written["sessions"]
+    result.ingested = {
+        "path": str(path),
+        "size": span.size,
+        "mtime": span.mtime,
+        "fingerprint": span.fingerprint,
+        "lines": line_no,
+        "rows": result.events,
+        "rejects": result.rejects,
+        "ingested_at": datetime.now(UTC),
+        "bytes_read": offset,
+        "skipped": result.skipped,
+    }
+    return result
+
+
+def reason_of(exc: BaseException) -> str:
+    text = str(exc) or type(exc).__name__
+    if isinstance(exc, EOFError):
+        text = "truncated compressed data"
+    return text.splitlines()[0][:200]
+
+
+def reject_row(source_file: str, line: int, kind: str, reason: str, raw: str) -> dict[str, Any]:
+    return {
+        "source_file": source_file,
+        "source_line": line,
+        "kind": kind,
+        "reason": reason,
+        "raw": raw[:2048],
+    }

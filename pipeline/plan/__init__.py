@@ -1,0 +1,1 @@
+"""The migration plan (``plan.toml``): phases, exit criteria, grace list, evaluation."""

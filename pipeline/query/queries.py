@@ -1,0 +1,396 @@
+"""The only query API over the lake, for the app, notebooks and reports.
+
+Every function takes an open connection (``pipeline.query.db.connect``) and explicit keyword
+parameters, and returns a pandas DataFrame. The SQL lives in ``pipeline/sql``; what views cannot
+take (windows, the plan's baseline, the grace list) is passed here as prepared parameters.
+
+Windows are half-open ``[since, until)`` in UTC. A ``date`` for ``until`` includes that whole day.
+Without ``until`` the window ends after the last day with data in the lake (so a report over old
+logs still shows them); without ``since`` it starts ``window_days`` days earlier.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any, Final
+
+import duckdb
+import pandas as pd
+
+from pipeline.lake.derived import exposure, lake_of, session_parts
+from pipeline.plan.phases import EMPTY_PLAN, Plan, evaluate
+
+Connection = duckdb.DuckDBPyConnection
+Moment = date | datetime
+LEVELS: Final = ("L0", "L1", "L2", "L3", "unknown")
+DEFAULT_WINDOW_DAYS: Final = 30
+TREND_COLUMNS: Final = (
+    "day",
+    "cleartext_logins",
+    "legacy_tls_logins",
+    "modern_tls_logins",
+    "unknown_logins",
+    "smtp_sessions",
+)
+
+# the columns a person reads first in a user list (CLI table, dashboard), in this order
+USER_COLUMNS: Final = (
+    "user_name",
+    "level",
+    "password_reset_required",
+    "last_cleartext_at",
+    "last_legacy_tls_at",
+    "coverage",
+    "sessions_count",
+    "failed_count",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    since: datetime
+    until: datetime
+
+    @property
+    def days(self) -> float:
+        return (self.until - self.since) / timedelta(days=1)
+
+
+def window(
+    con: Connection,
+    *,
+    since: Moment | None = None,
+    until: Moment | None = None,
+    window_days: int = DEFAULT_WINDOW_DAYS,
+) -> Window:
+    """The window a query covers, resolved against the data in the lake."""
+    if until is None:
+        last = event_span(con)[1]
+        until = last.astimezone(UTC).date() if last else datetime.now(UTC).date()
+    end = _utc(until + timedelta(days=1)) if _is_date(until) else _utc(until)
+    start = _utc(since) if since is not None else end - timedelta(days=window_days)
+    return Window(start, end)
+
+
+def event_span(con: Connection) -> tuple[datetime | None, datetime | None]:
+    """The first and last session in the lake. A session's partition is its event_at's UTC day,
+    so the first and last partitions (named by the lake's folders) hold them: only those are
+    read, unless they hold no timed session at all (then every file is)."""
+    days = sorted(session_parts(lake_of(con)))
+    first = last = None
+    if days:
+        first, last = _row(
+            con,
+            """
+            SELECT min(event_at) FILTER (WHERE partition_date = $first),
+                   max(event_at) FILTER (WHERE partition_date = $last)
+            FROM stg_sessions WHERE list_contains($edges, partition_date)
+            """,
+            first=days[0],
+            last=days[-1],
+            edges=[days[0], days[-1]],
+        )
+    if first is None or last is None:
+        first, last = _row(con, "SELECT min(event_at), max(event_at) FROM stg_sessions")
+    return first, last
+
+
+def user_posture(
+    con: Connection,
+    *,
+    since: Moment | None = None,
+    until: Moment | None = None,
+    window_days: int = DEFAULT_WINDOW_DAYS,
+    baseline: Moment | None = None,
+    levels: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """One row per user: level, reset flag, counts, coverage (see marts/40_user_posture.sql).
+    Worst level first, then by name."""
+    w = window(con, since=since, until=until, window_days=window_days)
+    with exposure(con, w.until) as live_days:
+        return _df(
+            con,
+            """
+            SELECT * FROM user_posture($since, $until, $baseline, live_days := $live_days)
+            WHERE $levels IS NULL OR list_contains($levels, level)
+            ORDER BY array_position($order, level), user_name
+            """,
+            since=w.since,
+            until=w.until,
+            baseline=_baseline(baseline),
+            live_days=live_days,
+            levels=None if levels is None else list(levels),
+            order=list(LEVELS),
+        )
+
+
+def level_counts(
+    con: Connection,
+    *,
+    since: Moment | None = None,
+    until: Moment | None = None,
+    window_days: int = DEFAULT_WINDOW_DAYS,
+    baseline: Moment | None = None,
+    posture: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Users per level (every level, zeros included) and how many of them need a reset.
+    ``posture``: the :func:`user_posture` of the same window, when the caller has it already."""
+    if posture is None:
+        posture = user_posture(
+            con, since=since, until=until, window_days=window_days, baseline=baseline
+        )
+    return _over_frames(
+        con,
+        {"posture": posture},
+        """
+        SELECT l.level, count(p.user_name) AS user_count,
+               count(p.user_name) FILTER (WHERE p.password_reset_required) AS reset_required_count
+        FROM unnest($order) WITH ORDINALITY AS l(level, ordinal)
+        LEFT JOIN posture AS p USING (level)
+        GROUP BY l.level, l.ordinal ORDER BY l.ordinal
+        """,
+        order=list(LEVELS),
+    )
+
+
+def daily_security(
+    con: Connection,
+    *,
+    since: Moment | None = None,
+    until: Moment | None = None,
+    window_days: int = DEFAULT_WINDOW_DAYS,
+) -> pd.DataFrame:
+    """Sessions per day by service, security and tls_mode (all services, port 25 included)."""
+    w = window(con, since=since, until=until, window_days=window_days)
+    return _df(
+        con,
+        """
+        SELECT * FROM daily_security
+        WHERE day >= CAST($since AS DATE) AND day < CAST($until AS DATE)
+        ORDER BY day, service, security, tls_mode
+        """,
+        since=w.since,
+        until=w.until,
+    )
+
+
+def daily_trend(
+    con: Connection,
+    *,
+    since: Moment | None = None,
+    until: Moment | None = None,
+    window_days: int = DEFAULT_WINDOW_DAYS,
+    days: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Per day: mail-client logins (and refused cleartext attempts) by security class, and
+    port-25 MTA sessions apart, which never count against the plan. ``days``: the
+    :func:`session_days` of the same window, when the caller has it already."""
+    w = window(con, since=since, until=until, window_days=window_days)
+    if days is None:
+        days = session_days(con, since=w.since, until=w.until)
+    trend = days.loc[days["day"] < pd.Timestamp(w.until.date()), list(TREND_COLUMNS)]
+    return trend.sort_values("day").reset_index(drop=True)
+
+
+def session_days(
+    con: Connection,
+    *,
+    since: Moment | None = None,
+    until: Moment | None = None,
+    window_days: int = DEFAULT_WINDOW_DAYS,
+) -> pd.DataFrame:
+    """Per partition day of the window's sessions, what :func:`overview` and
+    :func:`daily_trend` count (marts/55_session_days.sql): a report scans them once."""
+    w = window(con, since=since, until=until, window_days=window_days)
+    return _df(con, "SELECT * FROM session_days($since, $until)", since=w.since, until=w.until)
+
+
+def client_breakdown(
+    con: Connection,
+    *,
+    since: Moment | None = None,
+    until: Moment | None = None,
+    window_days: int = DEFAULT_WINDOW_DAYS,
+) -> pd.DataFrame:
+    """Sessions per client IP, service, security and TLS version, most sessions first."""
+    w = window(con, since=since, until=until, window_days=window_days)
+    return _df(
+        con,
+        "SELECT * FROM client_breakdown($since, $until) ORDER BY session_count DESC, client_ip, "
+        "service, security, tls_version",  # a total order: equal counts are common
+        since=w.since,
+        until=w.until,
+    )
+
+
+def rejects_summary(
+    con: Connection,
+    *,
+    since: Moment | None = None,
+    until: Moment | None = None,
+    window_days: int = DEFAULT_WINDOW_DAYS,
+) -> pd.DataFrame:
+    """Rejected lines per kind and reason in the window, with one example each."""
+    w = window(con, since=since, until=until, window_days=window_days)
+    return _df(
+        con,
+        """
+        SELECT kind, reason, count(*) AS reject_count,
+               count(DISTINCT source_file) AS file_count, min(raw) AS example
+        FROM stg_rejects
+        WHERE partition_date >= CAST($since AS DATE) AND partition_date < CAST($until AS DATE)
+        GROUP BY kind, reason ORDER BY reject_count DESC, kind, reason
+        """,
+        since=w.since,
+        until=w.until,
+    )
+
+
+def overview(
+    con: Connection,
+    *,
+    since: Moment | None = None,
+    until: Moment | None = None,
+    window_days: int = DEFAULT_WINDOW_DAYS,
+    baseline: Moment | None = None,
+    posture: pd.DataFrame | None = None,
+    days: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """The headline numbers, one row. ``posture``: as for :func:`level_counts`; ``days``: as
+    for :func:`daily_trend`."""
+    w = window(con, since=since, until=until, window_days=window_days)
+    if posture is None:
+        posture = user_posture(con, since=w.since, until=w.until, baseline=baseline)
+    if days is None:
+        days = session_days(con, since=w.since, until=w.until)
+    first, last = event_span(con)
+    return _over_frames(
+        con,
+        {"posture": posture, "days": days},
+        """
+        WITH sessions AS (
+            SELECT
+                CAST(coalesce(sum(session_count), 0) AS BIGINT) AS session_count,
+                CAST(coalesce(sum(login_count), 0) AS BIGINT) AS login_count,
+                CAST(sum(tls_known_count) AS BIGINT)
+                    / nullif(CAST(coalesce(sum(login_count), 0) AS BIGINT), 0) AS coverage,
+                CAST(coalesce(sum(failed_login_count), 0) AS BIGINT) AS failed_login_count,
+                CAST(coalesce(sum(smtp_session_count), 0) AS BIGINT) AS smtp_session_count
+            FROM days
+        )
+        SELECT
+            CAST($since AS TIMESTAMPTZ) AS since, CAST($until AS TIMESTAMPTZ) AS until,
+            (SELECT count(*) FROM posture) AS user_count,
+            (SELECT count(*) FILTER (WHERE password_reset_required) FROM posture)
+                AS reset_required_count,
+            (SELECT count(*) FILTER (WHERE level IN ('L0', 'L1')) FROM posture)
+                AS exposed_user_count,
+            s.session_count,
+            s.login_count,
+            s.coverage,
+            s.failed_login_count,
+            s.smtp_session_count,
+            (SELECT count(*) FROM stg_rejects WHERE partition_date >= CAST($since AS DATE)
+                AND partition_date < CAST($until AS DATE)) AS reject_count,
+            (SELECT count(*) FROM stg_ingested) AS ingested_file_count,
+            CAST($first AS TIMESTAMPTZ) AS first_event_at,
+            CAST($last AS TIMESTAMPTZ) AS last_event_at
+        FROM sessions AS s
+        """,
+        since=w.since,
+        until=w.until,
+        first=first,
+        last=last,
+    )
+
+
+def plan_status(
+    con: Connection, plan: Plan = EMPTY_PLAN, *, as_of: Moment | None = None
+) -> pd.DataFrame:
+    """One row per criterion of each phase of ``plan`` on ``as_of`` (default: the lake's last day):
+    the phase's dates and status, the criterion, its measured value and status."""
+    end = window(con, until=as_of).until
+    on = (end - timedelta(days=1)).date()
+
+    def measure(days: int) -> dict[str, float | None]:
+        frame = _df(
+            con,
+            "SELECT * FROM plan_metrics($since, $until, CAST($grace AS VARCHAR[]))",
+            since=end - timedelta(days=days),
+            until=end,
+            grace=plan.grace_users(on),
+        )
+        return {str(k): None if pd.isna(v) else float(v) for k, v in frame.iloc[0].items()}
+
+    rows = [
+        {
+            "phase": p.phase,
+            "name": p.name,
+            "planned": p.planned,
+            "actual": p.actual,
+            "date_changes": p.date_changes,
+            "is_late": p.is_late,
+            "phase_status": p.status,
+            "criterion": c.criterion if c else None,
+            "value": c.value if c else None,
+            "status": c.status if c else p.status,
+            "reason": c.reason if c else "no criteria",
+        }
+        for p in evaluate(plan, measure, on)
+        for c in (p.criteria or (None,))
+    ]
+    columns = [
+        "phase",
+        "name",
+        "planned",
+        "actual",
+        "date_changes",
+        "is_late",
+        "phase_status",
+        "criterion",
+        "value",
+        "status",
+        "reason",
+    ]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _df(con: Connection, sql: str, **params: Any) -> pd.DataFrame:
+    return con.execute(sql, params).df()
+
+
+def _row(con: Connection, sql: str, **params: Any) -> tuple[Any, ...]:
+    rows = con.execute(sql, params).fetchall()  # fetched to the end: the connection is free
+    return tuple(rows[0])  # an aggregate always returns its one row
+
+
+def _over_frames(
+    con: Connection, frames: dict[str, pd.DataFrame], sql: str, **params: Any
+) -> pd.DataFrame:
+    """``sql`` run with each of ``frames`` as the relation of its name (``posture``, a
+    user_posture frame; ``days``, a session_days one): the dear parts of a report, computed
+    once and shared by its sections."""
+    for name, frame in frames.items():
+        con.register(name, frame)
+    try:
+        return _df(con, sql, **params)
+    finally:
+        for name in frames:
+            con.unregister(name)
+
+
+def _baseline(baseline: Moment | None) -> datetime | None:
+    return None if baseline is None else _utc(baseline)
+
+
+def _is_date(moment: Moment) -> bool:
+    return not isinstance(moment, datetime)
+
+
+def _utc(moment: Moment) -> datetime:
+    """A date is its midnight in UTC; a naive datetime is taken as UTC."""
+    if not isinstance(moment, datetime):
+        return datetime.combine(moment, time(), tzinfo=UTC)
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)

@@ -1,0 +1,1 @@
+"""Outputs for people: the management report, user notices, pseudonymisation, rendering."""

@@ -1,0 +1,1 @@
+"""Sessionising: parsed log events in, one ``sessions`` row per client connection out."""

@@ -194,6 +194,79 @@ def daily_trend(
     return trend.sort_values("day").reset_index(drop=True)
 
 
+WEEKLY_COLUMNS: Final = (
+    "week",
+    "days_with_data",
+    "l0_user_count",
+    "l1_user_count",
+    "l2_user_count",
+    "l3_user_count",
+    "unknown_user_count",
+    "user_count",
+    "cleartext_logins",
+    "legacy_tls_logins",
+    "modern_tls_logins",
+    "unknown_logins",
+    "smtp_sessions",
+)
+
+
+def weekly_trend(
+    con: Connection,
+    *,
+    since: Moment | None = None,
+    until: Moment | None = None,
+    window_days: int = DEFAULT_WINDOW_DAYS,
+    days: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Per week (Monday, UTC) of the window, every week listed: users by their worst level that
+    week (marts/80_weekly_levels.sql) and the :func:`daily_trend` counts summed, with how many
+    of the week's days in the window have data. ``days``: as for :func:`daily_trend`."""
+    w = window(con, since=since, until=until, window_days=window_days)
+    trend = daily_trend(con, since=w.since, until=w.until, days=days)
+    levels = _df(
+        con, "SELECT * FROM weekly_levels($since, $until)", since=w.since, until=w.until
+    )
+    first = w.since.date() - timedelta(days=w.since.weekday())
+    last = (w.until - timedelta(microseconds=1)).date()
+    weeks = pd.DataFrame({"week": pd.date_range(first, last, freq="7D")})
+    counts = trend.drop(columns="day").groupby(_monday(trend["day"])).sum()
+    counts["days_with_data"] = trend.groupby(_monday(trend["day"])).size()
+    levels["week"] = pd.to_datetime(levels["week"])
+    out = weeks.merge(counts, left_on="week", right_index=True, how="left").merge(
+        levels, on="week", how="left"
+    )
+    out = out.reindex(columns=list(WEEKLY_COLUMNS)).fillna(0)
+    out[list(WEEKLY_COLUMNS[1:])] = out[list(WEEKLY_COLUMNS[1:])].astype("int64")
+    return out.reset_index(drop=True)
+
+
+def open_endpoints(
+    con: Connection,
+    *,
+    since: Moment | None = None,
+    until: Moment | None = None,
+    window_days: int = DEFAULT_WINDOW_DAYS,
+) -> pd.DataFrame:
+    """Servers, services and ports that accepted a cleartext password or legacy TLS in the
+    window (marts/85_open_endpoints.sql); mail-client services first, then by server."""
+    w = window(con, since=since, until=until, window_days=window_days)
+    return _df(
+        con,
+        """
+        SELECT * FROM open_endpoints($since, $until)
+        ORDER BY counts_against_plan DESC, server_host, service, server_port NULLS LAST, listener
+        """,
+        since=w.since,
+        until=w.until,
+    )
+
+
+def _monday(days: pd.Series) -> pd.Series:
+    stamps = pd.to_datetime(days)
+    return (stamps - pd.to_timedelta(stamps.dt.weekday, unit="D")).rename("week")
+
+
 def session_days(
     con: Connection,
     *,

@@ -1,0 +1,236 @@
+"""The report as one self-contained HTML page: inline CSS, inline SVG charts, no script and no
+external fetch, so it opens the same from a file, in a mail client and on paper (print rules
+for A4). The PDF is this page printed by a browser (:mod:`pipeline.report.pdf`)."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any, Final
+
+import pandas as pd
+
+from pipeline.report import charts
+from pipeline.report.render import cell
+from pipeline.report.summary import Summary
+
+TITLE: Final = "Who still sends mail passwords unsafely"
+STYLE: Final = """
+body { font-family: Helvetica, Arial, sans-serif; color: #1c2833; margin: 0; background: #fff; }
+.page { max-width: 760px; margin: 0 auto; padding: 24px 20px; }
+h1 { font-size: 22px; margin: 0 0 4px; }
+h2 { font-size: 16px; margin: 28px 0 8px; border-bottom: 1px solid #d5d8dc; padding-bottom: 4px; }
+p.window { color: #566573; margin: 0 0 16px; font-size: 13px; }
+p.headline { font-size: 18px; line-height: 1.4; background: #f4f6f7; border-left: 5px solid #c0392b;
+  padding: 12px 14px; margin: 0 0 8px; }
+table { border-collapse: collapse; width: 100%; font-size: 13px; margin: 4px 0 8px; }
+th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid #e5e8e8; vertical-align: top;
+  white-space: nowrap; }
+td.wrap { white-space: normal; }
+th { background: #f4f6f7; font-weight: 600; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+.better { color: #1e8449; font-weight: 600; }
+.worse { color: #c0392b; font-weight: 600; }
+.L0, .late { color: #c0392b; font-weight: 600; }
+.L1 { color: #ca6f1e; font-weight: 600; }
+.met { color: #1e8449; font-weight: 600; }
+.ahead { color: #2e86c1; font-weight: 600; }
+.chart { margin: 8px 0; }
+.chart svg { max-width: 100%; height: auto; }
+.note { color: #566573; font-size: 12px; }
+ul.caveats li { margin-bottom: 4px; font-size: 13px; }
+footer { margin-top: 32px; color: #7f8c8d; font-size: 11px; }
+@page { size: A4; margin: 14mm; }
+@media print {
+  .page { max-width: none; padding: 0; }
+  h2 { break-after: avoid; }
+  table, .chart, p.headline { break-inside: avoid; }
+}
+"""
+
+
+def render_html(
+    summary: Summary, *, since: str, until: str, previous: str, generated_at: str
+) -> str:
+    """The page. ``since``/``until``/``previous`` describe the windows in words."""
+    parts = [
+        f"<h1>{html.escape(TITLE)}</h1>",
+        f'<p class="window">{html.escape(since)} to {html.escape(until)} UTC, compared with '
+        f"{html.escape(previous)} · plan read on {summary.as_of}</p>",
+        f'<p class="headline">{html.escape(summary.headline)}</p>',
+        "<h2>Key figures</h2>",
+        _kpi_table(summary.kpis),
+        "<h2>Week by week</h2>",
+        _chart(charts.exposed_users, summary.weekly),
+        _chart(charts.logins, summary.weekly),
+        _weekly_table(summary.weekly),
+        "<h2>Migration plan</h2>",
+        _chart(lambda t: charts.plan_timeline(t, summary.as_of), summary.timeline)
+        if not summary.timeline.empty
+        else '<p class="note">No plan given (--plan plan.toml).</p>',
+        _timeline_table(summary.timeline) if not summary.timeline.empty else "",
+        "<h2>Users left at L0 and L1</h2>",
+        _users_table(summary.users_left),
+        "<h2>Servers and services still accepting cleartext or TLS 1.0/1.1</h2>",
+        _endpoints_table(summary.endpoints),
+        "<h2>What this report cannot tell</h2>",
+        '<ul class="caveats">'
+        + "".join(f"<li>{html.escape(c)}</li>" for c in summary.caveats)
+        + "</ul>",
+        f"<footer>mailtls {html.escape(_version())} · generated {html.escape(generated_at)} UTC"
+        " · levels: L0 password in cleartext, L1 legacy TLS 1.0/1.1, L2 modern TLS via"
+        " STARTTLS, L3 modern implicit TLS (RFC 8314)</footer>",
+    ]
+    body = "\n".join(p for p in parts if p)
+    return (
+        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{html.escape(TITLE)}: {html.escape(since)} to {html.escape(until)}</title>\n"
+        f"<style>{STYLE}</style></head>\n"
+        f'<body><div class="page">\n{body}\n</div></body></html>\n'
+    )
+
+
+def _chart(draw: Callable[[pd.DataFrame], str], frame: pd.DataFrame) -> str:
+    try:
+        svg = draw(frame)
+    except charts.ChartsUnavailable:
+        return f'<p class="note">Charts need {html.escape(charts.INSTALL_HINT)}.</p>'
+    return f'<div class="chart">{svg}</div>'
+
+
+def _kpi_table(kpis: pd.DataFrame) -> str:
+    rows = []
+    for r in kpis.itertuples():
+        is_share = str(r.key) in ("modern_share", "coverage")
+        change = _change(r.change, is_share)
+        mark = "" if r.is_better is None else ("better" if r.is_better else "worse")
+        rows.append(
+            f'<tr><td class="wrap">{html.escape(str(r.measure))}</td>'
+            f'<td class="num">{_figure(r.now, is_share)}</td>'
+            f'<td class="num">{_figure(r.before, is_share)}</td>'
+            f'<td class="num {mark}">{change}</td></tr>'
+        )
+    return (
+        "<table><thead><tr><th>measure</th><th class=num>this window</th>"
+        "<th class=num>previous window</th><th class=num>change</th></tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def _weekly_table(weekly: pd.DataFrame) -> str:
+    columns = {
+        "days_with_data": "days with data",
+        "l0_user_count": "users L0",
+        "l1_user_count": "users L1",
+        "cleartext_logins": "cleartext logins",
+        "legacy_tls_logins": "legacy TLS logins",
+        "modern_tls_logins": "modern TLS logins",
+    }
+    head = "".join(f"<th class=num>{html.escape(label)}</th>" for label in columns.values())
+    rows = "".join(
+        f"<tr><td>{cell(row['week'])}</td>"
+        + "".join(f'<td class="num">{int(row[c])}</td>' for c in columns)
+        + "</tr>"
+        for row in weekly.to_dict("records")
+    )
+    return (
+        f"<table><thead><tr><th>week starting</th>{head}</tr></thead>"
+        f"<tbody>{rows}</tbody></table>"
+    )
+
+
+def _timeline_table(timeline: pd.DataFrame) -> str:
+    rows = []
+    for r in timeline.itertuples():
+        note = ""
+        if r.state == "late":
+            note = f"{r.days_late} days late"
+        if r.slip_days:
+            moved = f"moved {r.slip_days:+d} days from {r.first_planned}"
+            note = f"{note}; {moved}" if note else moved
+        if r.actual is not None and not pd.isna(r.actual) and r.planned is not None:
+            delta = (r.actual - r.planned).days
+            done = "on time" if delta == 0 else f"{abs(delta)} days {'early' if delta < 0 else 'late'}"
+            note = f"{note}; done {done}" if note else f"done {done}"
+        rows.append(
+            f'<tr><td>{html.escape(r.phase)}</td><td class="wrap">{html.escape(str(r.name))}</td>'
+            f"<td>{cell(r.planned)}</td><td>{cell(r.actual)}</td>"
+            f'<td class="{html.escape(str(r.state).split(",")[0])}">{html.escape(str(r.state))}</td>'
+            f'<td class="num">{html.escape(str(r.criteria_met))}</td>'
+            f'<td class="wrap">{html.escape(note)}</td></tr>'
+        )
+    return (
+        "<table><thead><tr><th>phase</th><th>name</th><th>planned</th><th>done</th>"
+        "<th>state</th><th class=num>criteria met</th><th>slip</th></tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def _users_table(users: pd.DataFrame) -> str:
+    if users.empty:
+        return '<p class="note">None: every user seen logging in uses modern TLS.</p>'
+    rows = []
+    for r in users.itertuples():
+        last = r.last_cleartext_at if r.level == "L0" else r.last_legacy_tls_at
+        rows.append(
+            f"<tr><td>{html.escape(str(r.user_name))}</td>"
+            f'<td class="{r.level}">{r.level}</td>'
+            f"<td>{cell(last)}</td><td>{cell(r.password_reset_required)}</td>"
+            f"<td>{cell(r.last_seen_at)}</td>"
+            f'<td class="num">{cell(r.client_ip_count)}</td></tr>'
+        )
+    return (
+        "<table><thead><tr><th>user</th><th>level</th><th>last exposure</th>"
+        "<th>must reset password</th><th>last seen</th><th class=num>client addresses</th>"
+        f"</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def _endpoints_table(endpoints: pd.DataFrame) -> str:
+    if endpoints.empty:
+        return '<p class="note">None seen in this window.</p>'
+    rows = []
+    for r in endpoints.itertuples():
+        port = "" if pd.isna(r.server_port) else str(int(r.server_port))
+        what = []
+        if r.cleartext_login_count:
+            what.append(f"{r.cleartext_login_count} cleartext logins")
+        if r.legacy_tls_session_count:
+            what.append(f"{r.legacy_tls_session_count} sessions over {r.legacy_tls_versions}")
+        plan = "yes" if r.counts_against_plan else "no (mail between servers)"
+        rows.append(
+            f"<tr><td>{html.escape(r.server_host or '(not logged)')}</td>"
+            f"<td>{html.escape(r.service)}</td><td>{html.escape(port or r.listener)}</td>"
+            f'<td class="wrap">{html.escape("; ".join(what))}</td><td>{cell(r.last_seen_at)}</td>'
+            f'<td class="wrap">{plan}</td></tr>'
+        )
+    return (
+        "<table><thead><tr><th>server</th><th>service</th><th>port</th><th>accepted</th>"
+        "<th>last seen</th><th>counts against the plan</th></tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def _figure(value: Any, is_share: bool) -> str:
+    if value is None or pd.isna(value):
+        return "–"
+    return f"{value:.1%}" if is_share else f"{int(value):,}"
+
+
+def _change(value: Any, is_share: bool) -> str:
+    if value is None or pd.isna(value):
+        return "–"
+    if value == 0:
+        return "±0"
+    arrow = "▲" if value > 0 else "▼"
+    shown = f"{abs(value) * 100:.1f} pts" if is_share else f"{abs(int(value)):,}"
+    return f"{arrow} {shown}"
+
+
+def _version() -> str:
+    try:
+        return version("mailtls")
+    except PackageNotFoundError:
+        return "(source)"

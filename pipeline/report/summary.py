@@ -88,8 +88,13 @@ def build_summary(
     weekly = queries.weekly_trend(con, since=min(trend_since, window.since), until=window.until)
     timeline = plan_timeline(phases, plan, as_of)
     users_left, is_pseudonymised = _users_left(posture, names)
+    sentence = headline(now, before, timeline, window, previous)
+    if posture.empty:
+        last = overview["last_event_at"]
+        newest = "none" if last is None or pd.isna(last) else f"from {_minute(last)} UTC"
+        sentence = f"No one logged in during this window (the newest session is {newest})."
     return Summary(
-        headline=headline(now, before, timeline, window, previous),
+        headline=sentence,
         kpis=compare(now, before),
         weekly=weekly,
         timeline=timeline,

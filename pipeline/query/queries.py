@@ -264,7 +264,7 @@ def open_endpoints(
 
 def _monday(days: pd.Series) -> pd.Series:
     stamps = pd.to_datetime(days)
-    return (stamps - pd.to_timedelta(stamps.dt.weekday, unit="D")).rename("week")
+    return (stamps - pd.to_timedelta(stamps.dt.day_of_week, unit="D")).rename("week")
 
 
 def session_days(

@@ -22,8 +22,7 @@ from pipeline.report.page import render_html
 from pipeline.report.render import cell, markdown_table, records, text_table
 from pipeline.report.summary import TREND_WEEKS, Summary, build_summary
 
-TEXT_FORMATS: Final = ("text", "md", "html", "json", "csv")
-FORMATS: Final = (*TEXT_FORMATS, "pdf")
+FORMATS: Final = ("text", "md", "html", "json", "csv")  # the PDF prints the html one
 TITLE: Final = "mailtls report: who still sends mail passwords in cleartext or over legacy TLS"
 HEADLINE: Final = {
     "user_count": "users seen logging in",
@@ -38,6 +37,10 @@ HEADLINE: Final = {
     "first_event_at": "first session in the lake",
     "last_event_at": "last session in the lake",
 }
+
+
+# sections the HTML page keeps at its end, as plain tables, for whoever wants the detail
+APPENDIX: Final = ("Headline", "Daily trend", "Rejects")
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,6 +169,8 @@ def render(report: Report, fmt: str, *, styled: bool = False) -> str:
             until=cell(report.window.until),
             previous=f"{cell(previous.since)} to {cell(previous.until)}",
             generated_at=cell(datetime.now(UTC).replace(microsecond=0)),
+            levels=_section(report, "Users per level"),
+            appendix=[(s.title, s.frame) for s in report.sections if s.title in APPENDIX],
         )
     if fmt == "json":
         document = {
@@ -177,7 +182,11 @@ def render(report: Report, fmt: str, *, styled: bool = False) -> str:
         return json.dumps(document, indent=2) + "\n"
     if fmt == "csv":
         return _long_csv(report)
-    raise ValueError(f"unknown report format {fmt!r}; one of {', '.join(TEXT_FORMATS)}")
+    raise ValueError(f"unknown report format {fmt!r}; one of {', '.join(FORMATS)}")
+
+
+def _section(report: Report, title: str) -> pd.DataFrame:
+    return next(s.frame for s in report.sections if s.title == title)
 
 
 def _long_csv(report: Report) -> str:

@@ -5,14 +5,14 @@ for A4). The PDF is this page printed by a browser (:mod:`pipeline.report.pdf`).
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any, Final
 
 import pandas as pd
 
 from pipeline.report import charts
-from pipeline.report.render import cell
+from pipeline.report.render import cell, html_table
 from pipeline.report.summary import Summary
 
 TITLE: Final = "Who still sends mail passwords unsafely"
@@ -51,9 +51,17 @@ footer { margin-top: 32px; color: #7f8c8d; font-size: 11px; }
 
 
 def render_html(
-    summary: Summary, *, since: str, until: str, previous: str, generated_at: str
+    summary: Summary,
+    *,
+    since: str,
+    until: str,
+    previous: str,
+    generated_at: str,
+    levels: pd.DataFrame,
+    appendix: Sequence[tuple[str, pd.DataFrame]] = (),
 ) -> str:
-    """The page. ``since``/``until``/``previous`` describe the windows in words."""
+    """The page. ``since``/``until``/``previous`` describe the windows in words; ``levels`` is
+    the users-per-level table; ``appendix`` (title, table) pairs close the page."""
     parts = [
         f"<h1>{html.escape(TITLE)}</h1>",
         f'<p class="window">{html.escape(since)} to {html.escape(until)} UTC, compared with '
@@ -61,6 +69,8 @@ def render_html(
         f'<p class="headline">{html.escape(summary.headline)}</p>',
         "<h2>Key figures</h2>",
         _kpi_table(summary.kpis),
+        "<h2>Users per level</h2>",
+        html_table(levels),
         "<h2>Week by week</h2>",
         _chart(charts.exposed_users, summary.weekly),
         _chart(charts.logins, summary.weekly),
@@ -78,6 +88,7 @@ def render_html(
         '<ul class="caveats">'
         + "".join(f"<li>{html.escape(c)}</li>" for c in summary.caveats)
         + "</ul>",
+        *(f"<h2>Appendix: {html.escape(t)}</h2>\n{html_table(f)}" for t, f in appendix),
         f"<footer>mailtls {html.escape(_version())} · generated {html.escape(generated_at)} UTC"
         " · levels: L0 password in cleartext, L1 legacy TLS 1.0/1.1, L2 modern TLS via"
         " STARTTLS, L3 modern implicit TLS (RFC 8314)</footer>",
@@ -158,12 +169,12 @@ def _timeline_table(timeline: pd.DataFrame) -> str:
             f'<tr><td>{html.escape(r.phase)}</td><td class="wrap">{html.escape(str(r.name))}</td>'
             f"<td>{cell(r.planned)}</td><td>{cell(r.actual)}</td>"
             f'<td class="{html.escape(str(r.state).split(",")[0])}">{html.escape(str(r.state))}</td>'
-            f'<td class="num">{html.escape(str(r.criteria_met))}</td>'
+            f"<td>{html.escape(str(r.criteria_met))} {html.escape(str(r.status))}</td>"
             f'<td class="wrap">{html.escape(note)}</td></tr>'
         )
     return (
         "<table><thead><tr><th>phase</th><th>name</th><th>planned</th><th>done</th>"
-        "<th>state</th><th class=num>criteria met</th><th>slip</th></tr></thead>"
+        "<th>state</th><th>exit criteria</th><th>slip</th></tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table>"
     )
 

@@ -5,7 +5,6 @@ accepting cleartext or legacy TLS, and what the data cannot say. Every number co
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Final
@@ -273,13 +272,17 @@ def caveats(
         "shown apart and never counts against the plan."
     )
     if is_pseudonymised:
-        source = (
-            "a key kept in $MAILTLS_PSEUDONYM_KEY, so they stay the same from report to report"
-            if key_from_env()
-            else "a random key of this run: they change from report to report unless "
-            "$MAILTLS_PSEUDONYM_KEY is set"
-        )
-        out.append(f"User names are pseudonyms, made with {source}; --names shows the names.")
+        if key_from_env():
+            how = (
+                "User names are pseudonyms keyed by $MAILTLS_PSEUDONYM_KEY: the same user "
+                "keeps the same pseudonym from report to report"
+            )
+        else:
+            how = (
+                "Users are numbered in this report only (user 1, user 2, …): set "
+                "$MAILTLS_PSEUDONYM_KEY for pseudonyms that stay the same from report to report"
+            )
+        out.append(f"{how}; --names shows the names.")
     elif names:
         out.append("This report shows user names (--names): handle it as personal data.")
     return tuple(out)
@@ -290,8 +293,12 @@ def _users_left(posture: pd.DataFrame, names: bool) -> tuple[pd.DataFrame, bool]
     left = left.reset_index(drop=True)
     if names or left.empty:
         return left, False
-    key = key_from_env() or secrets.token_bytes(32)
-    return pseudonymise_column(left, "user_name", key), True
+    key = key_from_env()
+    if key is not None:
+        return pseudonymise_column(left, "user_name", key), True
+    # without a key, numbers in the table's order: nothing to reverse, nothing kept between runs
+    left["user_name"] = [f"user {n}" for n in range(1, len(left) + 1)]
+    return left, True
 
 
 def _period_name(window: Window) -> str:

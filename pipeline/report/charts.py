@@ -143,6 +143,7 @@ def plan_timeline(phases: pd.DataFrame, as_of: date) -> str:
         .encode(x="day:T")
     )
     chart = (slip + planned + actual + today).properties(
+        padding={"left": 40, "right": 10, "top": 5, "bottom": 5},  # the browser's font is wider
         width=WIDTH - 220,
         height=28 * len(data),
         title="Planned (circle), done (diamond), moved (dashed), report day (line)",

@@ -27,7 +27,7 @@ p.headline { font-size: 18px; line-height: 1.4; background: #f4f6f7; border-left
 table { border-collapse: collapse; width: 100%; font-size: 13px; margin: 4px 0 8px; }
 th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid #e5e8e8; vertical-align: top;
   white-space: nowrap; }
-td.wrap { white-space: normal; }
+td.wrap, th { white-space: normal; }
 th { background: #f4f6f7; font-weight: 600; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 .better { color: #1e8449; font-weight: 600; }

@@ -262,6 +262,69 @@ def open_endpoints(
     )
 
 
+def user_sessions(
+    con: Connection,
+    user: str,
+    *,
+    since: Moment | None = None,
+    until: Moment | None = None,
+    window_days: int = DEFAULT_WINDOW_DAYS,
+) -> pd.DataFrame:
+    """One user's sessions in the window (failed ones too), oldest first, with each session's
+    level and whether it is evidence for the user's own level (marts/10_session_levels.sql).
+    ``user`` is compared as the marts do: trimmed and lower-cased."""
+    w = window(con, since=since, until=until, window_days=window_days)
+    return _df(
+        con,
+        """
+        SELECT event_at, service, server_port, listener, client_ip, auth_method, auth_result,
+               auth_failures, tls_mode, tls_version, tls_cipher, security, is_trusted_hop,
+               level, is_level_evidence, source_file, source_line
+        FROM session_levels
+        WHERE user_key = lower(trim($user)) AND event_at >= $since AND event_at < $until
+            AND partition_date BETWEEN CAST($since AS DATE) AND CAST($until AS DATE)
+        ORDER BY event_at, source_file, source_line
+        """,
+        user=user,
+        since=w.since,
+        until=w.until,
+    )
+
+
+def user_mail_hops(
+    con: Connection,
+    user: str,
+    *,
+    since: Moment | None = None,
+    until: Moment | None = None,
+    window_days: int = DEFAULT_WINDOW_DAYS,
+) -> pd.DataFrame:
+    """The Received hops of the stored messages whose From: names ``user`` and that our own
+    servers received in the window, one row per hop (hop_index 0 is the newest, the top one)."""
+    w = window(con, since=since, until=until, window_days=window_days)
+    return _df(
+        con,
+        """
+        WITH sent AS (
+            SELECT DISTINCT message_key, message_id FROM stg_messages
+            WHERE position(lower(trim($user)) IN lower(coalesce(header_from, ''))) > 0
+        )
+        SELECT s.message_id, h.hop_index, h.received_at, h.from_helo, h.from_ip, h.by_host,
+               h.with_protocol, h.is_authenticated, h.tls_version, h.tls_cipher, h.security,
+               h.is_own_server
+        FROM sent AS s JOIN stg_received_hops AS h USING (message_key)
+        WHERE s.message_key IN (
+            SELECT message_key FROM stg_received_hops
+            WHERE is_own_server AND received_at >= $since AND received_at < $until
+        )
+        ORDER BY h.received_at, s.message_id, h.hop_index DESC
+        """,
+        user=user,
+        since=w.since,
+        until=w.until,
+    )
+
+
 def _monday(days: pd.Series) -> pd.Series:
     stamps = pd.to_datetime(days)
     return (stamps - pd.to_timedelta(stamps.dt.day_of_week, unit="D")).rename("week")

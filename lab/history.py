@@ -77,7 +77,9 @@ def read_shift(run: Path, week: int) -> Shift:
 
 def run_year(run: Path) -> int:
     info = dict(
-        line.split("=", 1) for line in (run / "lab-info.txt").read_text().splitlines() if "=" in line
+        line.split("=", 1)
+        for line in (run / "lab-info.txt").read_text().splitlines()
+        if "=" in line
     )
     return int(info["generated_at"][:4])
 
@@ -274,7 +276,9 @@ def main() -> int:
         truth = run / "ground_truth"
         week_sessions = read_csv(truth / "sessions.csv")
         for row in week_sessions:
-            sessions.append({"week": week, **row, "started_at": shift_iso(row["started_at"], shift)})
+            sessions.append(
+                {"week": week, **row, "started_at": shift_iso(row["started_at"], shift)}
+            )
         for row in read_csv(truth / "messages.csv"):
             messages.append({"week": week, **row, "sent_at": shift_iso(row["sent_at"], shift)})
         weekly += weekly_levels(week, week_sessions, read_csv(truth / "users.csv"), exposed)

@@ -224,9 +224,7 @@ def weekly_trend(
     of the week's days in the window have data. ``days``: as for :func:`daily_trend`."""
     w = window(con, since=since, until=until, window_days=window_days)
     trend = daily_trend(con, since=w.since, until=w.until, days=days)
-    levels = _df(
-        con, "SELECT * FROM weekly_levels($since, $until)", since=w.since, until=w.until
-    )
+    levels = _df(con, "SELECT * FROM weekly_levels($since, $until)", since=w.since, until=w.until)
     first = w.since.date() - timedelta(days=w.since.weekday())
     last = (w.until - timedelta(microseconds=1)).date()
     weeks = pd.DataFrame({"week": pd.date_range(first, last, freq="7D")})

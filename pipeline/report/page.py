@@ -111,23 +111,34 @@ def _chart(draw: Callable[[pd.DataFrame], str], frame: pd.DataFrame) -> str:
     return f'<div class="chart">{svg}</div>'
 
 
+def _td(text: object, css: str = "") -> str:
+    """One cell, its text escaped; ``css`` its class."""
+    attribute = f' class="{css}"' if css else ""
+    return f"<td{attribute}>{html.escape(str(text))}</td>"
+
+
+def _table(head: str, rows: list[str]) -> str:
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
 def _kpi_table(kpis: pd.DataFrame) -> str:
     rows = []
-    for r in kpis.itertuples():
-        is_share = str(r.key) in ("modern_share", "coverage")
-        change = _change(r.change, is_share)
-        mark = "" if r.is_better is None else ("better" if r.is_better else "worse")
-        rows.append(
-            f'<tr><td class="wrap">{html.escape(str(r.measure))}</td>'
-            f'<td class="num">{_figure(r.now, is_share)}</td>'
-            f'<td class="num">{_figure(r.before, is_share)}</td>'
-            f'<td class="num {mark}">{change}</td></tr>'
-        )
-    return (
-        "<table><thead><tr><th>measure</th><th class=num>this window</th>"
-        "<th class=num>previous window</th><th class=num>change</th></tr></thead>"
-        f"<tbody>{''.join(rows)}</tbody></table>"
+    for r in kpis.to_dict("records"):
+        is_share = str(r["key"]) in ("modern_share", "coverage")
+        better = r["is_better"]
+        mark = "" if better is None else ("better" if better else "worse")
+        cells = [
+            _td(r["measure"], "wrap"),
+            _td(_figure(r["now"], is_share), "num"),
+            _td(_figure(r["before"], is_share), "num"),
+            _td(_change(r["change"], is_share), f"num {mark}".strip()),
+        ]
+        rows.append(f"<tr>{''.join(cells)}</tr>")
+    head = (
+        "<th>measure</th><th class=num>this window</th><th class=num>previous window</th>"
+        "<th class=num>change</th>"
     )
+    return _table(head, rows)
 
 
 def _weekly_table(weekly: pd.DataFrame) -> str:
@@ -139,89 +150,95 @@ def _weekly_table(weekly: pd.DataFrame) -> str:
         "legacy_tls_logins": "legacy TLS logins",
         "modern_tls_logins": "modern TLS logins",
     }
-    head = "".join(f"<th class=num>{html.escape(label)}</th>" for label in columns.values())
-    rows = "".join(
-        f"<tr><td>{cell(row['week'])}</td>"
-        + "".join(f'<td class="num">{int(row[c])}</td>' for c in columns)
-        + "</tr>"
-        for row in weekly.to_dict("records")
+    head = "<th>week starting</th>" + "".join(
+        f"<th class=num>{html.escape(label)}</th>" for label in columns.values()
     )
-    return (
-        f"<table><thead><tr><th>week starting</th>{head}</tr></thead>"
-        f"<tbody>{rows}</tbody></table>"
-    )
+    rows = [
+        "<tr>" + _td(cell(r["week"])) + "".join(_td(int(r[c]), "num") for c in columns) + "</tr>"
+        for r in weekly.to_dict("records")
+    ]
+    return _table(head, rows)
 
 
 def _timeline_table(timeline: pd.DataFrame) -> str:
     rows = []
-    for r in timeline.itertuples():
-        note = ""
-        if r.state == "late":
-            note = f"{r.days_late} days late"
-        if r.slip_days:
-            moved = f"moved {r.slip_days:+d} days from {r.first_planned}"
-            note = f"{note}; {moved}" if note else moved
-        if r.actual is not None and not pd.isna(r.actual) and r.planned is not None:
-            delta = (r.actual - r.planned).days
-            done = "on time" if delta == 0 else f"{abs(delta)} days {'early' if delta < 0 else 'late'}"
-            note = f"{note}; done {done}" if note else f"done {done}"
-        rows.append(
-            f'<tr><td>{html.escape(r.phase)}</td><td class="wrap">{html.escape(str(r.name))}</td>'
-            f"<td>{cell(r.planned)}</td><td>{cell(r.actual)}</td>"
-            f'<td class="{html.escape(str(r.state).split(",")[0])}">{html.escape(str(r.state))}</td>'
-            f"<td>{html.escape(str(r.criteria_met))} {html.escape(str(r.status))}</td>"
-            f'<td class="wrap">{html.escape(note)}</td></tr>'
-        )
-    return (
-        "<table><thead><tr><th>phase</th><th>name</th><th>planned</th><th>done</th>"
-        "<th>state</th><th>exit criteria</th><th>slip</th></tr></thead>"
-        f"<tbody>{''.join(rows)}</tbody></table>"
+    for r in timeline.to_dict("records"):
+        notes = []
+        if r["state"] == "late":
+            notes.append(f"{r['days_late']} days late")
+        if r["slip_days"]:
+            notes.append(f"moved {r['slip_days']:+d} days from {r['first_planned']}")
+        planned, actual = r["planned"], r["actual"]
+        if actual is not None and not pd.isna(actual) and planned is not None:
+            delta = (actual - planned).days
+            when = "early" if delta < 0 else "late"
+            notes.append("done on time" if delta == 0 else f"done {abs(delta)} days {when}")
+        state = str(r["state"])
+        cells = [
+            _td(r["phase"]),
+            _td(r["name"], "wrap"),
+            _td(cell(planned)),
+            _td(cell(actual)),
+            _td(state, state.split(",")[0]),
+            _td(f"{r['criteria_met']} {r['status']}"),
+            _td("; ".join(notes), "wrap"),
+        ]
+        rows.append(f"<tr>{''.join(cells)}</tr>")
+    head = (
+        "<th>phase</th><th>name</th><th>planned</th><th>done</th><th>state</th>"
+        "<th>exit criteria</th><th>slip</th>"
     )
+    return _table(head, rows)
 
 
 def _users_table(users: pd.DataFrame) -> str:
     if users.empty:
         return '<p class="note">None: every user seen logging in uses modern TLS.</p>'
     rows = []
-    for r in users.itertuples():
-        last = r.last_cleartext_at if r.level == "L0" else r.last_legacy_tls_at
-        rows.append(
-            f"<tr><td>{html.escape(str(r.user_name))}</td>"
-            f'<td class="{r.level}">{r.level}</td>'
-            f"<td>{cell(last)}</td><td>{cell(r.password_reset_required)}</td>"
-            f"<td>{cell(r.last_seen_at)}</td>"
-            f'<td class="num">{cell(r.client_ip_count)}</td></tr>'
-        )
-    return (
-        "<table><thead><tr><th>user</th><th>level</th><th>last exposure</th>"
-        "<th>must reset password</th><th>last seen</th><th class=num>client addresses</th>"
-        f"</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    for r in users.to_dict("records"):
+        level = str(r["level"])
+        last = r["last_cleartext_at"] if level == "L0" else r["last_legacy_tls_at"]
+        cells = [
+            _td(r["user_name"]),
+            _td(level, level),
+            _td(cell(last)),
+            _td(cell(r["password_reset_required"])),
+            _td(cell(r["last_seen_at"])),
+            _td(cell(r["client_ip_count"]), "num"),
+        ]
+        rows.append(f"<tr>{''.join(cells)}</tr>")
+    head = (
+        "<th>user</th><th>level</th><th>last exposure</th><th>must reset password</th>"
+        "<th>last seen</th><th class=num>client addresses</th>"
     )
+    return _table(head, rows)
 
 
 def _endpoints_table(endpoints: pd.DataFrame) -> str:
     if endpoints.empty:
         return '<p class="note">None seen in this window.</p>'
     rows = []
-    for r in endpoints.itertuples():
-        port = "" if pd.isna(r.server_port) else str(int(r.server_port))
+    for r in endpoints.to_dict("records"):
+        port = "" if pd.isna(r["server_port"]) else str(int(r["server_port"]))
         what = []
-        if r.cleartext_login_count:
-            what.append(f"{r.cleartext_login_count} cleartext logins")
-        if r.legacy_tls_session_count:
-            what.append(f"{r.legacy_tls_session_count} sessions over {r.legacy_tls_versions}")
-        plan = "yes" if r.counts_against_plan else "no (mail between servers)"
-        rows.append(
-            f"<tr><td>{html.escape(r.server_host or '(not logged)')}</td>"
-            f"<td>{html.escape(r.service)}</td><td>{html.escape(port or r.listener)}</td>"
-            f'<td class="wrap">{html.escape("; ".join(what))}</td><td>{cell(r.last_seen_at)}</td>'
-            f'<td class="wrap">{plan}</td></tr>'
-        )
-    return (
-        "<table><thead><tr><th>server</th><th>service</th><th>port</th><th>accepted</th>"
-        "<th>last seen</th><th>counts against the plan</th></tr></thead>"
-        f"<tbody>{''.join(rows)}</tbody></table>"
+        if r["cleartext_login_count"]:
+            what.append(f"{r['cleartext_login_count']} cleartext logins")
+        if r["legacy_tls_session_count"]:
+            what.append(f"{r['legacy_tls_session_count']} sessions over {r['legacy_tls_versions']}")
+        cells = [
+            _td(r["server_host"] or "(not logged)"),
+            _td(r["service"]),
+            _td(port or r["listener"]),
+            _td("; ".join(what), "wrap"),
+            _td(cell(r["last_seen_at"])),
+            _td("yes" if r["counts_against_plan"] else "no (mail between servers)", "wrap"),
+        ]
+        rows.append(f"<tr>{''.join(cells)}</tr>")
+    head = (
+        "<th>server</th><th>service</th><th>port</th><th>accepted</th><th>last seen</th>"
+        "<th>counts against the plan</th>"
     )
+    return _table(head, rows)
 
 
 def _figure(value: Any, is_share: bool) -> str:

@@ -60,7 +60,7 @@ def print_pdf(page: str, browser: str | None = None) -> bytes:
 def screenshot_png(
     page: str, browser: str | None = None, width: int = 900, height: int = 3000
 ) -> bytes:
-    """``page`` as a PNG of ``width`` × ``height`` CSS pixels (the README's picture)."""
+    """``page`` as a PNG of ``width`` by ``height`` CSS pixels (the README's picture)."""
     return _render(
         page,
         browser,

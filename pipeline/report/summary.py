@@ -219,7 +219,10 @@ def headline(
     sentence = f"{exposed} {who} passwords unsafely (cleartext or TLS 1.0/1.1), {trend}"
     late = timeline[timeline["state"] == "late"].sort_values("days_late", ascending=False)
     if not late.empty:
-        parts = [f"phase {r.phase} is {_days(int(r.days_late))} late" for r in late.itertuples()]
+        parts = [
+            f"phase {r['phase']} is {_days(int(r['days_late']))} late"
+            for r in late.to_dict("records")
+        ]
         sentence += "; " + ", ".join(parts)
     elif not timeline.empty:
         sentence += "; no phase of the plan is late"
@@ -320,4 +323,3 @@ def _minute(value: object) -> str:
 
 def _midnight(moment: datetime, window: Window) -> datetime:
     return moment.astimezone(window.until.tzinfo).replace(hour=0, minute=0, second=0, microsecond=0)
-

@@ -46,7 +46,14 @@ def history_lake(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _report(lake: Path, *options: str) -> CliRunner:
     return CliRunner().invoke(
         cli,
-        ["report", "--lake", str(lake), "--plan", str(ROOT / "sample_data" / "plan.toml"), *options],
+        [
+            "report",
+            "--lake",
+            str(lake),
+            "--plan",
+            str(ROOT / "sample_data" / "plan.toml"),
+            *options,
+        ],
     )
 
 

@@ -60,7 +60,10 @@ def test_log_line_before_the_first_day_moves_with_it_and_lines_without_stamp_sta
 def test_space_padded_log_day_stays_space_padded() -> None:
     line = b"Dec  7 00:48:04 host dovecot: imap-login: Info: x\n"
     shift = history.Shift((REAL,), (datetime(2026, 11, 2, 8, 0, tzinfo=UTC),))
-    assert history.shift_log_line(line, shift, 2026) == b"Nov  2 08:00:00 host dovecot: imap-login: Info: x\n"
+    assert (
+        history.shift_log_line(line, shift, 2026)
+        == b"Nov  2 08:00:00 host dovecot: imap-login: Info: x\n"
+    )
 
 
 def test_message_moves_received_and_date_fields_in_their_own_form_only() -> None:
@@ -110,14 +113,26 @@ def _session(user: str, **kw: str) -> dict[str, str]:
 
 
 def test_a_guessed_at_user_keeps_their_own_level_and_the_reset_flag_is_cumulative() -> None:
-    users = [{"user": "heidi@lab.example", "profile": "careful"}, {"user": "ken@lab.example", "profile": "clear"}]
+    users = [
+        {"user": "heidi@lab.example", "profile": "careful"},
+        {"user": "ken@lab.example", "profile": "clear"},
+    ]
     guesses = [
         _session("heidi@lab.example", tls_mode="none", security="cleartext", auth_result="failed")
     ] * 5
     exposed: set[str] = set()
     first = history.weekly_levels(
         1,
-        [_session("heidi@lab.example"), *guesses, _session("ken@lab.example", tls_mode="none", security="cleartext", auth_result="refused_cleartext")],
+        [
+            _session("heidi@lab.example"),
+            *guesses,
+            _session(
+                "ken@lab.example",
+                tls_mode="none",
+                security="cleartext",
+                auth_result="refused_cleartext",
+            ),
+        ],
         users,
         exposed,
     )
@@ -126,7 +141,10 @@ def test_a_guessed_at_user_keeps_their_own_level_and_the_reset_flag_is_cumulativ
         ("heidi@lab.example", "L3", "no"),
         ("ken@lab.example", "L0", "yes"),
     ]
-    assert [(r["level"], r["password_reset_required"]) for r in second] == [("", "no"), ("L3", "yes")]
+    assert [(r["level"], r["password_reset_required"]) for r in second] == [
+        ("", "no"),
+        ("L3", "yes"),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -137,7 +155,9 @@ def test_a_guessed_at_user_keeps_their_own_level_and_the_reset_flag_is_cumulativ
         ("ken", (1, 8), [("none", None), ("none", None)]),
     ],
 )
-def test_week_timeline(name: str, weeks: tuple[int, ...], expected: list[tuple[str, str | None]]) -> None:
+def test_week_timeline(
+    name: str, weeks: tuple[int, ...], expected: list[tuple[str, str | None]]
+) -> None:
     got = []
     for w in weeks:
         user = next(u for u in week.users_for_week(w) if u.name == name)

@@ -96,7 +96,7 @@ def test_a_refusing_sendmail_is_one_line_error(tmp_path: Path) -> None:
 
 
 def test_smtp_to_a_closed_port_is_one_line_error() -> None:
-    with pytest.raises(mail.MailError, match="SMTP to 127.0.0.1:9 failed"):
+    with pytest.raises(mail.MailError, match=r"SMTP to 127\.0\.0\.1:9 failed"):
         mail.send(_message(), smtp="127.0.0.1:9")
 
 

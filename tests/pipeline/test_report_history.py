@@ -108,7 +108,9 @@ def test_the_weekly_levels_of_the_history_match_the_lab_ground_truth(lake: Path)
             for row in (r for r in truth if int(r["week"]) == week):
                 want = (row["level"], row["password_reset_required"]) if row["level"] else None
                 if got.get(row["user"]) != want:
-                    differences.append(f"week {week} {row['user']}: {want} != {got.get(row['user'])}")
+                    differences.append(
+                        f"week {week} {row['user']}: {want} != {got.get(row['user'])}"
+                    )
     assert not differences, "\n".join(differences)
 
 
@@ -185,7 +187,9 @@ def test_html_report_numbers_match_the_queries(lake: Path) -> None:
         zip(want["user_name"], want["level"], strict=True)
     )
     for row, record in zip(left, want.to_dict("records"), strict=True):
-        last = record["last_cleartext_at"] if record["level"] == "L0" else record["last_legacy_tls_at"]
+        last = (
+            record["last_cleartext_at"] if record["level"] == "L0" else record["last_legacy_tls_at"]
+        )
         assert row["last exposure"] == pd.Timestamp(last).strftime("%Y-%m-%d %H:%M")
 
 

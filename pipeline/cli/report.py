@@ -139,15 +139,19 @@ def report(
         text = page if fmt == "html" else render(built, fmt, styled=is_terminal(output))
         write_output(text, output)
     if mail_to:
+        from pipeline.report.document import render_page
         from pipeline.report.mail import build_message, default_sender, send
+        from pipeline.report.page import MailImages
 
+        images = MailImages()  # many mail clients drop inline SVG: the charts go as PNG
         message = build_message(
             subject=f"mailtls report {built.subtitle}: {built.summary.headline}",
             sender=mail_from or default_sender(),
             recipients=mail_to,
-            page=page,
+            page=render_page(built, embed=images),
             text=render(built, "text"),
             pdf=pdf,
+            images=images.images,
         )
         via = send(message, smtp=smtp, sendmail=sendmail_command)
         if is_terminal(None):

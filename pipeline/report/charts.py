@@ -1,5 +1,6 @@
-"""The report's charts: Altair specifications rendered to SVG by vl-convert (no browser, no
-network). Each function takes the report's own frames and returns SVG text, or raises
+"""The report's charts: Altair specifications, rendered to SVG (the page, the PDF) or PNG (mail
+clients that drop SVG) by vl-convert: no browser, no network. Each chart function takes the
+report's own frames and returns a Vega-Lite specification (JSON text); every function raises
 ChartsUnavailable when the optional packages are missing (``pip install 'mailtls[report]'``)."""
 
 from __future__ import annotations
@@ -47,11 +48,21 @@ def _libraries() -> tuple[Any, Any]:
     return alt, vlc
 
 
-def _svg(chart: Any) -> str:
+def svg(spec: str) -> str:
     _, vlc = _libraries()
-    spec = chart.configure(font=FONT).configure_view(stroke=None).to_json()
-    svg: str = vlc.vegalite_to_svg(spec)
-    return svg
+    text: str = vlc.vegalite_to_svg(spec)
+    return text
+
+
+def png(spec: str, scale: float = 2) -> bytes:
+    _, vlc = _libraries()
+    data: bytes = vlc.vegalite_to_png(spec, scale=scale)
+    return data
+
+
+def _spec(chart: Any) -> str:
+    text: str = chart.configure(font=FONT).configure_view(stroke=None).to_json()
+    return text
 
 
 def exposed_users(weekly: pd.DataFrame) -> str:
@@ -76,7 +87,7 @@ def exposed_users(weekly: pd.DataFrame) -> str:
         )
         .properties(width=WIDTH, height=200)
     )
-    return _svg(chart)
+    return _spec(chart)
 
 
 def logins(weekly: pd.DataFrame) -> str:
@@ -105,7 +116,7 @@ def logins(weekly: pd.DataFrame) -> str:
         )
         .properties(width=WIDTH, height=200)
     )
-    return _svg(chart)
+    return _spec(chart)
 
 
 def plan_timeline(phases: pd.DataFrame, as_of: date) -> str:
@@ -148,7 +159,7 @@ def plan_timeline(phases: pd.DataFrame, as_of: date) -> str:
         height=28 * len(data),
         title="Planned (circle), done (diamond), moved (dashed), report day (line)",
     )
-    return _svg(chart)
+    return _spec(chart)
 
 
 def _colour(alt: Any, domain: list[str]) -> Any:

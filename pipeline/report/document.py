@@ -18,7 +18,7 @@ import pandas as pd
 from pipeline.plan.phases import EMPTY_PLAN, Plan
 from pipeline.query import queries
 from pipeline.query.queries import Connection, Moment, Window
-from pipeline.report.page import render_html
+from pipeline.report.page import Embed, render_html
 from pipeline.report.render import cell, markdown_table, records, text_table
 from pipeline.report.summary import TREND_WEEKS, Summary, build_summary
 
@@ -162,16 +162,7 @@ def render(report: Report, fmt: str, *, styled: bool = False) -> str:
         parts += [f"## {s.title}\n\n{markdown_table(s.frame)}" for s in report.sections]
         return "\n\n".join(parts) + "\n"
     if fmt == "html":
-        previous = report.summary.previous
-        return render_html(
-            report.summary,
-            since=cell(report.window.since),
-            until=cell(report.window.until),
-            previous=f"{cell(previous.since)} to {cell(previous.until)}",
-            generated_at=cell(datetime.now(UTC).replace(microsecond=0)),
-            levels=_section(report, "Users per level"),
-            appendix=[(s.title, s.frame) for s in report.sections if s.title in APPENDIX],
-        )
+        return render_page(report)
     if fmt == "json":
         document = {
             "since": report.window.since.isoformat(),
@@ -183,6 +174,22 @@ def render(report: Report, fmt: str, *, styled: bool = False) -> str:
     if fmt == "csv":
         return _long_csv(report)
     raise ValueError(f"unknown report format {fmt!r}; one of {', '.join(FORMATS)}")
+
+
+def render_page(report: Report, embed: Embed | None = None) -> str:
+    """The HTML page (:mod:`pipeline.report.page`); ``embed`` places its charts (default:
+    inline SVG; ``page.MailImages`` for a mail body)."""
+    previous = report.summary.previous
+    return render_html(
+        report.summary,
+        since=cell(report.window.since),
+        until=cell(report.window.until),
+        previous=f"{cell(previous.since)} to {cell(previous.until)}",
+        generated_at=cell(datetime.now(UTC).replace(microsecond=0)),
+        levels=_section(report, "Users per level"),
+        appendix=[(s.title, s.frame) for s in report.sections if s.title in APPENDIX],
+        embed=embed,
+    )
 
 
 def _section(report: Report, title: str) -> pd.DataFrame:

@@ -9,7 +9,7 @@ import shutil
 import smtplib
 import socket
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from typing import Final
@@ -32,8 +32,10 @@ def build_message(
     page: str,
     text: str,
     pdf: bytes | None,
+    images: Mapping[str, bytes] | None = None,
     pdf_name: str = "mailtls-report.pdf",
 ) -> EmailMessage:
+    """``images``: PNGs by content id, which ``page`` shows as ``<img src="cid:…">``."""
     message = EmailMessage()
     message["Subject"] = subject
     message["From"] = sender
@@ -43,6 +45,10 @@ def build_message(
     message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies to a cron job
     message.set_content(text)
     message.add_alternative(page, subtype="html")
+    body = message.get_body(("html",))
+    for cid, image in (images or {}).items():
+        assert body is not None  # set just above
+        body.add_related(image, maintype="image", subtype="png", cid=f"<{cid}>")
     if pdf is not None:
         message.add_attachment(pdf, maintype="application", subtype="pdf", filename=pdf_name)
     return message

@@ -16,6 +16,8 @@ from pipeline.report.render import cell, html_table
 from pipeline.report.summary import Summary
 
 TITLE: Final = "Who still sends mail passwords unsafely"
+Embed = Callable[[str], str]  # a chart's Vega-Lite specification → its HTML
+PNG_SCALE: Final = 2  # mail images at twice their CSS size: sharp on high-density screens
 STYLE: Final = """
 body { font-family: Helvetica, Arial, sans-serif; color: #1c2833; margin: 0; background: #fff; }
 .page { max-width: 760px; margin: 0 auto; padding: 24px 20px; }
@@ -59,9 +61,12 @@ def render_html(
     generated_at: str,
     levels: pd.DataFrame,
     appendix: Sequence[tuple[str, pd.DataFrame]] = (),
+    embed: Embed | None = None,
 ) -> str:
     """The page. ``since``/``until``/``previous`` describe the windows in words; ``levels`` is
-    the users-per-level table; ``appendix`` (title, table) pairs close the page."""
+    the users-per-level table; ``appendix`` (title, table) pairs close the page; ``embed``
+    turns a chart's specification into HTML (default: inline SVG)."""
+    embed = embed or inline_svg
     parts = [
         f"<h1>{html.escape(TITLE)}</h1>",
         f'<p class="window">{html.escape(since)} to {html.escape(until)} UTC, compared with '
@@ -72,11 +77,11 @@ def render_html(
         "<h2>Users per level</h2>",
         html_table(levels),
         "<h2>Week by week</h2>",
-        _chart(charts.exposed_users, summary.weekly),
-        _chart(charts.logins, summary.weekly),
+        _chart(charts.exposed_users, summary.weekly, embed),
+        _chart(charts.logins, summary.weekly, embed),
         _weekly_table(summary.weekly),
         "<h2>Migration plan</h2>",
-        _chart(lambda t: charts.plan_timeline(t, summary.as_of), summary.timeline)
+        _chart(lambda t: charts.plan_timeline(t, summary.as_of), summary.timeline, embed)
         if not summary.timeline.empty
         else '<p class="note">No plan given (--plan plan.toml).</p>',
         _timeline_table(summary.timeline) if not summary.timeline.empty else "",
@@ -103,12 +108,32 @@ def render_html(
     )
 
 
-def _chart(draw: Callable[[pd.DataFrame], str], frame: pd.DataFrame) -> str:
+def inline_svg(spec: str) -> str:
+    return f'<div class="chart">{charts.svg(spec)}</div>'
+
+
+class MailImages:
+    """An ``embed`` for mail: each chart as a PNG the message carries (``images``, by content
+    id) and an ``<img src="cid:…">`` in the page, for clients that drop inline SVG."""
+
+    def __init__(self) -> None:
+        self.images: dict[str, bytes] = {}
+
+    def __call__(self, spec: str) -> str:
+        cid = f"chart{len(self.images) + 1}@mailtls"
+        image = self.images[cid] = charts.png(spec, scale=PNG_SCALE)
+        width = int.from_bytes(image[16:20], "big") // PNG_SCALE  # the IHDR's width
+        return (
+            f'<div class="chart"><img src="cid:{cid}" alt="chart {len(self.images)}" '
+            f'width="{width}" style="max-width:100%;height:auto"></div>'
+        )
+
+
+def _chart(build: Callable[[pd.DataFrame], str], frame: pd.DataFrame, embed: Embed) -> str:
     try:
-        svg = draw(frame)
+        return embed(build(frame))
     except charts.ChartsUnavailable:
         return f'<p class="note">Charts need {html.escape(charts.INSTALL_HINT)}.</p>'
-    return f'<div class="chart">{svg}</div>'
 
 
 def _td(text: object, css: str = "") -> str:

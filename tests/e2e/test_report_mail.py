@@ -68,7 +68,14 @@ def _delivered(lab_dir: Path, sender: str) -> email.message.Message:
 
 def _check(message: email.message.Message) -> None:
     parts = {p.get_content_type(): p for p in message.walk()}
-    assert set(parts) >= {"multipart/mixed", "text/plain", "text/html", "application/pdf"}
+    assert set(parts) >= {
+        "multipart/mixed",
+        "multipart/related",
+        "text/plain",
+        "text/html",
+        "image/png",
+        "application/pdf",
+    }
     page = parts["text/html"].get_payload(decode=True).decode()
     assert "Who still sends mail passwords unsafely" in page
     assert parts["application/pdf"].get_payload(decode=True).startswith(b"%PDF")

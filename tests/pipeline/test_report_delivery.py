@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import email
 import os
+import re
 import stat
 from datetime import UTC, date, datetime
 from email.message import EmailMessage
@@ -147,3 +148,8 @@ def test_mail_to_prints_the_pdf_and_hands_page_and_pdf_to_sendmail_quietly(
     page = parts["text/html"].get_payload(decode=True).decode()
     assert "Who still sends mail passwords unsafely" in page
     assert parts["application/pdf"].get_payload(decode=True) == b"%PDF-1.4 fake"
+    if "multipart/related" in parts:  # the two weekly charts as PNG by content id (no plan)
+        images = [p for p in sent.walk() if p.get_content_type() == "image/png"]
+        cids = {p["Content-ID"].strip("<>") for p in images}
+        assert cids == set(re.findall(r'src="cid:([^"]+)"', page)) and len(cids) == 2
+        assert "<svg" not in page

@@ -16,7 +16,7 @@ from pipeline.query import queries
 from pipeline.query.privacy import key_from_env, pseudonymise_column
 from pipeline.query.queries import Connection, Window
 
-TREND_WEEKS: Final = 12
+TREND_WEEKS: Final = 8
 # key figure → (label, lower is better); the order is the order shown
 KPIS: Final = {
     "l0_users": ("users at L0: password sent in cleartext", True),

@@ -25,9 +25,10 @@ def parse_moment(
 ) -> date | datetime | None:
     """``YYYY-MM-DD`` (a whole day), an ISO date and time (UTC unless it says otherwise), or a
     named period (``last-week``, ``last-month``): its first day for --since, its last for
-    --until. A period given to --since alone sets the end too (``ctx.meta[PERIOD_END]``)."""
+    --until. A period given to --since alone is the whole period: Click handles a missing
+    --until after the given --since, and it takes the period's end then."""
     if value is None:
-        return None
+        return ctx.meta.get(PERIOD_END) if param.name == "until" else None
     if value in PERIODS:
         first, last = period_bounds(value, datetime.now(UTC).date())
         if param.name == "since":

@@ -11,7 +11,6 @@ import click
 
 from pipeline.cli.lake_option import lake_option
 from pipeline.cli.query_options import (
-    PERIOD_END,
     is_terminal,
     output_option,
     read_plan,
@@ -82,9 +81,7 @@ and a systemd timer.
 @click.option("--smtp", metavar="HOST[:PORT]", help="Send by SMTP to this MTA, not sendmail.")
 @click.option("--sendmail", "sendmail_command", metavar="COMMAND", help="sendmail to run.")
 @click.option("--chromium", metavar="PATH", help="Chromium or Chrome for PDF output.")
-@click.pass_context
 def report(
-    ctx: click.Context,
     lake: Path,
     since: date | datetime | None,
     until: date | datetime | None,
@@ -107,8 +104,6 @@ def report(
 
     if fmt == "pdf" and output is None and sys.stdout.isatty():
         raise click.UsageError("--format pdf writes binary: give -o FILE or redirect stdout")
-    if until is None:
-        until = ctx.meta.get(PERIOD_END)
     plan = read_plan(plan_path)
     with connect(lake) as con:
         if stale_days is not None:

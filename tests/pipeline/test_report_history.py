@@ -232,3 +232,19 @@ def test_fail_if_stale_names_the_newest_data(lake: Path) -> None:
         cli, ["report", "--lake", str(lake), "--fail-if-stale", "100000", "--format", "json"]
     )
     assert fresh.exit_code == 0, fresh.output
+
+
+def test_since_last_week_alone_is_the_whole_of_last_week(lake: Path) -> None:
+    import json
+    from datetime import UTC, datetime
+
+    from pipeline.report.periods import period_bounds
+
+    first, last = period_bounds("last-week", datetime.now(UTC).date())
+    result = CliRunner().invoke(
+        cli, ["report", "--lake", str(lake), "--since", "last-week", "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.output)
+    assert document["since"] == f"{first}T00:00:00+00:00"
+    assert document["until"] == f"{last + timedelta(days=1)}T00:00:00+00:00"

@@ -25,6 +25,7 @@ from pipeline.config import SiteConfig
 from pipeline.ingest.results import FileResult, Progress
 from pipeline.ingest.sources import fingerprint, is_compressed, looks_binary, open_bytes, read_lines
 from pipeline.ingest.stitch import FileSessioniser
+from pipeline.lake.rows import rejects_row
 from pipeline.lake.writer import LakeWriter
 
 MAX_LINE = 1 << 20
@@ -199,10 +200,6 @@ def reason_of(exc: BaseException) -> str:
 
 
 def reject_row(source_file: str, line: int, kind: str, reason: str, raw: str) -> dict[str, Any]:
-    return {
-        "source_file": source_file,
-        "source_line": line,
-        "kind": kind,
-        "reason": reason,
-        "raw": raw[:2048],
-    }
+    return rejects_row(
+        source_file=source_file, source_line=line, kind=kind, reason=reason, raw=raw[:2048]
+    )

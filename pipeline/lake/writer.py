@@ -13,6 +13,7 @@ from typing import Any, Final
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from pipeline.lake.rows import rows_table
 from pipeline.lake.schema import (
     PARTITION_BY,
     TABLES,
@@ -105,7 +106,7 @@ class LakeWriter:
             by_day.setdefault(moment.date() if moment else today, []).append(row)
         days = self.batches[name]
         for day, day_rows in by_day.items():
-            days.setdefault(day, []).append(pa.Table.from_pylist(day_rows, schema=schema))
+            days.setdefault(day, []).append(rows_table(name, day_rows, schema))
 
     def _write(self, name: str, day: date, table: pa.Table) -> None:
         self._sequence += 1

@@ -19,7 +19,6 @@ from typing import Any, BinaryIO, cast
 
 import zstandard
 
-COMPRESSIONS = (".gz", ".bz2", ".xz", ".zst")
 FINGERPRINT_BYTES = 1024  # of decompressed content; see fingerprint()
 
 # mail.log, mail.log.1, mail.log.2.gz, mail.log-20240101, mail.log-20240101.gz, mail.log.2024-01-01

@@ -17,7 +17,7 @@ from pipeline.ingest import engines
 from pipeline.ingest.run import ingest
 from tests.pipeline.lake_content import lake_content
 
-SAMPLE = Path(__file__).resolve().parents[2] / "sample_data"
+SAMPLE = Path(__file__).resolve().parents[3] / "sample_data"
 CONFIG = SiteConfig(year=2026, timezone="UTC", own_hosts=("mail.lab.example", "lab.example"))
 INPUTS = [str(SAMPLE / "logs" / "recommended"), str(SAMPLE / "maildir")]
 

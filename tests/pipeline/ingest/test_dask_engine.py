@@ -16,7 +16,7 @@ from tests.pipeline.lake_content import lake_content
 
 distributed = pytest.importorskip("distributed")
 
-SAMPLE = Path(__file__).resolve().parents[2] / "sample_data"
+SAMPLE = Path(__file__).resolve().parents[3] / "sample_data"
 CONFIG = SiteConfig(year=2026, timezone="UTC", own_hosts=("mail.lab.example", "lab.example"))
 
 

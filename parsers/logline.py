@@ -97,4 +97,3 @@ def record_of(
         return None
     reason = f"looks like {looked_like.key} but does not match its pattern"
     return Reject.of(line_no, looked_like.key, reason, redact(line))
-

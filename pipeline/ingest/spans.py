@@ -25,7 +25,6 @@ from pipeline.config import SiteConfig
 from pipeline.ingest.results import FileResult, Progress
 from pipeline.ingest.sources import fingerprint, is_compressed, looks_binary, open_bytes, read_lines
 from pipeline.ingest.stitch import FileSessioniser
-from pipeline.lake.rows import rejects_row
 from pipeline.lake.writer import LakeWriter
 
 MAX_LINE = 1 << 20
@@ -200,6 +199,10 @@ def reason_of(exc: BaseException) -> str:
 
 
 def reject_row(source_file: str, line: int, kind: str, reason: str, raw: str) -> dict[str, Any]:
-    return rejects_row(
-        source_file=source_file, source_line=line, kind=kind, reason=reason, raw=raw[:2048]
-    )
+    return {
+        "source_file": source_file,
+        "source_line": line,
+        "kind": kind,
+        "reason": reason,
+        "raw": raw[:2048],
+    }

@@ -21,10 +21,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline.errors import LakeError
-from pipeline.lake.rows import rows_table
 from pipeline.lake.schema import (
     INGESTED,
     SCHEMA_VERSION,
@@ -68,7 +68,7 @@ def write_ingested(lake: Path, rows: list[dict[str, Any]], runs: set[str]) -> No
     """The commit: ``rows`` and the committed ``runs`` (sorted, in the file's metadata)."""
     schema = with_version(INGESTED)
     metadata = {**(schema.metadata or {}), RUNS_KEY: json.dumps(sorted(runs)).encode()}
-    table = rows_table("_ingested", rows, schema.with_metadata(metadata))
+    table = pa.Table.from_pylist(rows, schema=schema.with_metadata(metadata))
     atomic_write(table, lake / INGESTED_FILE)
 
 

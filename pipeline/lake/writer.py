@@ -13,7 +13,7 @@ from typing import Any, Final
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipeline.lake.rows import rows_table
+from pipeline.lake.rows import check_rows
 from pipeline.lake.schema import (
     PARTITION_BY,
     TABLES,
@@ -96,6 +96,7 @@ class LakeWriter:
         rows = self.buffers[name]
         if not rows:
             return
+        check_rows(name, rows)  # from_pylist alone would write nulls for a missing column
         self.buffers[name] = []
         schema = with_version(TABLES[name])
         by_day: dict[date, list[dict[str, Any]]] = {}
@@ -106,7 +107,7 @@ class LakeWriter:
             by_day.setdefault(moment.date() if moment else today, []).append(row)
         days = self.batches[name]
         for day, day_rows in by_day.items():
-            days.setdefault(day, []).append(rows_table(name, day_rows, schema))
+            days.setdefault(day, []).append(pa.Table.from_pylist(day_rows, schema=schema))
 
     def _write(self, name: str, day: date, table: pa.Table) -> None:
         self._sequence += 1

@@ -11,7 +11,6 @@ over a thousand parts costs ≈ 0.04 s).
 from __future__ import annotations
 
 import re
-from functools import cache
 from pathlib import Path
 from typing import Final
 
@@ -77,13 +76,6 @@ def connect(lake: Path | str, *, database: str = ":memory:") -> duckdb.DuckDBPyC
         except duckdb.Error as exc:
             raise LakeError(f"cannot read the lake at {lake}: {exc}") from exc
     return con
-
-
-@cache
-def query_sql(name: str) -> str:
-    """The text of ``sql/queries/<name>.sql``: a query :mod:`pipeline.query.queries` runs with
-    parameters (views cannot take them), kept as a file like the views."""
-    return (SQL_DIR / "queries" / f"{name}.sql").read_text(encoding="utf-8")
 
 
 def sql_files() -> list[Path]:

@@ -15,6 +15,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
+from pathlib import Path
 from typing import Any, Final
 
 import duckdb
@@ -22,7 +24,6 @@ import pandas as pd
 
 from pipeline.lake.derived import exposure, lake_of, session_parts
 from pipeline.plan.phases import EMPTY_PLAN, Plan, evaluate
-from pipeline.query.db import query_sql
 
 Connection = duckdb.DuckDBPyConnection
 Moment = date | datetime
@@ -367,3 +368,13 @@ def _utc(moment: Moment) -> datetime:
     if not isinstance(moment, datetime):
         return datetime.combine(moment, time(), tzinfo=UTC)
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+QUERIES_DIR: Final = Path(__file__).with_name("sql") / "queries"
+
+
+@cache
+def query_sql(name: str) -> str:
+    """The text of ``sql/queries/<name>.sql``: a query run here with parameters (views cannot
+    take them), kept in a file like the views."""
+    return (QUERIES_DIR / f"{name}.sql").read_text(encoding="utf-8")

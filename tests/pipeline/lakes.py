@@ -25,9 +25,8 @@ def _blank(table: str) -> dict[str, Any]:
 
 
 def session(**fields: Any) -> dict[str, Any]:
-    """A sessions row: a successful Dovecot IMAP login unless told otherwise (through the
-    row constructor: a field the schema does not have raises)."""
-    row: dict[str, Any] = _blank("sessions") | {
+    """A sessions row: a successful Dovecot IMAP login unless told otherwise."""
+    row: dict[str, Any] = {
         "source": "dovecot",
         "server_host": "mail1",
         "service": "imap",
@@ -40,12 +39,13 @@ def session(**fields: Any) -> dict[str, Any]:
         "source_file": "mail.log",
         "source_line": 1,
     }
-    return sessions_row(**row | fields)
+    # through the row constructor: a field the schema does not have raises
+    return sessions_row(**_blank("sessions") | row | fields)
 
 
 def hop(**fields: Any) -> dict[str, Any]:
     """A received_hops row: an authenticated hop into our own server unless told otherwise."""
-    row: dict[str, Any] = _blank("received_hops") | {
+    row: dict[str, Any] = {
         "hop_index": 1,
         "hop_count": 2,
         "by_host": "mail1.example.org",
@@ -55,7 +55,7 @@ def hop(**fields: Any) -> dict[str, Any]:
         "parse_ok": True,
         "source_file": "INBOX",
     }
-    return received_hops_row(**row | fields)
+    return received_hops_row(**_blank("received_hops") | row | fields)
 
 
 def write_table(

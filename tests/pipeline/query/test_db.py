@@ -10,12 +10,12 @@ import pytest
 
 from pipeline.errors import LakeError
 from pipeline.lake.schema import SCHEMA_VERSION, SCHEMA_VERSION_KEY, SESSIONS
-from pipeline.query.db import SQL_DIR, connect, sql_files
+from pipeline.query.db import connect, sql_files
 from tests.pipeline.lakes import at, session, write_table
 
 
 def test_every_sql_file_states_its_grain() -> None:
-    for path in [*sql_files(), *(SQL_DIR / "queries").glob("*.sql")]:
+    for path in sql_files():
         assert path.read_text().startswith("-- grain: "), path
 
 

@@ -77,6 +77,13 @@ def test_no_other_sql_file_spells_a_level_out() -> None:
     assert offenders == [], "use level_of / level_rank / level_at_rank (marts/05_levels.sql)"
 
 
+def test_every_query_file_states_its_grain() -> None:
+    files = sorted((SQL_DIR / "queries").glob("*.sql"))
+    assert files
+    for path in files:
+        assert path.read_text(encoding="utf-8").startswith("-- grain: "), path
+
+
 def test_the_levels_run_before_the_marts_that_use_them() -> None:
     names = [Path(p).name for p in sql_files()]
     assert names.index("05_levels.sql") < names.index("10_session_levels.sql")

@@ -1,5 +1,7 @@
 -- grain: one row per client session of stg_sessions, with the RFC 8314 level of that connection
--- (level_of, marts/05_levels.sql).
+-- level: L0 cleartext credentials, L1 legacy TLS, L2 modern TLS not known to be implicit (a level
+-- is a claim: claim the lower), L3 modern TLS on an implicit-TLS service, else unknown. A trusted
+-- hop (Dovecot `secured`, webmail on localhost) hides the user's own connection: unknown.
 -- is_level_evidence: the session may set its user's level and reset flag (a successful login or
 -- a refused-cleartext attempt by a named user on a mail-client service; never port-25 smtp or
 -- lmtp, never a trusted hop, never a wrong-password failure).

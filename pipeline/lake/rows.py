@@ -3,10 +3,11 @@ its way into Arrow.
 
 A constructor takes each column of :mod:`pipeline.lake.schema` as a keyword argument, in the
 schema's order (``tests/pipeline/lake/test_rows.py`` holds the two together), so a builder that
-forgets a column fails under mypy and raises ``TypeError`` when run. Rows that reach the lake
-any other way (a test's hand-written lake, a benchmark's generated one) go through
-:func:`rows_table` or :func:`check_columns`, which raise :class:`RowContractError` instead of
-letting ``pa.Table.from_pylist(schema=…)`` write nulls for a missing key and drop an extra one.
+forgets a column fails under mypy and raises ``TypeError`` when run. The lake writer checks
+every row it converts (:func:`check_rows`), whoever built it, and a hand-written or generated
+lake (tests, benchmarks) goes through :func:`rows_table` or :func:`check_columns`: each raises
+:class:`RowContractError` where ``pa.Table.from_pylist(schema=…)`` alone would write nulls for
+a missing key and drop an unknown one without a word.
 
 Adding a column: ``schema.py``, the constructor of its table here, the staging SQL.
 """

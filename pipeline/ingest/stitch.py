@@ -21,7 +21,7 @@ from typing import Any
 
 from parsers.records import LogEvent
 from pipeline.config import SiteConfig
-from pipeline.sessions.dovecot import DovecotSessions
+from pipeline.sessions.dovecot import DovecotSessions, Refusal
 from pipeline.sessions.postfix import PostfixSessions, postfix_key
 from pipeline.sessions.sessioniser import Sessioniser
 
@@ -49,7 +49,7 @@ class Edges:
     window_passed: bool = False  # an event after HOLD_WINDOW: later lines joined in-file
     tails: list[dict[str, Any]] = field(default_factory=list)  # open Postfix sessions
     auth_failures: dict[str, int] = field(default_factory=dict)  # unclaimed, by host/session
-    refused_plaintext: set[str] = field(default_factory=set)
+    refused_plaintext: dict[str, Refusal | None] = field(default_factory=dict)  # unclaimed
     latest: datetime | None = None
 
 
@@ -87,11 +87,13 @@ class FileSessioniser(Sessioniser):
             dovecot: DovecotSessions = self.family("dovecot")
             key = f"{event.host}/{event.fields.get('session_id')}"
             refused = key in dovecot.refused_plaintext
-            dovecot.refused_plaintext.discard(key)
+            refusal = dovecot.refused_plaintext.pop(key, None)
+            failures = dovecot.auth_failures.pop(key, 0)  # the held line's, not the refusal's
+            if refused and event.kind == "dovecot.login.ok":
+                dovecot.refusal_row(refusal)  # refused in the clear, then logged in: two events
+                refused = False
             self._note(at)
-            self.edges.held_logins.append(
-                HeldLogin(event, dovecot.auth_failures.pop(key, 0), refused)
-            )
+            self.edges.held_logins.append(HeldLogin(event, failures, refused))
             return
         super().feed(event, source_file)
 
@@ -130,12 +132,12 @@ def stitch(into: Sessioniser, edges: Edges, source_file: str) -> None:
         if held.auth_failures:
             dovecot.auth_failures[key] = dovecot.auth_failures.get(key, 0) + held.auth_failures
         if held.refused_plaintext:
-            dovecot.refused_plaintext.add(key)
+            dovecot.refused_plaintext[key] = None  # its line was in the held file, joined here
         into.feed(held.event, source_file)
     if edges.window_passed:
         # this file's later connection lines were classified without them: none can claim them
         dovecot.auth_failures.clear()
-        dovecot.refused_plaintext.clear()
+        dovecot.drop_refusals()  # unclaimed now: each a row of its own, never dropped
     for state in edges.tails:
         into.resume(state)
     for key, count in edges.auth_failures.items():

@@ -1,8 +1,8 @@
-"""The lake written from tests/data/logs and sample_data is the one the code wrote before the
-layout change (commit 9a8e398, checked by running that commit over the same inputs): a
-refactoring must not move a row. When a change of content is intended, store the new
-fingerprint with ``python -m tests.pipeline.lake.fingerprint --write`` and say why in the
-commit."""
+"""The lake written from tests/data/logs and sample_data has the stored per-table fingerprint: a
+refactoring must not move a row. Checked when stored: commit 9a8e398 (before the layout change)
+wrote the same lake, and so did main at 36e9a1d, whose ingest changed only `_ingested` (files
+without client logins). When a change of content is intended, store the new fingerprint with
+``python -m tests.pipeline.lake.fingerprint --write`` and say why in the commit."""
 
 from __future__ import annotations
 

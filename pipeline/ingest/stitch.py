@@ -11,6 +11,9 @@ Dovecot writes a connection's own line after the auth-process and ``Login failed
 the same session id, so a connection line in the first ``HOLD_WINDOW`` of a file is held for
 the join: the previous file may end with that connection's earlier lines. Earlier lines whose
 connection line comes later than that window are not joined.
+
+OpenSMTPD lines carry their session id, so a file's lines of a session whose ``connected`` line
+it does not hold are heads, like Postfix's.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from typing import Any
 from parsers.records import LogEvent
 from pipeline.config import SiteConfig
 from pipeline.sessions.dovecot import DovecotSessions, Refusal
+from pipeline.sessions.opensmtpd import opensmtpd_key
 from pipeline.sessions.postfix import PostfixSessions, postfix_key
 from pipeline.sessions.sessioniser import Sessioniser
 
@@ -44,6 +48,7 @@ class Edges:
     """What a file leaves to its neighbours. Plain data: it travels back from any worker."""
 
     postfix_heads: list[LogEvent] = field(default_factory=list)  # before the key's connect
+    opensmtpd_heads: list[LogEvent] = field(default_factory=list)  # before the id's connect
     connected: list[str] = field(default_factory=list)  # keys whose first event is a connect
     held_logins: list[HeldLogin] = field(default_factory=list)
     window_passed: bool = False  # an event after HOLD_WINDOW: later lines joined in-file
@@ -83,6 +88,15 @@ class FileSessioniser(Sessioniser):
                     self._note(at)
                     self.edges.postfix_heads.append(event)
                     return
+        elif kind.startswith("opensmtpd."):
+            key = opensmtpd_key(event)
+            if key not in self.settled:
+                if kind in ("opensmtpd.smtp.connected", "opensmtpd.smtp_in.new_session"):
+                    self.settled.add(key)
+                else:
+                    self._note(at)
+                    self.edges.opensmtpd_heads.append(event)
+                    return
         elif self._is_connection_line(event) and not self.edges.window_passed:
             dovecot: DovecotSessions = self.family("dovecot")
             key = f"{event.host}/{event.fields.get('session_id')}"
@@ -118,15 +132,23 @@ class FileSessioniser(Sessioniser):
         return edges
 
 
-def stitch(into: Sessioniser, edges: Edges, source_file: str) -> None:
+def stitch(
+    into: Sessioniser, edges: Edges, source_file: str, *, older_unread: bool = False
+) -> None:
     """Join one file's ``edges`` onto ``into``, the sessioniser of its set holding everything
-    before the file; finished rows collect in ``into``."""
+    before the file; finished rows collect in ``into``. ``older_unread``: the file before this
+    one exists and was not read yet (a set read newest first), so a session this file finds
+    begun waits for that file's start of it (:func:`settle`)."""
     postfix: PostfixSessions = into.family("postfix")
     dovecot: DovecotSessions = into.family("dovecot")
+    postfix.hold_heads = older_unread
     for event in edges.postfix_heads:
         into.feed(event, source_file)
+    postfix.hold_heads = False
     for key in edges.connected:
         postfix.close(key)  # a session of an earlier file whose disconnect line was lost
+    for event in edges.opensmtpd_heads:
+        into.feed(event, source_file)
     for held in edges.held_logins:
         key = f"{held.event.host}/{held.event.fields.get('session_id')}"
         if held.auth_failures:
@@ -145,3 +167,10 @@ def stitch(into: Sessioniser, edges: Edges, source_file: str) -> None:
     dovecot.refused_plaintext |= edges.refused_plaintext
     if edges.latest is not None and (into.latest is None or edges.latest > into.latest):
         into.latest = edges.latest
+
+
+def settle(into: Sessioniser) -> None:
+    """The set's oldest file was read (or none older exists): sessions that waited for their
+    start join it now, or are written as they are."""
+    postfix: PostfixSessions = into.family("postfix")
+    postfix.settle_orphans()

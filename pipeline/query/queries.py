@@ -24,6 +24,7 @@ import pandas as pd
 
 from pipeline.lake.derived import exposure, lake_of, session_parts
 from pipeline.plan.phases import EMPTY_PLAN, Plan, evaluate
+from pipeline.query.db import run
 
 Connection = duckdb.DuckDBPyConnection
 Moment = date | datetime
@@ -332,11 +333,12 @@ def plan_status(
 
 
 def _df(con: Connection, sql: str, **params: Any) -> pd.DataFrame:
-    return con.execute(sql, params).df()
+    return run(con, sql, params, lambda result: result.df())
 
 
 def _row(con: Connection, sql: str, **params: Any) -> tuple[Any, ...]:
-    rows = con.execute(sql, params).fetchall()  # fetched to the end: the connection is free
+    # fetched to the end: the connection is free
+    rows = run(con, sql, params, lambda result: result.fetchall())
     return tuple(rows[0])  # an aggregate always returns its one row
 
 

@@ -24,6 +24,7 @@ from pipeline.ingest.lines import read_lines as read_lines
 from pipeline.ingest.lines import tail_before
 from pipeline.ingest.lines import tail_digest as tail_digest
 
+COMPRESSIONS = (".gz", ".bz2", ".xz", ".zst")
 FINGERPRINT_BYTES = 1024  # of decompressed content; see fingerprint()
 
 # mail.log, mail.log.1, mail.log.2.gz, mail.log-20240101, mail.log-20240101.gz, mail.log.2024-01-01

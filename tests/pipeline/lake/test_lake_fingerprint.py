@@ -1,9 +1,9 @@
 """The lake written from tests/data/logs and sample_data has the stored per-table fingerprint: a
 refactoring must not move a row. Checked when stored: commit 9a8e398 (before the layout change)
-wrote the same lake, and so did main at 36e9a1d and a9cf30b, whose ingest changed only `_ingested` rows
-(from the other branches merged into it). When a change of content is intended, store the new
-fingerprint with ``python -m tests.pipeline.lake.fingerprint --write`` and say why in the
-commit."""
+wrote the same lake, and so did main at 36e9a1d and a9cf30b, whose ingest changed only
+`_ingested` rows (from the other branches merged into it). When a change of content is intended,
+store the new fingerprint with ``python -m tests.pipeline.lake.fingerprint --write`` and say why
+in the commit."""
 
 from __future__ import annotations
 

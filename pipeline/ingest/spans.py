@@ -37,6 +37,7 @@ from pipeline.ingest.sources import (
     tail_digest,
 )
 from pipeline.ingest.stitch import FileSessioniser
+from pipeline.lake.rows import rejects_row
 from pipeline.lake.writer import LakeWriter
 
 MAX_LINE = 1 << 20
@@ -292,11 +293,11 @@ def reject_row(
     raw: str,
     event_at: datetime | None = None,
 ) -> dict[str, Any]:
-    return {
-        "source_file": source_file,
-        "source_line": line,
-        "kind": kind,
-        "reason": reason,
-        "raw": raw[:2048],
-        "event_at": event_at,
-    }
+    return rejects_row(
+        source_file=source_file,
+        source_line=line,
+        kind=kind,
+        reason=reason,
+        raw=raw[:2048],
+        event_at=event_at,
+    )

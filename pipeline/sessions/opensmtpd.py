@@ -241,6 +241,7 @@ class OpensmtpdSessions:
             "session_key": s.key,
             "source_file": s.source_file,
             "source_line": s.source_line,
+            "is_open": False,  # open_rows marks the rows of sessions still open
         }
 
     # ---- draining --------------------------------------------------------------------------

@@ -14,7 +14,9 @@ now when there is none): a file cannot hold a line written after it was last wri
   earlier (that line only: the state does not move).
 - Dated lines (RFC 3339, journald) re-anchor the state, so a file mixing both stays right.
 
-A file spanning more than a year without dates can only be dated with the site's year.
+With the site's year pinned (``site.year``), that year and the order of the lines decide
+alone, as the site says, whatever the file's modification time: the result does not depend on
+when a file was copied. A file spanning more than a year without dates can only be dated so.
 """
 
 from __future__ import annotations
@@ -43,6 +45,8 @@ class YearInference:
         self.month = state[1] if state else 0
         latest = (not_after or datetime.now(tz)).astimezone(tz)
         self.latest = (latest.year, latest.month, latest.day)  # local date of ``not_after``
+        if pinned is not None:
+            self.latest = (9999, 12, 31)  # the site's year is taken as given: no limit
         self._observed = ""
         self._quiet_key = 0
         self._quiet: tuple[str, ...] = ()

@@ -75,7 +75,8 @@ def write_table(
 def write_rejects(lake: Path, day: str, rows: Iterable[Mapping[str, Any]]) -> None:
     folder = lake / "rejects" / f"date={day}"
     folder.mkdir(parents=True, exist_ok=True)
-    table = rows_table("rejects", list(rows))
+    # a reject without a time of its own (event_at) lies in the day it names: ``day``
+    table = rows_table("rejects", [{"event_at": None, **row} for row in rows])
     pq.write_table(table, folder / "part-0.parquet")
 
 

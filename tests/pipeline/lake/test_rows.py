@@ -66,7 +66,14 @@ def test_the_writer_refuses_a_row_with_an_unknown_column(tmp_path: Path) -> None
 
 
 def test_rows_table_checks_every_row() -> None:
-    good = {"source_file": "f", "source_line": 1, "kind": "k", "reason": "r", "raw": "x"}
+    good = {
+        "source_file": "f",
+        "source_line": 1,
+        "kind": "k",
+        "reason": "r",
+        "raw": "x",
+        "event_at": None,
+    }
     assert rows_table("rejects", [good]).num_rows == 1
     with pytest.raises(RowContractError):
         rows_table("rejects", [good, {**good, "line": 2}])
@@ -96,5 +103,5 @@ def test_the_benchmark_lake_has_the_sessions_columns(tmp_path: Path) -> None:
 
 
 def test_check_columns_names_what_is_wrong() -> None:
-    with pytest.raises(RowContractError, match="missing columns kind, raw, reason"):
+    with pytest.raises(RowContractError, match="missing columns event_at, kind, raw, reason"):
         check_columns("rejects", ["source_file", "source_line", "extra"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from parsers.received.detail import DetailDialect, HeaderExample
 from parsers.received.examples_keyword import KEYWORD_EXAMPLES
-from parsers.received.parse import parse_received
+from parsers.received.entry import parse_received
 from parsers.received.registry import DIALECTS
 from parsers.selfcheck import Problem
 

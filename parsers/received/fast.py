@@ -26,7 +26,7 @@ runs the full parser. tests/parsers/received/test_fast.py compares both over eve
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields
 
 from parsers.received.addresses import FromPart, _from_part, canonical_ip, is_loopback
 from parsers.received.clauses import KEYWORDS, MAX_CHARS, MAX_COMMENTS, MAX_TOKENS, split_unfolded
@@ -72,6 +72,8 @@ _END = re.compile(
     r" {0,32}; {0,32}(?P<date>[A-Za-z0-9 ,:+.-]{1,80}?)"
     rf"(?:{_SEP}\((?P<tail>[^()\\;]{{0,64}})\))?"
 )
+_FIELDS = tuple(f.name for f in fields(ReceivedHop))
+_AT = {name: index for index, name in enumerate(_FIELDS)}
 _WORDS_LITERALS = tuple(contains for _, contains, _, _ in _BY_WHERE["words"])
 
 
@@ -84,7 +86,7 @@ class Shape:
     from_comments: tuple[str, ...]
     by_words: tuple[str, ...]  # the by clause's words, placeholder in
     words: str  # the words of the clauses, placeholders in
-    local_elsewhere: bool  # is_local from everything but the from-part and the by host
+    values: tuple[object, ...]  # the hop's fields in order, for a positional copy
 
 
 _memo: dict[str, Shape | None] = {}
@@ -92,9 +94,12 @@ _memo: dict[str, Shape | None] = {}
 
 def fast_parse(text: str) -> ReceivedHop | None:
     """The hop of an unfolded value when its shape is known (or can be learned); else None."""
-    if _MARK in text.lower() or len(text) > MAX_CHARS // 2 or text.count(" ") + 2 * (
-        text.count("(") + text.count(";")
-    ) + 8 > MAX_TOKENS or text.count("(") > MAX_COMMENTS - 2:
+    if (
+        _MARK in text.lower()
+        or len(text) > MAX_CHARS // 2
+        or text.count(" ") + 2 * (text.count("(") + text.count(";")) + 8 > MAX_TOKENS
+        or text.count("(") > MAX_COMMENTS - 2
+    ):
         return None
     found = _parts(text)
     if found is None:
@@ -206,7 +211,12 @@ def _learn(key: str, found: Parts) -> Shape | None:
     ):
         return None
     return Shape(
-        hop, lead.words[:4], lead.comments[:4], by.words, words_text(stamp), hop.is_local
+        hop,
+        lead.words[:4],
+        lead.comments[:4],
+        by.words,
+        words_text(stamp),
+        tuple(getattr(hop, name) for name in _FIELDS),
     )
 
 
@@ -237,9 +247,7 @@ def _placeholders_only_where_derived(hop: ReceivedHop) -> bool:
 
 def _derive(shape: Shape, found: Parts, text: str) -> ReceivedHop | None:
     comment = " ".join(found["comment"].split())
-    envelopes = [
-        f"envelope-from {found[g]}" for g in ("a1", "a2") if found[g] is not None
-    ]
+    envelopes = [f"envelope-from {found[g]}" for g in ("a1", "a2") if found[g] is not None]
     by_comment = found["byc"]
     for real in (comment, *envelopes):
         if _read("comment", real) or _local_mark(real):
@@ -259,21 +267,20 @@ def _derive(shape: Shape, found: Parts, text: str) -> ReceivedHop | None:
         tuple(word if w == _WORD else w for w in shape.from_words),
         tuple(comment if c == _COMMENT else c for c in shape.from_comments),
     )
-    hop = shape.hop
-    date_text = " ".join(found["date"].split())[:256]
-    return replace(
-        hop,
-        received_at=parse_date(date_text),
-        from_helo=origin.helo,
-        from_rdns=origin.rdns,
-        from_ip=origin.ip,
-        from_port=origin.port,
-        by_host=_by_host(tuple(by if w == _BY else w for w in shape.by_words)),
-        is_local=shape.local_elsewhere
+    values = list(shape.values)
+    values[_AT["received_at"]] = parse_date(" ".join(found["date"].split())[:256])
+    values[_AT["from_helo"]] = origin.helo
+    values[_AT["from_rdns"]] = origin.rdns
+    values[_AT["from_ip"]] = origin.ip
+    values[_AT["from_port"]] = origin.port
+    values[_AT["by_host"]] = _by_host(tuple(by if w == _BY else w for w in shape.by_words))
+    values[_AT["is_local"]] = (
+        shape.hop.is_local
         or is_loopback(origin.ip)
-        or by.lower() in ("localhost", "localhost.localdomain"),
-        id=ident[:320],
-        for_=for_[:320] if for_ is not None and hop.for_ == _FOR else hop.for_,
-        raw=text,
+        or by.lower() in ("localhost", "localhost.localdomain")
     )
-
+    values[_AT["id"]] = ident[:320]
+    if for_ is not None and shape.hop.for_ == _FOR:
+        values[_AT["for_"]] = for_[:320]
+    values[_AT["raw"]] = text
+    return ReceivedHop(*values)

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, fields
+from typing import Any
 
 from parsers.received.addresses import FromPart, _from_part, canonical_ip, is_loopback
 from parsers.received.clauses import KEYWORDS, MAX_CHARS, MAX_COMMENTS, MAX_TOKENS, split_unfolded
@@ -86,7 +87,7 @@ class Shape:
     from_comments: tuple[str, ...]
     by_words: tuple[str, ...]  # the by clause's words, placeholder in
     words: str  # the words of the clauses, placeholders in
-    values: tuple[object, ...]  # the hop's fields in order, for a positional copy
+    values: tuple[Any, ...]  # the hop's fields in order, for a positional copy
 
 
 _memo: dict[str, Shape | None] = {}
@@ -118,7 +119,7 @@ def fast_parse(text: str) -> ReceivedHop | None:
     return _derive(shape, found, text)
 
 
-Parts = dict[str, str | None]
+Parts = dict[str, Any]  # str, or None for a part that is absent
 
 
 def _parts(text: str) -> Parts | None:

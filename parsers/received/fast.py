@@ -109,8 +109,9 @@ def fast_parse(text: str) -> ReceivedHop | None:
     if any(word.lower() in KEYWORDS for word in words):
         return None
     key = _key(found)
-    shape = _memo.get(key, False)
-    if shape is False:
+    if key in _memo:
+        shape = _memo[key]
+    else:
         if len(_memo) >= MEMO_LIMIT:
             _memo.clear()
         shape = _memo[key] = _learn(key, found)
@@ -137,10 +138,10 @@ def _parts(text: str) -> Parts | None:
     by = _BY_PART.match(text, at) if at != -1 else None
     if by is None:
         return None
-    at = text.find(" id ", by.end())
+    at, end = text.find(" id ", by.end()), None
     while at != -1 and (end := _END.fullmatch(text, at)) is None:
         at = text.find(" id ", at + 1)
-    if at == -1:
+    if end is None:
         return None
     post, a1 = text[by.end() : at], None
     envelope = post.rfind(" (envelope-from <")

@@ -29,7 +29,13 @@ import re
 from dataclasses import dataclass, fields
 from typing import Any
 
-from parsers.received.addresses import FromPart, _from_part, canonical_ip, is_loopback
+from parsers.received.addresses import (
+    _DOTTED_QUAD,
+    FromPart,
+    _from_part,
+    canonical_ip,
+    is_loopback,
+)
 from parsers.received.clauses import KEYWORDS, MAX_CHARS, MAX_COMMENTS, MAX_TOKENS, split_unfolded
 from parsers.received.dates import parse_date
 from parsers.received.hop import ReceivedHop
@@ -75,6 +81,12 @@ _END = re.compile(
 )
 _FIELDS = tuple(f.name for f in fields(ReceivedHop))
 _AT = {name: index for index, name in enumerate(_FIELDS)}
+_RECEIVED_AT, _FROM_HELO, _FROM_RDNS, _FROM_IP, _FROM_PORT = (
+    _AT[name] for name in ("received_at", "from_helo", "from_rdns", "from_ip", "from_port")
+)
+_BY_HOST, _IS_LOCAL, _ID_AT, _FOR_AT, _RAW = (
+    _AT[name] for name in ("by_host", "is_local", "id", "for_", "raw")
+)
 _WORDS_LITERALS = tuple(contains for _, contains, _, _ in _BY_WHERE["words"])
 
 
@@ -83,9 +95,9 @@ class Shape:
     """A parsed shape: its hop, and what the derivation of a real field's hop needs from it."""
 
     hop: ReceivedHop
-    from_words: tuple[str, ...]  # the from clause's first 4 words and comments, placeholders in
-    from_comments: tuple[str, ...]
-    by_words: tuple[str, ...]  # the by clause's words, placeholder in
+    from_words: tuple[str, ...]  # the from clause's words 2-4 and comments 2-4 (the first of
+    from_comments: tuple[str, ...]  # each is a placeholder)
+    by_words: tuple[str, ...]  # the by clause's second word (the first is the placeholder)
     words: str  # the words of the clauses, placeholders in
     values: tuple[Any, ...]  # the hop's fields in order, for a positional copy
 
@@ -207,16 +219,16 @@ def _learn(key: str, found: Parts) -> Shape | None:
         return None
     placeholder_from = _from_part(lead.words[:4], lead.comments[:4])
     if (
-        is_loopback(placeholder_from.ip)
+        _loopback(placeholder_from.ip)
         or any(_local_mark(c) or _read("comment", c) for c in masked)
         or _software_like(_BY_COMMENT)
     ):
         return None
     return Shape(
         hop,
-        lead.words[:4],
-        lead.comments[:4],
-        by.words,
+        lead.words[1:4],
+        lead.comments[1:4],
+        by.words[1:2],  # all that _by_host reads after the first
         words_text(stamp),
         tuple(getattr(hop, name) for name in _FIELDS),
     )
@@ -265,24 +277,28 @@ def _derive(shape: Shape, found: Parts, text: str) -> ReceivedHop | None:
     lowered = words.lower()
     if any(literal in lowered for literal in _WORDS_LITERALS):
         return None
-    origin: FromPart = _from_part(
-        tuple(word if w == _WORD else w for w in shape.from_words),
-        tuple(comment if c == _COMMENT else c for c in shape.from_comments),
-    )
+    origin: FromPart = _from_part((word, *shape.from_words), (comment, *shape.from_comments))
     values = list(shape.values)
-    values[_AT["received_at"]] = parse_date(" ".join(found["date"].split())[:256])
-    values[_AT["from_helo"]] = origin.helo
-    values[_AT["from_rdns"]] = origin.rdns
-    values[_AT["from_ip"]] = origin.ip
-    values[_AT["from_port"]] = origin.port
-    values[_AT["by_host"]] = _by_host(tuple(by if w == _BY else w for w in shape.by_words))
-    values[_AT["is_local"]] = (
+    values[_RECEIVED_AT] = parse_date(" ".join(found["date"].split())[:256])
+    values[_FROM_HELO] = origin.helo
+    values[_FROM_RDNS] = origin.rdns
+    values[_FROM_IP] = origin.ip
+    values[_FROM_PORT] = origin.port
+    values[_BY_HOST] = _by_host((by, *shape.by_words))
+    values[_IS_LOCAL] = (
         shape.hop.is_local
-        or is_loopback(origin.ip)
+        or _loopback(origin.ip)
         or by.lower() in ("localhost", "localhost.localdomain")
     )
-    values[_AT["id"]] = ident[:320]
+    values[_ID_AT] = ident[:320]
     if for_ is not None and shape.hop.for_ == _FOR:
-        values[_AT["for_"]] = for_[:320]
-    values[_AT["raw"]] = text
+        values[_FOR_AT] = for_[:320]
+    values[_RAW] = text
     return ReceivedHop(*values)
+
+
+def _loopback(ip: str | None) -> bool:
+    """``is_loopback``, without ``ipaddress`` for the dotted quads ``canonical_ip`` returns."""
+    if ip is not None and _DOTTED_QUAD.fullmatch(ip):
+        return ip.startswith("127.")
+    return is_loopback(ip)

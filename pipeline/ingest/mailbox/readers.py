@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from pipeline.ingest.mailbox.headers import MailMessage
-from pipeline.ingest.mailbox.streams import open_binary
+from pipeline.ingest.mailbox.streams import compression_of, open_binary
 
 HEADER_LIMIT = 1 << 20
 LINE_LIMIT = 1 << 16  # a longer physical line is read in pieces
@@ -61,7 +61,15 @@ def _header_in_one_read(stream: BinaryIO) -> bytes | None:
     if not stream.seekable():
         return None
     start = stream.tell()
-    data = stream.read(LINE_LIMIT)
+    head = _header_in(stream.read(LINE_LIMIT))
+    if head is None:
+        stream.seek(start)
+    return head
+
+
+def _header_in(data: bytes) -> bytes | None:
+    """The header block at the start of ``data`` (the first ``LINE_LIMIT`` bytes of a message,
+    or all of it when shorter), or None when it does not end within them."""
     if data[:1] == b"\n" or data[:2] == b"\r\n":
         return b""
     ends = [at for at in (data.find(b"\n\n"), data.find(b"\n\r\n")) if at != -1]
@@ -69,7 +77,6 @@ def _header_in_one_read(stream: BinaryIO) -> bytes | None:
         return data[: min(ends) + 1]
     if len(data) < LINE_LIMIT:  # the whole file, and no empty line: all of it is header
         return data
-    stream.seek(start)
     return None
 
 
@@ -141,6 +148,16 @@ def iter_maildir(root: Path) -> Iterator[MailMessage]:
         for name in sorted(files):
             if name.startswith("."):
                 continue
-            path = Path(folder, name)
-            with open_binary(path) as stream:
-                yield read_message(stream, str(path))
+            yield read_maildir_file(Path(folder, name))
+
+
+def read_maildir_file(path: Path) -> MailMessage:
+    """One message file: a plain one in a single read (most of them), a compressed one or one
+    whose header goes past ``LINE_LIMIT`` through :func:`read_message`."""
+    with open(path, "rb") as raw:
+        data = raw.read(LINE_LIMIT)
+    head = _header_in(data) if compression_of(data[:6]) is None else None
+    if head is not None:
+        return MailMessage(str(path), 0, head)
+    with open_binary(path) as stream:
+        return read_message(stream, str(path))

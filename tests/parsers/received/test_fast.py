@@ -223,3 +223,36 @@ def test_reading_only_the_needed_fields_gives_them_as_the_whole_reader(
     block = end.join(lines)
     whole = [(name, value) for name, value in header_fields(block) if name in READ_FIELDS]
     assert header_fields(block, READ_FIELDS) == whole
+
+
+def _message_files() -> list[Path]:
+    data = ROOT / "tests" / "data"
+    return sorted(p for p in (data / "received").iterdir()) + sorted(
+        p for p in MAILDIR.rglob("*") if p.is_file()
+    )
+
+
+def test_a_maildir_file_read_in_one_read_is_the_message_read_by_stream(tmp_path: Path) -> None:
+    """Plain files in one read; compressed, empty, header-only and over-long headers too."""
+    import gzip
+
+    from pipeline.ingest.mailbox.readers import LINE_LIMIT, read_maildir_file, read_message
+    from pipeline.ingest.mailbox.streams import open_binary
+
+    made = {
+        "empty": b"",
+        "header only": b"Received: from a by b; Mon, 4 Mar 2024 00:00:00 +0000\n",
+        "blank first": b"\nReceived: x\n\nbody",
+        "crlf": b"Received: x\r\nFrom: a@b\r\n\r\nbody\r\n",
+        "long header": b"Received: " + b"a" * (LINE_LIMIT + 10) + b"\n\nbody",
+        "long line then end": b"X: " + b"b" * (LINE_LIMIT - 5) + b"\nReceived: y\n\nbody",
+    }
+    paths = _message_files()
+    for name, content in made.items():
+        plain, packed = tmp_path / name, tmp_path / f"{name}.gz"
+        plain.write_bytes(content)
+        packed.write_bytes(gzip.compress(content))
+        paths += [plain, packed]
+    for path in paths:
+        with open_binary(path) as stream:
+            assert read_maildir_file(path) == read_message(stream, str(path)), path

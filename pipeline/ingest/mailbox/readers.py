@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from pipeline.ingest.mailbox.headers import MailMessage
-from pipeline.ingest.mailbox.streams import compression_of, open_binary
+from pipeline.ingest.mailbox.streams import compression_of, open_binary, raise_if_damaged
 
 HEADER_LIMIT = 1 << 20
 LINE_LIMIT = 1 << 16  # a longer physical line is read in pieces
@@ -37,6 +37,7 @@ def iter_messages(path: str | Path) -> Iterator[MailMessage]:
             yield from iter_mbox(stream, str(path))
         else:
             yield read_message(stream, str(path))
+        raise_if_damaged(stream, path)
 
 
 def read_message(stream: BinaryIO, source_file: str, offset: int = 0) -> MailMessage:
@@ -148,16 +149,20 @@ def iter_maildir(root: Path) -> Iterator[MailMessage]:
         for name in sorted(files):
             if name.startswith("."):
                 continue
-            yield read_maildir_file(Path(folder, name))
+            path = Path(folder, name)
+            message = plain_message_file(path)
+            if message is not None:
+                yield message
+                continue
+            with open_binary(path) as stream:
+                yield read_message(stream, str(path))
+                raise_if_damaged(stream, path)
 
 
-def read_maildir_file(path: Path) -> MailMessage:
-    """One message file: a plain one in a single read (most of them), a compressed one or one
-    whose header goes past ``LINE_LIMIT`` through :func:`read_message`."""
+def plain_message_file(path: Path) -> MailMessage | None:
+    """The message of an uncompressed file whose header ends within ``LINE_LIMIT`` bytes, in a
+    single read (most Maildir files); None for any other file (read it as a stream)."""
     with open(path, "rb") as raw:
         data = raw.read(LINE_LIMIT)
     head = _header_in(data) if compression_of(data[:6]) is None else None
-    if head is not None:
-        return MailMessage(str(path), 0, head)
-    with open_binary(path) as stream:
-        return read_message(stream, str(path))
+    return None if head is None else MailMessage(str(path), 0, head)

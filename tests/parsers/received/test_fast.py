@@ -236,7 +236,7 @@ def test_a_maildir_file_read_in_one_read_is_the_message_read_by_stream(tmp_path:
     """Plain files in one read; compressed, empty, header-only and over-long headers too."""
     import gzip
 
-    from pipeline.ingest.mailbox.readers import LINE_LIMIT, read_maildir_file, read_message
+    from pipeline.ingest.mailbox.readers import LINE_LIMIT, plain_message_file, read_message
     from pipeline.ingest.mailbox.streams import open_binary
 
     made = {
@@ -253,6 +253,10 @@ def test_a_maildir_file_read_in_one_read_is_the_message_read_by_stream(tmp_path:
         plain.write_bytes(content)
         packed.write_bytes(gzip.compress(content))
         paths += [plain, packed]
+    read_at_once = 0
     for path in paths:
+        message = plain_message_file(path)
         with open_binary(path) as stream:
-            assert read_maildir_file(path) == read_message(stream, str(path)), path
+            assert message is None or message == read_message(stream, str(path)), path
+        read_at_once += message is not None
+    assert read_at_once > len(paths) / 2

@@ -171,3 +171,17 @@ def user_weekly(sessions: pd.DataFrame) -> pd.DataFrame:
     week = stamps - pd.to_timedelta(stamps.dt.day_of_week, unit="D")
     counts = evidence.assign(week=week).groupby(["week", "level"]).size().rename("logins")
     return counts.reset_index()
+
+
+def user_services(sessions: pd.DataFrame) -> pd.DataFrame:
+    """A user_sessions frame per service, port, TLS mode and version, security and result: how
+    many sessions and when the last one was. Most sessions first."""
+    keys = ["service", "server_port", "tls_mode", "tls_version", "security", "auth_result"]
+    if sessions.empty:
+        return pd.DataFrame(columns=[*keys, "sessions", "last_at"])
+    grouped = sessions.groupby(keys, dropna=False).agg(
+        sessions=("event_at", "size"), last_at=("event_at", "max")
+    )
+    return grouped.reset_index().sort_values(
+        ["sessions", "last_at"], ascending=False, ignore_index=True
+    )

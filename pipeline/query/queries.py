@@ -563,6 +563,22 @@ def user_devices(
     return progress.user_devices(sessions)
 
 
+def user_services(
+    con: Connection,
+    user: str,
+    *,
+    since: Moment | None = None,
+    until: Moment | None = None,
+    window_days: int = DEFAULT_WINDOW_DAYS,
+    sessions: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """One user's sessions per service, port, TLS mode and version (progress.user_services).
+    ``sessions``: as for :func:`user_devices`."""
+    if sessions is None:
+        sessions = user_sessions(con, user, since=since, until=until, window_days=window_days)
+    return progress.user_services(sessions)
+
+
 def user_weekly(
     con: Connection,
     user: str,

@@ -136,7 +136,12 @@ def plan_timeline(timeline: pd.DataFrame, as_of: date) -> alt.LayerChart:
         .mark_rule(color="#34495e", strokeWidth=2)
         .encode(x="day:T")
     )
-    return (slip + planned + actual + today).properties(height=34 * max(len(data), 1))
+    return slip + planned + actual + today
+
+
+def timeline_height(timeline: pd.DataFrame) -> int:
+    """Pixels for :func:`plan_timeline`: a readable row per phase, and the legend and axis."""
+    return 40 * max(len(timeline), 1) + 90
 
 
 def user_weekly(weekly: pd.DataFrame) -> alt.Chart:

@@ -67,6 +67,10 @@ def phase_table(status: pd.DataFrame, timeline: pd.DataFrame | None = None) -> p
     if timeline is not None:
         extra = ["state", "first_planned", "slip_days", "days_late", "criteria_met"]
         phases = phases.merge(timeline[["phase", *extra]], on="phase", how="left")
+        phases = phases[
+            ["phase", "name", "state", "planned", "actual", "first_planned", "slip_days"]
+            + ["days_late", "criteria_met", "phase_status", "is_late", "date_changes"]
+        ]
     return phases.reset_index(drop=True)
 
 

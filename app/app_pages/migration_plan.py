@@ -35,7 +35,11 @@ HELP = {
 for column, (state, count) in zip(st.columns(4), state_counts(timeline).items(), strict=True):
     column.metric(f"Phases {state}", count, border=True, help=HELP[state])
 if not timeline.empty:
-    st.altair_chart(charts.plan_timeline(timeline, as_of), width="stretch")
+    st.altair_chart(
+        charts.plan_timeline(timeline, as_of),
+        width="stretch",
+        height=charts.timeline_height(timeline),
+    )
     st.caption(
         "Planned date (circle), done (diamond), moved from the first planned date (dashed), "
         "the lake's last day (line)."

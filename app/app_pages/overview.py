@@ -58,7 +58,7 @@ for column, (key, (label, shape, colour)) in zip(
         label,
         "–" if pd.isna(value) else shape.format(value),
         delta=None if pd.isna(change) else shape.format(change).replace("%", " pts"),
-        delta_color=colour,
+        delta_color=colour if change else "off",
         border=True,
         help=f"{str(row['measure']).capitalize()}; the delta compares with the window before. "
         "A phase is never done on missing data.",

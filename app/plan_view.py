@@ -58,6 +58,23 @@ def current_phase(status: pd.DataFrame) -> CurrentPhase:
     return CurrentPhase(row["phase"], f"{row['name']}{due}", bool(row["is_late"]))
 
 
+# the phase table's columns with a timeline: the state beside the name
+PHASE_COLUMNS: Final = (
+    "phase",
+    "name",
+    "state",
+    "planned",
+    "actual",
+    "first_planned",
+    "slip_days",
+    "days_late",
+    "criteria_met",
+    "phase_status",
+    "is_late",
+    "date_changes",
+)
+
+
 def phase_table(status: pd.DataFrame, timeline: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per phase, in the plan's order: dates, date changes and status; with
     ``timeline`` (queries.plan_timeline) also its state, first planned date, slip and delay."""
@@ -67,10 +84,7 @@ def phase_table(status: pd.DataFrame, timeline: pd.DataFrame | None = None) -> p
     if timeline is not None:
         extra = ["state", "first_planned", "slip_days", "days_late", "criteria_met"]
         phases = phases.merge(timeline[["phase", *extra]], on="phase", how="left")
-        phases = phases[
-            ["phase", "name", "state", "planned", "actual", "first_planned", "slip_days"]
-            + ["days_late", "criteria_met", "phase_status", "is_late", "date_changes"]
-        ]
+        phases = phases[list(PHASE_COLUMNS)]
     return phases.reset_index(drop=True)
 
 

@@ -29,7 +29,10 @@ STATE_COLOURS: Final = {
     "upcoming": "#7f8c8d",
     "done, not met": "#e67e22",
 }
-WEEK_AXIS: Final = alt.X("week:T", title="week starting", axis=alt.Axis(format="%b %d"))
+# weeks as categories: every week gets its label, the first one too
+WEEK_AXIS: Final = alt.X(
+    "yearmonthdate(week):O", title="week starting", axis=alt.Axis(labelAngle=0)
+)
 
 
 def _legend(field: str, colours: dict[str, str], title: str | None = None) -> alt.Color:
@@ -71,7 +74,7 @@ def logins(weekly: pd.DataFrame) -> alt.Chart:
         alt.Chart(data, title="Logins per week, by how the password travelled")
         .mark_bar()
         .encode(
-            x=alt.X("yearmonthdate(week):O", title="week starting", axis=alt.Axis(labelAngle=0)),
+            x=WEEK_AXIS,
             y=alt.Y("logins:Q", title="logins"),
             color=_legend("security:N", {v[0]: v[1] for v in SECURITY.values()}),
             order=alt.Order("order:Q"),
@@ -150,7 +153,7 @@ def user_weekly(weekly: pd.DataFrame) -> alt.Chart:
         alt.Chart(weekly, title="Their own logins per week, by level")
         .mark_bar()
         .encode(
-            x=alt.X("yearmonthdate(week):O", title="week starting", axis=alt.Axis(labelAngle=0)),
+            x=WEEK_AXIS,
             y=alt.Y("logins:Q", title="logins"),
             color=_legend("level:N", LEVEL_COLOURS),
             tooltip=[alt.Tooltip("week:T", title="week of"), "level:N", "logins:Q"],

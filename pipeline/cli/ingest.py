@@ -14,6 +14,7 @@ from pipeline.ingest.engines import ENGINES
 from pipeline.ingest.results import RunSummary
 from pipeline.ingest.run import default_workers
 from pipeline.ingest.run import ingest as run_ingest
+from pipeline.ingest.span_parser import PARSERS
 
 EXIT_SKIPPED = 3
 
@@ -23,6 +24,7 @@ Examples:
   mailtls ingest /srv/logs/ --lake /srv/mailtls     # every file below a folder
   mailtls ingest 'logs/**/*.gz' --workers 2 --config mailtls.toml
   mailtls ingest /srv/logs/ --engine dask --scheduler tcp://10.0.0.5:8786
+  mailtls ingest /var/log/mail.log --parser python  # the per-line reference parser
 
 \b
 Exit codes: 0 all read; 1 error; 2 usage; 3 some input was skipped or cut (the rest was read).
@@ -55,6 +57,14 @@ Running it again adds nothing; a grown log adds only its new lines.
     help="The Dask scheduler (--engine dask); without it, a local cluster of --workers.",
 )
 @click.option(
+    "--parser",
+    type=click.Choice(PARSERS),
+    default="duckdb",
+    show_default=True,
+    help="How log lines are parsed: vectorised in DuckDB, or one at a time in Python (the "
+    "reference the DuckDB parser is tested against).",
+)
+@click.option(
     "--config",
     "config_path",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -67,6 +77,7 @@ def ingest(
     workers: int,
     engine: str,
     scheduler: str | None,
+    parser: str,
     config_path: Path | None,
 ) -> None:
     """Read mail logs (plain, .gz, .bz2, .xz, .zst) and stored mail (Maildir, mbox, .eml) into
@@ -74,7 +85,7 @@ def ingest(
     if scheduler and engine != "dask":
         raise click.UsageError("--scheduler needs --engine dask")
     config = load_config(config_path)
-    summary = _with_progress(list(paths), lake, config, workers, engine, scheduler)
+    summary = _with_progress(list(paths), lake, config, workers, engine, scheduler, parser)
     _print_summary(summary)
     if summary.has_skips:
         sys.exit(EXIT_SKIPPED)
@@ -87,9 +98,17 @@ def _with_progress(
     workers: int,
     engine: str,
     scheduler: str | None,
+    parser: str,
 ) -> RunSummary:
     run = functools.partial(
-        run_ingest, paths, lake, config, workers=workers, engine=engine, scheduler=scheduler
+        run_ingest,
+        paths,
+        lake,
+        config,
+        workers=workers,
+        engine=engine,
+        scheduler=scheduler,
+        parser=parser,
     )
     if not sys.stderr.isatty():
         return run()

@@ -1,0 +1,105 @@
+"""The parser seam: a span's lines in, its sessions, rejects and open edges out.
+
+Two implementations read the same :class:`~pipeline.ingest.lines.LineBatch` es:
+:class:`PythonSpanParser`, the per-line reference (the oracle of the tests, ``--parser python``),
+and :class:`pipeline.ingest.vector.parser.VectorSpanParser`, the default, which runs the
+envelopes and the dialects in DuckDB. Both leave writing and ``_ingested`` to
+:mod:`pipeline.ingest.spans`.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from parsers.logline import LogLineParser
+from parsers.records import LogEvent, Reject
+from pipeline.config import SiteConfig
+from pipeline.ingest.lines import MAX_LINE, LineBatch
+from pipeline.ingest.stitch import Edges, FileSessioniser
+
+Row = dict[str, Any]
+PARSERS = ("duckdb", "python")
+
+
+class SpanParser(Protocol):
+    events: int
+    skipped: int
+
+    def feed(self, batch: LineBatch) -> None: ...
+
+    def take_sessions(self) -> list[Row]: ...
+
+    def take_rejects(self) -> list[Row]: ...
+
+    def finish(self) -> Edges: ...
+
+
+def new_span_parser(
+    kind: str, config: SiteConfig, source_file: str, year_state: tuple[int, int] | None
+) -> SpanParser:
+    if kind == "python":
+        return PythonSpanParser(config, source_file, year_state)
+    from pipeline.ingest.vector.parser import VectorSpanParser
+
+    return VectorSpanParser(config, source_file, year_state)
+
+
+class PythonSpanParser:
+    """One line at a time through :class:`~parsers.logline.LogLineParser` and the sessioniser."""
+
+    def __init__(
+        self, config: SiteConfig, source_file: str, year_state: tuple[int, int] | None
+    ) -> None:
+        self.source_file = source_file
+        self.parser = LogLineParser(year=config.year, tz=config.zone(), year_state=year_state)
+        self.sessioniser = FileSessioniser(config)
+        self.rejects: list[Row] = []
+        self.events = 0
+        self.skipped = 0
+
+    def feed(self, batch: LineBatch) -> None:
+        source_file = self.source_file
+        parse = self.parser.parse
+        sessioniser = self.sessioniser
+        for line_no, raw in enumerate(batch.raws, batch.first_line_no):
+            if len(raw) >= MAX_LINE:
+                self.rejects.append(too_long(source_file, line_no, raw))
+                continue
+            record = parse(raw.decode("utf-8", "surrogateescape"), line_no)
+            if record is None:
+                self.skipped += 1
+            elif isinstance(record, LogEvent):
+                self.events += 1
+                sessioniser.feed(record, source_file)
+            elif isinstance(record, Reject):
+                self.rejects.append(reject_row(source_file, record))
+
+    def take_sessions(self) -> list[Row]:
+        return self.sessioniser.take_rows()
+
+    def take_rejects(self) -> list[Row]:
+        rows, self.rejects = self.rejects, []
+        return rows
+
+    def finish(self) -> Edges:
+        return self.sessioniser.finish()
+
+
+def too_long(source_file: str, line_no: int, raw: bytes) -> Row:
+    return {
+        "source_file": source_file,
+        "source_line": line_no,
+        "kind": "line",
+        "reason": "line longer than 1 MiB; cut",
+        "raw": raw[:2048].decode("utf-8", "replace"),
+    }
+
+
+def reject_row(source_file: str, record: Reject) -> Row:
+    return {
+        "source_file": source_file,
+        "source_line": record.line_no,
+        "kind": record.kind,
+        "reason": record.reason,
+        "raw": record.raw[:2048],
+    }

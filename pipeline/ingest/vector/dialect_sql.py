@@ -1,0 +1,75 @@
+"""The dialect registry as SQL: each dialect's literal, its RE2 pattern and its group names.
+
+The registry stays the single source of truth: nothing here restates a pattern. A dialect whose
+pattern RE2 (DuckDB's regex engine) refuses is read by its Python pattern, line by line, for the
+lines that hold its literal (:func:`compiled` says which); ``mailtls dialects --check`` lists
+those, so a dialect that slows the fast path shows.
+
+RE2 and Python's ``re`` agree on what a pattern means for printable ASCII text (``\\d``, ``\\w``,
+``\\s`` and ``\\b`` are Unicode-aware in ``re``): a message holding anything else is classified
+in Python (see :data:`ASCII_ONLY`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+import duckdb
+
+from parsers.dialect import Dialect
+from parsers.registry import all_dialects, in_scope_guards, in_scope_literals
+
+# true for text RE2 reads as ``re`` does: printable ASCII and tabs
+ASCII_ONLY = "NOT regexp_matches({0}, '[^\\x20-\\x7e\\t]')"
+
+
+@dataclass(frozen=True, slots=True)
+class SqlDialect:
+    index: int  # position in the registry: the first matching dialect wins
+    dialect: Dialect
+    pattern: str | None  # RE2 text; None: RE2 refuses it, read in Python
+    groups: tuple[str, ...]
+
+
+def re2_problem(pattern: str) -> str | None:
+    """Why RE2 refuses ``pattern``, or None when it compiles."""
+    try:
+        _connection().execute("SELECT regexp_matches('', ?)", [pattern]).fetchall()
+    except duckdb.Error as exc:
+        return str(exc).splitlines()[0][:200]
+    return None
+
+
+@cache
+def _connection() -> duckdb.DuckDBPyConnection:
+    return duckdb.connect()
+
+
+@cache
+def compiled() -> tuple[SqlDialect, ...]:
+    found = []
+    for index, dialect in enumerate(all_dialects()):
+        text = dialect.pattern.pattern
+        ok = re2_problem(text) is None
+        groups = tuple(dialect.pattern.groupindex)
+        found.append(SqlDialect(index, dialect, text if ok else None, groups))
+    return tuple(found)
+
+
+def sql_text(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def in_scope_sql(column: str) -> str:
+    """SQL true when :func:`parsers.registry.may_be_in_scope` is for ``column``."""
+    guards = in_scope_guards()
+    terms = []
+    for literal in in_scope_literals():
+        term = f"contains({column}, {sql_text(literal)})"
+        guard = guards.get(literal)
+        if guard:
+            either = " OR ".join(f"contains({column}, {sql_text(g)})" for g in guard)
+            term = f"({term} AND ({either}))"
+        terms.append(term)
+    return "(" + " OR ".join(terms) + ")"

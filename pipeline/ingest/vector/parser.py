@@ -1,0 +1,297 @@
+"""The vectorised span parser: a batch of lines through DuckDB, events into the sessioniser.
+
+Per batch, SQL (:mod:`pipeline.ingest.vector.envelope_sql`) finds the lines that move the year
+inference and the state after each (a window), drops the lines no dialect can want, splits the
+envelopes of the two common shapes and runs every RE2-compatible dialect's literal and pattern
+(:mod:`pipeline.ingest.vector.dialect_sql`). Python then only sees the lines that became events:
+it builds their time, applies the dialect's ``derive`` and feeds the sessioniser, the same one
+the reference parser feeds.
+
+What SQL does not restate is read by the Python parser with the year state SQL computed for the
+line: a line in scope whose envelope is of another shape, a line with non-ASCII or control
+characters, a line a non-RE2 dialect may want, and a line that holds a literal but matches no
+pattern (a reject: its reason names the dialect). A batch holding envelope shapes whose year
+effect SQL does not know (a ``<PRI>``, JSON, a ``docker compose`` prefix, journald short-full)
+or invalid UTF-8 is read wholly in Python.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from functools import cache
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from parsers.dialect import Dialect
+from parsers.envelopes.split import Split
+from parsers.logline import LogLineParser, family_and_daemon, record_of
+from parsers.records import LogEvent, Reject, new_log_event
+from parsers.registry import dialects_for
+from pipeline.config import SiteConfig
+from pipeline.ingest.lines import MAX_LINE, LineBatch
+from pipeline.ingest.span_parser import Row, reject_row, too_long
+from pipeline.ingest.stitch import Edges, FileSessioniser
+from pipeline.ingest.vector import envelope_sql
+from pipeline.ingest.vector.dialect_sql import SqlDialect, compiled, sql_text
+
+MEMORY_LIMIT = "256MB"
+
+
+class VectorSpanParser:
+    def __init__(
+        self, config: SiteConfig, source_file: str, year_state: tuple[int, int] | None
+    ) -> None:
+        self.config = config
+        self.source_file = source_file
+        self.fallback = LogLineParser(year=config.year, tz=config.zone(), year_state=year_state)
+        self.years = self.fallback.envelopes.years
+        self.clock = self.fallback.envelopes.clock
+        self.sessioniser = FileSessioniser(config)
+        self.rejects: list[Row] = []
+        self.events = 0
+        self.skipped = 0
+        self.con = _connect()
+        self._masks: dict[str, int] = {}
+
+    # ---- the seam ---------------------------------------------------------------------------
+    def feed(self, batch: LineBatch) -> None:
+        numbers: list[int] = []
+        raws: list[bytes] = []
+        for line_no, raw in enumerate(batch.raws, batch.first_line_no):
+            if len(raw) >= MAX_LINE:
+                self.rejects.append(too_long(self.source_file, line_no, raw))
+            else:
+                numbers.append(line_no)
+                raws.append(raw)
+        if not raws:
+            return
+        try:
+            texts = pa.array(raws, pa.binary()).cast(pa.string())
+        except pa.ArrowInvalid:  # invalid UTF-8: read as the reference reads it
+            self._python_batch(numbers, raws)
+            return
+        lines = pa.table({"line_no": pa.array(numbers, pa.int64()), "text": texts})
+        if not self._sql_batch(lines):
+            self._python_batch(numbers, raws)
+
+    def take_sessions(self) -> list[Row]:
+        return self.sessioniser.take_rows()
+
+    def take_rejects(self) -> list[Row]:
+        rows, self.rejects = self.rejects, []
+        return rows
+
+    def finish(self) -> Edges:
+        self.con.close()
+        return self.sessioniser.finish()
+
+    # ---- the Python reference, for what SQL does not restate --------------------------------
+    def _python_batch(self, numbers: list[int], raws: list[bytes]) -> None:
+        for line_no, raw in zip(numbers, raws, strict=True):
+            self._record(self.fallback.parse(raw.decode("utf-8", "surrogateescape"), line_no))
+
+    def _record(self, record: LogEvent | Reject | None) -> None:
+        if record is None:
+            self.skipped += 1
+        elif isinstance(record, LogEvent):
+            self.events += 1
+            self.sessioniser.feed(record, self.source_file)
+        else:
+            self.rejects.append(reject_row(self.source_file, record))
+
+    def _set_year_state(self, year: int | None, month: int | None) -> None:
+        years = self.years
+        years.year = year
+        years.month = month or 0
+        years._observed = ""
+
+    # ---- SQL --------------------------------------------------------------------------------
+    def _sql_batch(self, lines: pa.Table) -> bool:
+        """Parse the batch in SQL; False (nothing done) when it must be read in Python."""
+        con = self.con
+        con.register("lines", lines)
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE c AS SELECT line_no, mon, iy, im, unsupported,"
+            " CASE WHEN in_scope THEN text END AS text FROM ("
+            + envelope_sql.classify_lines_sql()
+            + ")"
+        )
+        con.unregister("lines")
+        if con.execute("SELECT bool_or(unsupported) FROM c").fetchone() == (True,):
+            return False
+        total = lines.num_rows
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE marks AS SELECT line_no, mon, iy, im FROM c"
+            " WHERE mon IS NOT NULL OR iy IS NOT NULL"
+        )
+        initial_year, initial_month = self.years.year, self.years.month or None
+        before = (initial_year, initial_month)
+        if initial_year is None:
+            first = con.execute(
+                "SELECT mon FROM marks ORDER BY line_no LIMIT 1"
+            ).fetchone()
+            if first is not None and first[0] is not None:
+                probe = LogLineParser(year=self.config.year, tz=self.config.zone())
+                initial_year = probe.envelopes.years.for_month(first[0])
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE ys AS "
+            + envelope_sql.years_sql(initial_year, initial_month)
+        )
+        last = con.execute("SELECT y_after, m_after FROM ys ORDER BY line_no DESC LIMIT 1").fetchone()
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE env AS WITH e AS ("
+            + envelope_sql.envelopes_sql().replace("FROM scoped", "FROM c WHERE text IS NOT NULL")
+            + ") SELECT e.*, g.y_after AS y_line, p.y_after AS y_before, p.m_after AS m_before"
+            " FROM e ASOF LEFT JOIN ys g ON e.line_no >= g.line_no"
+            " ASOF LEFT JOIN ys p ON e.line_no > p.line_no"
+        )
+        self._events(before)
+        if last is not None:
+            self._set_year_state(last[0], last[1])
+        else:
+            self._set_year_state(*before)
+        in_scope = con.execute("SELECT count(*) FROM env").fetchone()
+        self.skipped += total - (in_scope[0] if in_scope else 0)
+        return True
+
+    def _events(self, before: tuple[int | None, int | None]) -> None:
+        con = self.con
+        programs = con.execute("SELECT DISTINCT program FROM env WHERE fast").fetchall()
+        masks = [(p, self._mask(p)) for (p,) in programs]
+        con.register("progs", pa.table({
+            "program": pa.array([p for p, _ in masks], pa.string()),
+            "mask": pa.array([m for _, m in masks], pa.int64()),
+        }))
+        con.execute("CREATE OR REPLACE TEMP TABLE ev AS " + _classes_sql())
+        con.unregister("progs")
+        # lines SQL does not read: the Python parser, from the year state before each
+        rest = con.execute(
+            "SELECT line_no, cls, text, y_before, m_before, shape, y_line, a_month, a_day, hh,"
+            " mi, ss, y, m, d, frac, zone, host, program, pid, message FROM ev"
+            " WHERE cls IN ('line', 'py') ORDER BY line_no"
+        ).fetchall()
+        by_line: dict[int, LogEvent | Reject | None] = {}
+        for row in rest:
+            line_no, cls, text = row[0], row[1], row[2]
+            if cls == "line":
+                known = row[4] is not None  # a line before it in the batch moved the state
+                self._set_year_state(*(row[3:5] if known else before))
+                by_line[line_no] = self.fallback.parse(text, line_no)
+            else:
+                at = self._time(row[5:17])
+                host, program, pid, message = row[17], row[18], row[19], row[20]
+                split = Split(lambda at=at: at, host, program, int(pid) if pid else None, message)
+                by_line[line_no] = record_of(
+                    dialects_for(*family_and_daemon(program)), split, text, line_no
+                )
+        for sql in compiled():
+            if sql.pattern is None:
+                continue
+            self._sql_events(sql, by_line)
+        nones = con.execute("SELECT count(*) FROM ev WHERE cls = 'none'").fetchone()
+        self.skipped += nones[0] if nones else 0
+        for line_no in sorted(by_line):
+            self._record(by_line[line_no])
+
+    def _sql_events(self, sql: SqlDialect, by_line: dict[int, LogEvent | Reject | None]) -> None:
+        names = list(sql.groups)
+        table = self.con.sql(
+            "SELECT line_no, shape, y_line, a_month, a_day, hh, mi, ss, y, m, d, frac, zone,"
+            f" host, program, pid, regexp_extract(message, {sql_text(sql.pattern or '')},"
+            f" [{', '.join(sql_text(n) for n in names)}]) AS g FROM ev WHERE cls = 'sql'"
+            f" AND kind = {sql.index} ORDER BY line_no"
+        ).to_arrow_table()
+        if table.num_rows == 0:
+            return
+        columns = table.to_pydict()
+        groups = table.column("g").combine_chunks().flatten()
+        values = {name: groups[i].to_pylist() for i, name in enumerate(names)}
+        dialect: Dialect = sql.dialect
+        derive = dialect.derive
+        key = dialect.key
+        time_parts = list(zip(*(columns[c] for c in (
+            "shape", "y_line", "a_month", "a_day", "hh", "mi", "ss", "y", "m", "d", "frac", "zone"
+        )), strict=True))
+        for n, line_no in enumerate(columns["line_no"]):
+            fields: dict[str, str | None] = {
+                name: (values[name][n] or None) for name in names
+            }
+            if derive is not None:
+                fields = derive(fields)
+            pid = columns["pid"][n]
+            by_line[line_no] = new_log_event(
+                key,
+                self._time(time_parts[n]),
+                columns["host"][n],
+                columns["program"][n],
+                int(pid) if pid else None,
+                fields,
+                line_no,
+            )
+
+    def _time(self, parts: tuple[Any, ...]) -> datetime | None:
+        shape, y_line, a_month, a_day, hh, mi, ss, y, m, d, frac, zone = parts
+        hms = f"{hh}:{mi}:{ss}"
+        if shape == "a":
+            return self.clock.civil(y_line, a_month, a_day, hms, None)
+        return self.clock.iso(f"{y}-{m}-{d}", hms, frac, zone)
+
+    def _mask(self, program: str) -> int:
+        mask = self._masks.get(program)
+        if mask is None:
+            wanted = {d.key for d in dialects_for(*family_and_daemon(program))}
+            mask = sum(1 << s.index for s in compiled() if s.dialect.key in wanted)
+            if len(self._masks) > 4096:
+                self._masks.clear()
+            self._masks[program] = mask
+        return mask
+
+
+@cache
+def _classes_sql() -> str:
+    """Each in-scope line's class: ``sql`` (``kind``: the registry index of the first dialect
+    whose pattern matched), ``py`` (a dialect read in Python may want it, or it holds a literal
+    but matches no pattern: a reject), ``line`` (the envelope is for Python), ``none``."""
+    dialects = compiled()
+    candidate = {
+        s.index: f"((mask >> {s.index}) & 1 = 1 AND contains(message, {sql_text(s.dialect.contains)}))"
+        for s in dialects
+    }
+    any_candidate = " OR ".join(candidate.values())
+    in_python = " OR ".join(candidate[s.index] for s in dialects if s.pattern is None) or "false"
+    kind = " ".join(
+        f"WHEN {candidate[s.index]} AND regexp_matches(message, {sql_text(s.pattern)}) THEN {s.index}"
+        for s in dialects
+        if s.pattern is not None
+    )
+    return f"""
+        WITH k AS (
+            SELECT env.*, coalesce(progs.mask, 0) AS mask FROM env
+            LEFT JOIN progs ON env.fast AND env.program = progs.program
+        ), s AS (
+            SELECT *,
+                CASE WHEN NOT fast THEN 'line'
+                     WHEN shape = 'a' AND a_month IS NULL THEN 'none'
+                     WHEN NOT ({any_candidate}) THEN 'none'
+                     WHEN {in_python} THEN 'py'
+                     ELSE 'sql' END AS cls0
+            FROM k
+        ), t AS (
+            SELECT *, CASE WHEN cls0 = 'sql' THEN (CASE {kind} END) END AS kind FROM s
+        )
+        SELECT * EXCLUDE (cls0, text),
+            CASE WHEN cls0 = 'sql' AND kind IS NULL THEN 'py' ELSE cls0 END AS cls,
+            CASE WHEN cls0 IN ('line', 'py') OR (cls0 = 'sql' AND kind IS NULL) THEN text END
+                AS text
+        FROM t
+    """
+
+
+def _connect() -> duckdb.DuckDBPyConnection:
+    threads = max(1, min(2, os.cpu_count() or 1))
+    return duckdb.connect(
+        config={"memory_limit": MEMORY_LIMIT, "threads": threads, "preserve_insertion_order": False}
+    )

@@ -120,19 +120,20 @@ class VectorSpanParser:
             + ")"
         )
         con.unregister("lines")
-        if con.execute("SELECT bool_or(unsupported) FROM c").fetchone() == (True,):
+        if _one(con, "SELECT bool_or(unsupported) FROM c") == (True,):
             return False
         total = lines.num_rows
+        # a mark that repeats the one before it leaves the state as it was: only changes count
         con.execute(
-            "CREATE OR REPLACE TEMP TABLE marks AS SELECT line_no, mon, iy, im FROM c"
-            " WHERE mon IS NOT NULL OR iy IS NOT NULL"
+            "CREATE OR REPLACE TEMP TABLE marks AS SELECT line_no, mon, iy, im FROM ("
+            " SELECT *, lag(struct_pack(mon, iy, im)) OVER (ORDER BY line_no) AS previous"
+            " FROM c WHERE mon IS NOT NULL OR iy IS NOT NULL)"
+            " WHERE previous IS NULL OR previous <> struct_pack(mon, iy, im)"
         )
         initial_year, initial_month = self.years.year, self.years.month or None
         before = (initial_year, initial_month)
         if initial_year is None:
-            first = con.execute(
-                "SELECT mon FROM marks ORDER BY line_no LIMIT 1"
-            ).fetchone()
+            first = _one(con, "SELECT mon FROM marks ORDER BY line_no LIMIT 1")
             if first is not None and first[0] is not None:
                 probe = LogLineParser(year=self.config.year, tz=self.config.zone())
                 initial_year = probe.envelopes.years.for_month(first[0])
@@ -140,7 +141,11 @@ class VectorSpanParser:
             "CREATE OR REPLACE TEMP TABLE ys AS "
             + envelope_sql.years_sql(initial_year, initial_month)
         )
-        last = con.execute("SELECT y_after, m_after FROM ys ORDER BY line_no DESC LIMIT 1").fetchone()
+        last = _one(con, "SELECT y_after, m_after FROM ys ORDER BY line_no DESC LIMIT 1")
+        if _one(con, "SELECT count(text) FROM c") == (0,):
+            self.skipped += total
+            self._set_year_state(*(last or before))
+            return True
         con.execute(
             "CREATE OR REPLACE TEMP TABLE env AS WITH e AS ("
             + envelope_sql.envelopes_sql().replace("FROM scoped", "FROM c WHERE text IS NOT NULL")
@@ -153,7 +158,7 @@ class VectorSpanParser:
             self._set_year_state(last[0], last[1])
         else:
             self._set_year_state(*before)
-        in_scope = con.execute("SELECT count(*) FROM env").fetchone()
+        in_scope = _one(con, "SELECT count(*) FROM env")
         self.skipped += total - (in_scope[0] if in_scope else 0)
         return True
 
@@ -161,19 +166,33 @@ class VectorSpanParser:
         con = self.con
         programs = con.execute("SELECT DISTINCT program FROM env WHERE fast").fetchall()
         masks = [(p, self._mask(p)) for (p,) in programs]
-        con.register("progs", pa.table({
-            "program": pa.array([p for p, _ in masks], pa.string()),
-            "mask": pa.array([m for _, m in masks], pa.int64()),
-        }))
+        progs = pa.table(
+            {
+                "program": pa.array([p for p, _ in masks], pa.string()),
+                "mask": pa.array([m for _, m in masks], pa.int64()),
+            }
+        )
+        con.register("progs", progs)
         con.execute("CREATE OR REPLACE TEMP TABLE ev AS " + _classes_sql())
         con.unregister("progs")
-        # lines SQL does not read: the Python parser, from the year state before each
+        by_line: dict[int, LogEvent | Reject | None] = {}
+        counts = _one(con, _candidates_sql()) or ()
+        for sql, count in zip(_sql_dialects(), counts, strict=True):
+            if count:
+                self._sql_events(sql, by_line)
+        # candidates no pattern claimed: the reference names the reject
+        claimed = pa.table({"line_no": pa.array(list(by_line), pa.int64())})
+        con.register("claimed", claimed)
+        con.execute(
+            "UPDATE ev SET cls = 'py' WHERE cls = 'sql'"
+            " AND line_no NOT IN (SELECT line_no FROM claimed)"
+        )
+        con.unregister("claimed")
         rest = con.execute(
             "SELECT line_no, cls, text, y_before, m_before, shape, y_line, a_month, a_day, hh,"
             " mi, ss, y, m, d, frac, zone, host, program, pid, message FROM ev"
             " WHERE cls IN ('line', 'py') ORDER BY line_no"
         ).fetchall()
-        by_line: dict[int, LogEvent | Reject | None] = {}
         for row in rest:
             line_no, cls, text = row[0], row[1], row[2]
             if cls == "line":
@@ -187,46 +206,59 @@ class VectorSpanParser:
                 by_line[line_no] = record_of(
                     dialects_for(*family_and_daemon(program)), split, text, line_no
                 )
-        for sql in compiled():
-            if sql.pattern is None:
-                continue
-            self._sql_events(sql, by_line)
-        nones = con.execute("SELECT count(*) FROM ev WHERE cls = 'none'").fetchone()
+        nones = _one(con, "SELECT count(*) FROM ev WHERE cls = 'none'")
         self.skipped += nones[0] if nones else 0
         for line_no in sorted(by_line):
             self._record(by_line[line_no])
 
     def _sql_events(self, sql: SqlDialect, by_line: dict[int, LogEvent | Reject | None]) -> None:
-        names = list(sql.groups)
+        """The events of one dialect: its candidates' groups in one pass of its pattern (the
+        pattern wrapped in one more group, non-empty when it matched); a line an earlier
+        dialect of the registry claimed stays with it."""
+        pattern = sql.dialect.pattern
+        number_of = {number: name for name, number in pattern.groupindex.items()}
+        names = ["_match"] + [number_of.get(n, f"_{n}") for n in range(1, pattern.groups + 1)]
         table = self.con.sql(
-            "SELECT line_no, shape, y_line, a_month, a_day, hh, mi, ss, y, m, d, frac, zone,"
-            f" host, program, pid, regexp_extract(message, {sql_text(sql.pattern or '')},"
-            f" [{', '.join(sql_text(n) for n in names)}]) AS g FROM ev WHERE cls = 'sql'"
-            f" AND kind = {sql.index} ORDER BY line_no"
+            "SELECT * FROM (SELECT line_no, shape, y_line, a_month, a_day, hh, mi, ss, y, m, d,"
+            " frac, zone, host, program, pid,"
+            f" regexp_extract(message, {sql_text('(' + (sql.pattern or '') + ')')},"
+            f" [{', '.join(sql_text(n) for n in names)}]) AS g FROM ev"
+            f" WHERE cls = 'sql' AND {_candidate(sql)}) WHERE g._match <> ''"
         ).to_arrow_table()
         if table.num_rows == 0:
             return
         columns = table.to_pydict()
         groups = table.column("g").combine_chunks().flatten()
-        values = {name: groups[i].to_pylist() for i, name in enumerate(names)}
+        wanted = list(pattern.groupindex)
+        values = {name: groups[names.index(name)].to_pylist() for name in wanted}
         dialect: Dialect = sql.dialect
         derive = dialect.derive
         key = dialect.key
-        time_parts = list(zip(*(columns[c] for c in (
-            "shape", "y_line", "a_month", "a_day", "hh", "mi", "ss", "y", "m", "d", "frac", "zone"
-        )), strict=True))
+        time_parts = list(
+            zip(
+                *(
+                    columns[c]
+                    for c in (
+                        "shape", "y_line", "a_month", "a_day", "hh", "mi", "ss",
+                        "y", "m", "d", "frac", "zone",
+                    )  # fmt: skip
+                ),
+                strict=True,
+            )
+        )
+        hosts, programs, pids = columns["host"], columns["program"], columns["pid"]
         for n, line_no in enumerate(columns["line_no"]):
-            fields: dict[str, str | None] = {
-                name: (values[name][n] or None) for name in names
-            }
+            if line_no in by_line:
+                continue
+            fields: dict[str, str | None] = {name: (values[name][n] or None) for name in wanted}
             if derive is not None:
                 fields = derive(fields)
-            pid = columns["pid"][n]
+            pid = pids[n]
             by_line[line_no] = new_log_event(
                 key,
                 self._time(time_parts[n]),
-                columns["host"][n],
-                columns["program"][n],
+                hosts[n],
+                programs[n],
                 int(pid) if pid else None,
                 fields,
                 line_no,
@@ -250,44 +282,55 @@ class VectorSpanParser:
         return mask
 
 
+def _candidate(sql: SqlDialect) -> str:
+    """SQL true when the line's program may be of the dialect and its message holds the
+    dialect's literal (``mask``: the registry indexes of the program's dialects)."""
+    literal = sql_text(sql.dialect.contains)
+    return f"((mask >> {sql.index}) & 1 = 1 AND contains(message, {literal}))"
+
+
+@cache
+def _sql_dialects() -> tuple[SqlDialect, ...]:
+    return tuple(s for s in compiled() if s.pattern is not None)
+
+
+@cache
+def _candidates_sql() -> str:
+    counts = ", ".join(
+        f"count(*) FILTER (WHERE {_candidate(s)})" for s in _sql_dialects()
+    )
+    return f"SELECT {counts} FROM ev WHERE cls = 'sql'"
+
+
 @cache
 def _classes_sql() -> str:
-    """Each in-scope line's class: ``sql`` (``kind``: the registry index of the first dialect
-    whose pattern matched), ``py`` (a dialect read in Python may want it, or it holds a literal
-    but matches no pattern: a reject), ``line`` (the envelope is for Python), ``none``."""
+    """Each in-scope line's class: ``sql`` (only dialects with an RE2 pattern may want it),
+    ``py`` (a dialect read in Python may want it), ``line`` (its envelope is for Python),
+    ``none`` (no dialect may want it: out of scope)."""
     dialects = compiled()
-    candidate = {
-        s.index: f"((mask >> {s.index}) & 1 = 1 AND contains(message, {sql_text(s.dialect.contains)}))"
-        for s in dialects
-    }
-    any_candidate = " OR ".join(candidate.values())
-    in_python = " OR ".join(candidate[s.index] for s in dialects if s.pattern is None) or "false"
-    kind = " ".join(
-        f"WHEN {candidate[s.index]} AND regexp_matches(message, {sql_text(s.pattern)}) THEN {s.index}"
-        for s in dialects
-        if s.pattern is not None
-    )
+    any_candidate = " OR ".join(_candidate(s) for s in dialects)
+    in_python = " OR ".join(_candidate(s) for s in dialects if s.pattern is None) or "false"
     return f"""
         WITH k AS (
             SELECT env.*, coalesce(progs.mask, 0) AS mask FROM env
             LEFT JOIN progs ON env.fast AND env.program = progs.program
-        ), s AS (
-            SELECT *,
-                CASE WHEN NOT fast THEN 'line'
-                     WHEN shape = 'a' AND a_month IS NULL THEN 'none'
-                     WHEN NOT ({any_candidate}) THEN 'none'
-                     WHEN {in_python} THEN 'py'
-                     ELSE 'sql' END AS cls0
-            FROM k
-        ), t AS (
-            SELECT *, CASE WHEN cls0 = 'sql' THEN (CASE {kind} END) END AS kind FROM s
         )
-        SELECT * EXCLUDE (cls0, text),
-            CASE WHEN cls0 = 'sql' AND kind IS NULL THEN 'py' ELSE cls0 END AS cls,
-            CASE WHEN cls0 IN ('line', 'py') OR (cls0 = 'sql' AND kind IS NULL) THEN text END
-                AS text
-        FROM t
+        SELECT * EXCLUDE (text),
+            CASE WHEN NOT fast THEN 'line'
+                 WHEN shape = 'a' AND a_month IS NULL THEN 'none'
+                 WHEN NOT ({any_candidate}) THEN 'none'
+                 WHEN {in_python} THEN 'py'
+                 ELSE 'sql' END AS cls,
+            text
+        FROM k
     """
+
+
+def _one(con: duckdb.DuckDBPyConnection, query: str) -> tuple[Any, ...] | None:
+    """The first row of ``query`` (fetched whole: the connection takes no new work while a
+    result is unfinished)."""
+    rows = con.execute(query).fetchall()
+    return tuple(rows[0]) if rows else None
 
 
 def _connect() -> duckdb.DuckDBPyConnection:

@@ -33,9 +33,17 @@ from parsers.registry import dialects_for
 from pipeline.config import SiteConfig
 from pipeline.ingest.lines import MAX_LINE, LineBatch
 from pipeline.ingest.span_parser import Row, reject_row, too_long
-from pipeline.ingest.stitch import Edges, FileSessioniser
+from pipeline.ingest.stitch import HOLD_WINDOW, Edges, FileSessioniser
 from pipeline.ingest.vector import envelope_sql
 from pipeline.ingest.vector.dialect_sql import SqlDialect, compiled, sql_text
+from pipeline.ingest.vector.postfix_sessions import (
+    PF_SCHEMA,
+    epoch_us,
+    pf_row,
+    postfix_sessions,
+    to_us,
+)
+from pipeline.ingest.vector.postfix_sql import CREATE_PF, pf_select
 
 MEMORY_LIMIT = "256MB"
 
@@ -54,7 +62,11 @@ class VectorSpanParser:
         self.events = 0
         self.skipped = 0
         self.con = _connect()
+        self.con.execute(CREATE_PF)
         self._masks: dict[str, int] = {}
+        self._events_out: list[LogEvent] = []  # this batch's events for the sessioniser
+        self._pf_python: list[dict[str, Any]] = []  # this batch's smtpd events read in Python
+        self._postfix_rows: list[Row] = []
 
     # ---- the seam ---------------------------------------------------------------------------
     def feed(self, batch: LineBatch) -> None:
@@ -72,21 +84,80 @@ class VectorSpanParser:
             texts = pa.array(raws, pa.binary()).cast(pa.string())
         except pa.ArrowInvalid:  # invalid UTF-8: read as the reference reads it
             self._python_batch(numbers, raws)
-            return
-        lines = pa.table({"line_no": pa.array(numbers, pa.int64()), "text": texts})
-        if not self._sql_batch(lines):
-            self._python_batch(numbers, raws)
+        else:
+            lines = pa.table({"line_no": pa.array(numbers, pa.int64()), "text": texts})
+            if not self._sql_batch(lines):
+                self._python_batch(numbers, raws)
+        self._feed_sessioniser(numbers[0])
 
     def take_sessions(self) -> list[Row]:
-        return self.sessioniser.take_rows()
+        rows = self.sessioniser.take_rows()
+        rows.extend(self._postfix_rows)
+        self._postfix_rows = []
+        return rows
 
     def take_rejects(self) -> list[Row]:
         rows, self.rejects = self.rejects, []
         return rows
 
     def finish(self) -> Edges:
+        edges = self.sessioniser.finish()
+        postfix = postfix_sessions(self.con, self.config, self.source_file)
+        self._postfix_rows = postfix.rows
+        edges.postfix_heads = postfix.heads
+        edges.connected = postfix.connected
+        edges.tails = postfix.tails
+        if postfix.latest is not None and (edges.latest is None or postfix.latest > edges.latest):
+            edges.latest = postfix.latest
         self.con.close()
-        return self.sessioniser.finish()
+        return edges
+
+    def _feed_sessioniser(self, first_line: int) -> None:
+        """Feed the batch's events other than smtpd's to the sessioniser, in line order, with
+        what the smtpd events (sessionised in SQL) do to it: the hold window of
+        :class:`~pipeline.ingest.stitch.FileSessioniser` and the latest time."""
+        self._flush_pf()
+        events = sorted(self._events_out, key=lambda e: e.line_no)
+        self._events_out = []
+        sessioniser = self.sessioniser
+        first, latest_us = _one(
+            self.con,
+            "SELECT arg_min(struct_pack(line_no, at_us), line_no) FILTER (WHERE at_us IS NOT NULL),"
+            f" max(at_us) FROM pf WHERE line_no >= {first_line}",
+        ) or (None, None)
+        if sessioniser.hold_until is None:
+            timed = next((e for e in events if e.event_at is not None), None)
+            if first is not None and (timed is None or first["line_no"] < timed.line_no):
+                sessioniser.hold_until = epoch_us(first["at_us"]) + HOLD_WINDOW
+        passes_at: int | None = None
+        if sessioniser.hold_until is not None and not sessioniser.edges.window_passed:
+            limit = to_us(sessioniser.hold_until)
+            found = _one(
+                self.con,
+                f"SELECT min(line_no) FROM pf WHERE line_no >= {first_line} AND at_us > {limit}",
+            )
+            passes_at = found[0] if found else None
+        source_file = self.source_file
+        for event in events:
+            if passes_at is not None and event.line_no > passes_at:
+                sessioniser.edges.window_passed = True
+            sessioniser.feed(event, source_file)
+        if passes_at is not None:
+            sessioniser.edges.window_passed = True
+        if latest_us is not None:
+            latest = epoch_us(latest_us)
+            if sessioniser.latest is None or latest > sessioniser.latest:
+                sessioniser.latest = latest
+
+    def _flush_pf(self) -> None:
+        """The smtpd events read in Python into ``pf``."""
+        if not self._pf_python:
+            return
+        rows, self._pf_python = self._pf_python, []
+        table = pa.Table.from_pylist(rows, schema=PF_SCHEMA)
+        self.con.register("pf_python", table)
+        self.con.execute("INSERT INTO pf SELECT * FROM pf_python")
+        self.con.unregister("pf_python")
 
     # ---- the Python reference, for what SQL does not restate --------------------------------
     def _python_batch(self, numbers: list[int], raws: list[bytes]) -> None:
@@ -98,7 +169,10 @@ class VectorSpanParser:
             self.skipped += 1
         elif isinstance(record, LogEvent):
             self.events += 1
-            self.sessioniser.feed(record, self.source_file)
+            if record.kind.startswith("postfix.smtpd."):
+                self._pf_python.append(pf_row(record))
+            else:
+                self._events_out.append(record)
         else:
             self.rejects.append(reject_row(self.source_file, record))
 
@@ -173,95 +247,140 @@ class VectorSpanParser:
             }
         )
         con.register("progs", progs)
+        con.register("hours", self._hours())
         con.execute("CREATE OR REPLACE TEMP TABLE ev AS " + _classes_sql())
         con.unregister("progs")
-        by_line: dict[int, LogEvent | Reject | None] = {}
+        con.unregister("hours")
+        self._slow_times()
+        con.execute("CREATE OR REPLACE TEMP TABLE claimed (line_no BIGINT)")
         counts = _one(con, _candidates_sql()) or ()
         for sql, count in zip(_sql_dialects(), counts, strict=True):
             if count:
-                self._sql_events(sql, by_line)
+                self._sql_events(sql)
         # candidates no pattern claimed: the reference names the reject
-        claimed = pa.table({"line_no": pa.array(list(by_line), pa.int64())})
-        con.register("claimed", claimed)
         con.execute(
             "UPDATE ev SET cls = 'py' WHERE cls = 'sql'"
             " AND line_no NOT IN (SELECT line_no FROM claimed)"
         )
-        con.unregister("claimed")
         rest = con.execute(
-            "SELECT line_no, cls, text, y_before, m_before, shape, y_line, a_month, a_day, hh,"
-            " mi, ss, y, m, d, frac, zone, host, program, pid, message FROM ev"
-            " WHERE cls IN ('line', 'py') ORDER BY line_no"
+            "SELECT line_no, cls, text, y_before, m_before, at_us, host, program, pid, message"
+            " FROM ev WHERE cls IN ('line', 'py') ORDER BY line_no"
         ).fetchall()
-        for row in rest:
-            line_no, cls, text = row[0], row[1], row[2]
+        for line_no, cls, text, y_before, m_before, at_us, host, program, pid, message in rest:
             if cls == "line":
-                known = row[4] is not None  # a line before it in the batch moved the state
-                self._set_year_state(*(row[3:5] if known else before))
-                by_line[line_no] = self.fallback.parse(text, line_no)
+                known = m_before is not None  # a line before it in the batch moved the state
+                self._set_year_state(*((y_before, m_before) if known else before))
+                self._record(self.fallback.parse(text, line_no))
             else:
-                at = self._time(row[5:17])
-                host, program, pid, message = row[17], row[18], row[19], row[20]
+                at = None if at_us is None else epoch_us(at_us)
                 split = Split(lambda at=at: at, host, program, int(pid) if pid else None, message)
-                by_line[line_no] = record_of(
-                    dialects_for(*family_and_daemon(program)), split, text, line_no
+                self._record(
+                    record_of(dialects_for(*family_and_daemon(program)), split, text, line_no)
                 )
         nones = _one(con, "SELECT count(*) FROM ev WHERE cls = 'none'")
         self.skipped += nones[0] if nones else 0
-        for line_no in sorted(by_line):
-            self._record(by_line[line_no])
 
-    def _sql_events(self, sql: SqlDialect, by_line: dict[int, LogEvent | Reject | None]) -> None:
+    def _hours(self) -> pa.Table:
+        """The UTC start of each local hour the batch's stamps name, by the clock of the
+        reference (None for an hour in which the zone's offset changes, or a date that cannot
+        exist: those stamps are built one by one)."""
+        keys = self.con.execute(
+            "SELECT DISTINCT shape, CASE WHEN shape = 'a' THEN y_line ELSE TRY_CAST(y AS INTEGER) END,"
+            " CASE WHEN shape = 'a' THEN a_month ELSE TRY_CAST(m AS INTEGER) END,"
+            " CASE WHEN shape = 'a' THEN a_day ELSE TRY_CAST(d AS INTEGER) END,"
+            " TRY_CAST(hh AS INTEGER), CASE WHEN shape = 'b' THEN zone END"
+            " FROM env WHERE fast"
+        ).fetchall()
+        clock = self.clock
+        starts = []
+        for _shape, year, month, day, hour, zone in keys:
+            start = None
+            if None not in (year, month, day, hour):
+                start = clock._steady_hour(year, month, day, hour, clock.zone(zone))
+            starts.append(None if start is None else to_us(start))
+        columns = list(zip(*keys, strict=True)) if keys else [[] for _ in range(6)]
+        return pa.table(
+            {
+                "shape": pa.array(columns[0], pa.string()),
+                "hy": pa.array(columns[1], pa.int32()),
+                "hm": pa.array(columns[2], pa.int32()),
+                "hd": pa.array(columns[3], pa.int32()),
+                "hh": pa.array(columns[4], pa.int32()),
+                "hz": pa.array(columns[5], pa.string()),
+                "start_us": pa.array(starts, pa.int64()),
+            }
+        )
+
+    def _slow_times(self) -> None:
+        """The stamps whose hour has no steady start, built one by one as the reference does."""
+        rows = self.con.execute(
+            "SELECT line_no, shape, y_line, a_month, a_day, hh, mi, ss, y, m, d, frac, zone"
+            " FROM ev WHERE at_us IS NULL AND cls IN ('sql', 'py')"
+        ).fetchall()
+        if not rows:
+            return
+        times = [self._time(tuple(row[1:])) for row in rows]
+        fixed = pa.table(
+            {
+                "line_no": pa.array([row[0] for row in rows], pa.int64()),
+                "at": pa.array([None if t is None else to_us(t) for t in times], pa.int64()),
+            }
+        )
+        self.con.register("fixed", fixed)
+        self.con.execute(
+            "UPDATE ev SET at_us = fixed.at FROM fixed WHERE ev.line_no = fixed.line_no"
+        )
+        self.con.unregister("fixed")
+
+    def _sql_events(self, sql: SqlDialect) -> None:
         """The events of one dialect: its candidates' groups in one pass of its pattern (the
         pattern wrapped in one more group, non-empty when it matched); a line an earlier
-        dialect of the registry claimed stays with it."""
+        dialect of the registry claimed stays with it. smtpd events go to ``pf``; the others
+        become LogEvents for the sessioniser."""
+        con = self.con
         pattern = sql.dialect.pattern
         number_of = {number: name for name, number in pattern.groupindex.items()}
         names = ["_match"] + [number_of.get(n, f"_{n}") for n in range(1, pattern.groups + 1)]
-        table = self.con.sql(
-            "SELECT * FROM (SELECT line_no, shape, y_line, a_month, a_day, hh, mi, ss, y, m, d,"
-            " frac, zone, host, program, pid,"
-            f" regexp_extract(message, {sql_text('(' + (sql.pattern or '') + ')')},"
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE x AS SELECT * FROM (SELECT line_no, at_us, host,"
+            f" program, pid, regexp_extract(message, {sql_text('(' + (sql.pattern or '') + ')')},"
             f" [{', '.join(sql_text(n) for n in names)}]) AS g FROM ev"
-            f" WHERE cls = 'sql' AND {_candidate(sql)}) WHERE g._match <> ''"
-        ).to_arrow_table()
+            f" WHERE cls = 'sql' AND {_candidate(sql)}"
+            " AND line_no NOT IN (SELECT line_no FROM claimed)) WHERE g._match <> ''"
+        )
+        con.execute("INSERT INTO claimed SELECT line_no FROM x")
+        key = sql.dialect.key
+        if key.startswith("postfix.smtpd."):
+            con.execute(f"INSERT INTO pf SELECT {pf_select(key, sql.groups)} FROM x")
+            found = _one(con, "SELECT count(*) FROM x")
+            self.events += found[0] if found else 0
+            return
+        table = con.sql("SELECT * FROM x").to_arrow_table()
         if table.num_rows == 0:
             return
         columns = table.to_pydict()
         groups = table.column("g").combine_chunks().flatten()
         wanted = list(pattern.groupindex)
         values = {name: groups[names.index(name)].to_pylist() for name in wanted}
-        dialect: Dialect = sql.dialect
-        derive = dialect.derive
-        key = dialect.key
-        time_parts = list(
-            zip(
-                *(
-                    columns[c]
-                    for c in (
-                        "shape", "y_line", "a_month", "a_day", "hh", "mi", "ss",
-                        "y", "m", "d", "frac", "zone",
-                    )  # fmt: skip
-                ),
-                strict=True,
-            )
+        derive = sql.dialect.derive
+        hosts, programs, pids, times = (
+            columns["host"], columns["program"], columns["pid"], columns["at_us"]
         )
-        hosts, programs, pids = columns["host"], columns["program"], columns["pid"]
         for n, line_no in enumerate(columns["line_no"]):
-            if line_no in by_line:
-                continue
             fields: dict[str, str | None] = {name: (values[name][n] or None) for name in wanted}
             if derive is not None:
                 fields = derive(fields)
-            pid = pids[n]
-            by_line[line_no] = new_log_event(
-                key,
-                self._time(time_parts[n]),
-                hosts[n],
-                programs[n],
-                int(pid) if pid else None,
-                fields,
-                line_no,
+            pid, at_us = pids[n], times[n]
+            self._record(
+                new_log_event(
+                    key,
+                    None if at_us is None else epoch_us(at_us),
+                    hosts[n],
+                    programs[n],
+                    int(pid) if pid else None,
+                    fields,
+                    line_no,
+                )
             )
 
     def _time(self, parts: tuple[Any, ...]) -> datetime | None:
@@ -312,8 +431,23 @@ def _classes_sql() -> str:
     in_python = " OR ".join(_candidate(s) for s in dialects if s.pattern is None) or "false"
     return f"""
         WITH k AS (
-            SELECT env.*, coalesce(progs.mask, 0) AS mask FROM env
+            SELECT env.*, coalesce(progs.mask, 0) AS mask,
+                CASE WHEN TRY_CAST(mi AS INTEGER) <= 59 AND TRY_CAST(ss AS INTEGER) <= 59
+                     THEN hours.start_us
+                          + (CAST(mi AS BIGINT) * 60 + CAST(ss AS BIGINT)) * 1000000
+                          + CASE WHEN env.shape = 'b' THEN CAST(frac AS BIGINT) ELSE 0 END
+                     END AS at_us
+            FROM env
             LEFT JOIN progs ON env.fast AND env.program = progs.program
+            LEFT JOIN hours ON env.fast AND env.shape = hours.shape
+                AND hours.hy = (CASE WHEN env.shape = 'a' THEN env.y_line
+                                     ELSE TRY_CAST(env.y AS INTEGER) END)
+                AND hours.hm = (CASE WHEN env.shape = 'a' THEN env.a_month
+                                     ELSE TRY_CAST(env.m AS INTEGER) END)
+                AND hours.hd = (CASE WHEN env.shape = 'a' THEN env.a_day
+                                     ELSE TRY_CAST(env.d AS INTEGER) END)
+                AND hours.hh = TRY_CAST(env.hh AS INTEGER)
+                AND hours.hz IS NOT DISTINCT FROM (CASE WHEN env.shape = 'b' THEN env.zone END)
         )
         SELECT * EXCLUDE (text),
             CASE WHEN NOT fast THEN 'line'

@@ -29,8 +29,11 @@ _CONTEXT_24 = (
 
 
 def _pattern(reason: str) -> re.Pattern[str]:
+    # up to 1024 characters of reason, written as 1000 + 24: RE2 (the DuckDB parser's engine)
+    # refuses a repeat count above 1000, and two greedy runs match exactly what one would
     return re.compile(
-        rf"^(?:{_PROCESS}{_WORKER_CONN}{_CONTEXT_23}|{_CONTEXT_24})(?P<reason>{reason}[^\n]{{0,1024}})"
+        rf"^(?:{_PROCESS}{_WORKER_CONN}{_CONTEXT_23}|{_CONTEXT_24})"
+        rf"(?P<reason>{reason}[^\n]{{0,1000}}[^\n]{{0,24}})"
     )
 
 

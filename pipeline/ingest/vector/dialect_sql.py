@@ -24,6 +24,14 @@ from parsers.registry import all_dialects, in_scope_guards, in_scope_literals
 ASCII_ONLY = "NOT regexp_matches({0}, '[^\\x20-\\x7e\\t]')"
 
 
+# dialects whose pattern RE2 cannot run, with why; read line by line in Python. Any other
+# dialect RE2 refuses fails ``mailtls dialects --check``.
+PER_LINE = {
+    "dovecot.login.ok": "look-ahead in the element list (ELEMENTS), possessive Info: prefix",
+    "dovecot.login.failed": "look-ahead (?!Login: ) and in ELEMENTS, possessive Info: prefix",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class SqlDialect:
     index: int  # position in the registry: the first matching dialect wins
@@ -55,6 +63,35 @@ def compiled() -> tuple[SqlDialect, ...]:
         groups = tuple(dialect.pattern.groupindex)
         found.append(SqlDialect(index, dialect, text if ok else None, groups))
     return tuple(found)
+
+
+def re2_problems() -> list[tuple[str, str]]:
+    """(dialect, problem) for each dialect the fast path cannot run as declared: RE2 refuses a
+    pattern not in :data:`PER_LINE`, or RE2 and ``re`` disagree on an example or not-example
+    (printable ASCII ones: see :data:`ASCII_ONLY`)."""
+    from parsers.envelope import EnvelopeParser
+
+    problems = []
+    envelopes = EnvelopeParser(year=2026)
+    con = _connection()
+    for sql in compiled():
+        key = sql.dialect.key
+        if sql.pattern is None:
+            if key not in PER_LINE:
+                reason = re2_problem(sql.dialect.pattern.pattern)
+                problems.append((key, f"RE2 refuses the pattern ({reason})"))
+            continue
+        lines = [e.line for e in sql.dialect.examples] + list(sql.dialect.not_examples)
+        for line in lines:
+            envelope = envelopes.parse(line)
+            message = envelope.message if envelope else line
+            if any(not (" " <= ch <= "~" or ch == "\t") for ch in message):
+                continue
+            python = sql.dialect.pattern.search(message) is not None
+            found = con.execute("SELECT regexp_matches(?, ?)", [message, sql.pattern]).fetchall()
+            if bool(found[0][0]) != python:
+                problems.append((key, f"RE2 and re disagree ({python=}) on: {line}"))
+    return problems
 
 
 def sql_text(text: str) -> str:

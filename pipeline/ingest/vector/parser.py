@@ -43,7 +43,7 @@ from pipeline.ingest.vector.postfix_sessions import (
     postfix_sessions,
     to_us,
 )
-from pipeline.ingest.vector.postfix_sql import CREATE_PF, pf_select
+from pipeline.ingest.vector.postfix_sql import CREATE_PF, fast_pf_select, pf_select
 
 MEMORY_LIMIT = "256MB"
 
@@ -341,15 +341,28 @@ class VectorSpanParser:
         pattern = sql.dialect.pattern
         number_of = {number: name for name, number in pattern.groupindex.items()}
         names = ["_match"] + [number_of.get(n, f"_{n}") for n in range(1, pattern.groups + 1)]
+        key = sql.dialect.key
+        fast = fast_pf_select(key)
+        candidates = (
+            f"FROM ev WHERE cls = 'sql' AND {_candidate(sql)}"
+            " AND line_no NOT IN (SELECT line_no FROM claimed)"
+        )
+        if fast is not None:  # matched by the pattern, fields by string functions
+            con.execute(
+                f"CREATE OR REPLACE TEMP TABLE x AS SELECT {fast} {candidates}"
+                f" AND regexp_matches(message, {sql_text(sql.pattern or '')})"
+            )
+            con.execute("INSERT INTO claimed SELECT line_no FROM x")
+            con.execute("INSERT INTO pf SELECT * FROM x")
+            found = _one(con, "SELECT count(*) FROM x")
+            self.events += found[0] if found else 0
+            return
         con.execute(
             "CREATE OR REPLACE TEMP TABLE x AS SELECT * FROM (SELECT line_no, at_us, host,"
             f" program, pid, regexp_extract(message, {sql_text('(' + (sql.pattern or '') + ')')},"
-            f" [{', '.join(sql_text(n) for n in names)}]) AS g FROM ev"
-            f" WHERE cls = 'sql' AND {_candidate(sql)}"
-            " AND line_no NOT IN (SELECT line_no FROM claimed)) WHERE g._match <> ''"
+            f" [{', '.join(sql_text(n) for n in names)}]) AS g {candidates}) WHERE g._match <> ''"
         )
         con.execute("INSERT INTO claimed SELECT line_no FROM x")
-        key = sql.dialect.key
         if key.startswith("postfix.smtpd."):
             con.execute(f"INSERT INTO pf SELECT {pf_select(key, sql.groups)} FROM x")
             found = _one(con, "SELECT count(*) FROM x")
@@ -468,7 +481,7 @@ def _one(con: duckdb.DuckDBPyConnection, query: str) -> tuple[Any, ...] | None:
 
 
 def _connect() -> duckdb.DuckDBPyConnection:
-    threads = max(1, min(2, os.cpu_count() or 1))
+    threads = 1  # the workers are the parallelism: DuckDB threads on top oversubscribe the cores
     return duckdb.connect(
         config={"memory_limit": MEMORY_LIMIT, "threads": threads, "preserve_insertion_order": False}
     )

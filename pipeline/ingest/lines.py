@@ -18,7 +18,7 @@ import zstandard
 from pipeline.ingest.sources import open_bytes, read_lines
 
 MAX_LINE = 1 << 20
-BATCH_LINES = 1 << 18
+BATCH_LINES = 1 << 16
 # what a corrupt or truncated file raises while it is read
 CORRUPT = (EOFError, OSError, zlib.error, lzma.LZMAError, zstandard.ZstdError)
 

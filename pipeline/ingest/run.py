@@ -50,7 +50,7 @@ def ingest(
     progress: Progress | None = None,
     on_total: Callable[[int], None] | None = None,
     range_bytes: int | None = None,
-    parser: str = "duckdb",
+    parser: str = "python",
 ) -> RunSummary:
     """Ingest ``paths`` into ``lake``; returns what was read, written and skipped.
     ``range_bytes`` sets the size of the byte ranges large files are cut into (default: see

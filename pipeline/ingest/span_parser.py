@@ -18,7 +18,7 @@ from pipeline.ingest.lines import MAX_LINE, LineBatch
 from pipeline.ingest.stitch import Edges, FileSessioniser
 
 Row = dict[str, Any]
-PARSERS = ("duckdb", "python")
+PARSERS = ("python", "duckdb")
 
 
 class SpanParser(Protocol):

@@ -52,7 +52,7 @@ class FileJob:
     span: Span | None = (
         None  # a byte range of a large file (pipeline.ingest.ranges); None: all of it
     )
-    parser: str = "duckdb"  # pipeline.ingest.span_parser.PARSERS: "python" is the reference
+    parser: str = "python"  # pipeline.ingest.span_parser.PARSERS
 
 
 def previous_read(known: tuple[dict[str, Any], ...], path: Path, fp: str) -> dict[str, Any] | None:

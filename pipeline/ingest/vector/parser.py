@@ -17,7 +17,7 @@ or invalid UTF-8 is read wholly in Python.
 
 from __future__ import annotations
 
-import os
+import tempfile
 from datetime import datetime
 from functools import cache
 from typing import Any
@@ -45,7 +45,7 @@ from pipeline.ingest.vector.postfix_sessions import (
 )
 from pipeline.ingest.vector.postfix_sql import CREATE_PF, fast_pf_select, pf_select
 
-MEMORY_LIMIT = "256MB"
+MEMORY_LIMIT = "160MB"
 
 
 class VectorSpanParser:
@@ -234,6 +234,8 @@ class VectorSpanParser:
             self._set_year_state(*before)
         in_scope = _one(con, "SELECT count(*) FROM env")
         self.skipped += total - (in_scope[0] if in_scope else 0)
+        for table in ("c", "marks", "ys", "env", "ev", "x", "claimed"):
+            con.execute(f"DROP TABLE IF EXISTS {table}")
         return True
 
     def _events(self, before: tuple[int | None, int | None]) -> None:
@@ -481,7 +483,13 @@ def _one(con: duckdb.DuckDBPyConnection, query: str) -> tuple[Any, ...] | None:
 
 
 def _connect() -> duckdb.DuckDBPyConnection:
-    threads = 1  # the workers are the parallelism: DuckDB threads on top oversubscribe the cores
+    # one thread: the ingest workers are the parallelism, DuckDB threads on top of them
+    # oversubscribe the cores; past the memory limit a batch spills to the temp directory
     return duckdb.connect(
-        config={"memory_limit": MEMORY_LIMIT, "threads": threads, "preserve_insertion_order": False}
+        config={
+            "memory_limit": MEMORY_LIMIT,
+            "temp_directory": tempfile.gettempdir() + "/mailtls-duckdb",
+            "threads": 1,
+            "preserve_insertion_order": False,
+        }
     )

@@ -8,7 +8,7 @@ import pkgutil
 from collections.abc import Mapping
 from functools import cache
 
-from parsers.dialect import Dialect
+from parsers.dialect import Dialect, Watch
 
 
 @cache
@@ -98,3 +98,19 @@ def may_be_in_scope(
                 if text in line:
                     return True
     return False
+
+
+@cache
+def watches() -> Mapping[str, Watch]:
+    """Each family's :class:`~parsers.dialect.Watch` (``WATCHED`` in its dialects module)."""
+    found: dict[str, Watch] = {}
+    for family in families():
+        watch = getattr(importlib.import_module(f"parsers.{family}.dialects"), "WATCHED", None)
+        if watch is not None:
+            found[family] = watch
+    return found
+
+
+@cache
+def watch_literals() -> tuple[str, ...]:
+    return tuple(sorted({literal for w in watches().values() for literal in w.literals}))

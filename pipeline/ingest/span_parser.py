@@ -13,6 +13,7 @@ from typing import Any, Protocol
 
 from parsers.logline import LogLineParser
 from parsers.records import LogEvent, Reject
+from parsers.shapes import UnknownShapes
 from pipeline.config import SiteConfig
 from pipeline.ingest.lines import MAX_LINE, LineBatch
 from pipeline.ingest.stitch import Edges, FileSessioniser
@@ -33,6 +34,14 @@ class SpanParser(Protocol):
 
     def finish(self) -> Edges: ...
 
+    def unknown(self) -> dict[str, dict[str, int]]:
+        """Lines of watched daemons no dialect read, by family and shape (UnknownShapes)."""
+        ...
+
+    def family_lines(self) -> dict[str, int]:
+        """Lines naming each family (see LogLineParser.family_lines)."""
+        ...
+
 
 def new_span_parser(
     kind: str, config: SiteConfig, source_file: str, year_state: tuple[int, int] | None
@@ -51,7 +60,10 @@ class PythonSpanParser:
         self, config: SiteConfig, source_file: str, year_state: tuple[int, int] | None
     ) -> None:
         self.source_file = source_file
-        self.parser = LogLineParser(year=config.year, tz=config.zone(), year_state=year_state)
+        self.shapes = UnknownShapes()
+        self.parser = LogLineParser(
+            year=config.year, tz=config.zone(), year_state=year_state, shapes=self.shapes
+        )
         self.sessioniser = FileSessioniser(config)
         self.rejects: list[Row] = []
         self.events = 0
@@ -83,6 +95,12 @@ class PythonSpanParser:
 
     def finish(self) -> Edges:
         return self.sessioniser.finish()
+
+    def unknown(self) -> dict[str, dict[str, int]]:
+        return self.shapes.counts()
+
+    def family_lines(self) -> dict[str, int]:
+        return self.parser.family_lines
 
 
 def too_long(source_file: str, line_no: int, raw: bytes) -> Row:

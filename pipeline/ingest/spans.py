@@ -146,6 +146,8 @@ def read_span(job: FileJob, span: Span, progress: Progress | None = None) -> Fil
     writer.add("sessions", parser.take_sessions())
     writer.flush()
     result.sessions = writer.written["sessions"]
+    result.unknown = parser.unknown()
+    result.family_lines = parser.family_lines()
     result.ingested = {
         "path": str(path),
         "size": span.size,

@@ -18,7 +18,13 @@ from functools import cache
 import duckdb
 
 from parsers.dialect import Dialect
-from parsers.registry import all_dialects, in_scope_guards, in_scope_literals
+from parsers.registry import (
+    all_dialects,
+    families,
+    in_scope_guards,
+    in_scope_literals,
+    watch_literals,
+)
 
 # true for text RE2 reads as ``re`` does: printable ASCII and tabs
 ASCII_ONLY = "NOT regexp_matches({0}, '[^\\x20-\\x7e\\t]')"
@@ -110,3 +116,17 @@ def in_scope_sql(column: str) -> str:
             term = f"({term} AND ({either}))"
         terms.append(term)
     return "(" + " OR ".join(terms) + ")"
+
+
+def watched_sql(column: str) -> str:
+    """SQL true when the line holds a literal of a family's watch (parsers.shapes): the
+    reference reads such a line in full to count its shape when no dialect reads it."""
+    terms = [f"contains({column}, {sql_text(w)})" for w in watch_literals()]
+    return "(" + (" OR ".join(terms) or "false") + ")"
+
+
+def family_sql(column: str) -> str:
+    """The first family (in registry order) the line names, as LogLineParser.family_lines
+    counts it; NULL for none."""
+    cases = " ".join(f"WHEN contains({column}, {sql_text(f)}) THEN {sql_text(f)}" for f in families())
+    return f"(CASE {cases} END)" if cases else "CAST(NULL AS VARCHAR)"

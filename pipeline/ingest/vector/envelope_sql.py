@@ -8,7 +8,7 @@ for the lines it accepts; a line it does not accept is read by the Python envelo
 
 from __future__ import annotations
 
-from pipeline.ingest.vector.dialect_sql import ASCII_ONLY, in_scope_sql
+from pipeline.ingest.vector.dialect_sql import ASCII_ONLY, family_sql, in_scope_sql, watched_sql
 
 MONTHS = "['Jan','Feb','Mar','Apr','May','Jun','Jul','Aug','Sep','Oct','Nov','Dec']"
 _DAY_NAMES = "('Mon ','Tue ','Wed ','Thu ','Fri ','Sat ','Sun ')"
@@ -59,6 +59,8 @@ def classify_lines_sql() -> str:
                   AND ({iso_fixed} OR regexp_matches(text, {q(_ISO_STAMP)}))
                  THEN substr(text, 6, 2)::INTEGER END AS im,
             {in_scope_sql("text")} AS in_scope,
+            {watched_sql("text")} AS watched,
+            {family_sql("text")} AS fam,
             {unsupported} AS unsupported
         FROM lines
     """
@@ -99,7 +101,7 @@ def years_sql(initial_year: int | None, initial_month: int | None) -> str:
 
 
 def envelopes_sql() -> str:
-    """Over ``scoped(line_no, text)``: the envelope of each line in one of the two common
+    """Over ``scoped(line_no, text, watched)``: the envelope of each line in one of the two common
     shapes, by fixed offsets and string functions (one regex over the whole line costs ten
     times more), with ``fast`` false for a line the Python envelope parser must read.
 
@@ -108,7 +110,7 @@ def envelopes_sql() -> str:
     a pid cannot hold, so a ``": "`` there is :data:`_HOST_TAG`'s only match."""
     return f"""
         WITH t AS (
-            SELECT line_no, text,
+            SELECT line_no, text, watched,
                 {ASCII_ONLY.format("text")} AS ascii,
                 regexp_matches(substr(text, 1, 16), {q(_STAMP_A)}) AS is_a,
                 regexp_matches(substr(text, 1, 33), {q(_STAMP_B)}) AS is_b
@@ -126,7 +128,7 @@ def envelopes_sql() -> str:
             SELECT *, substr(after, 1, colon - 1) AS tag, substr(after, colon + 2) AS message
             FROM k
         )
-        SELECT line_no, text,
+        SELECT line_no, text, watched,
             ascii AND (is_a OR is_b) AND sp BETWEEN 2 AND 256 AND NOT ends_with(host, ':')
                 AND colon > 0 AND substr(after, colon + 1, 1) = ' '
                 AND regexp_matches(tag, {q(_TAG)})

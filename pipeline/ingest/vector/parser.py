@@ -29,7 +29,9 @@ from parsers.dialect import Dialect
 from parsers.envelopes.split import Split
 from parsers.logline import LogLineParser, family_and_daemon, record_of
 from parsers.records import LogEvent, Reject, new_log_event
-from parsers.registry import dialects_for
+from parsers.redact import redact
+from parsers.registry import dialects_for, watches
+from parsers.shapes import UnknownShapes
 from pipeline.config import SiteConfig
 from pipeline.ingest.lines import MAX_LINE, LineBatch
 from pipeline.ingest.span_parser import Row, reject_row, too_long
@@ -54,7 +56,11 @@ class VectorSpanParser:
     ) -> None:
         self.config = config
         self.source_file = source_file
-        self.fallback = LogLineParser(year=config.year, tz=config.zone(), year_state=year_state)
+        self.shapes = UnknownShapes()
+        self.fallback = LogLineParser(
+            year=config.year, tz=config.zone(), year_state=year_state, shapes=self.shapes
+        )
+        self._family_sql: dict[str, int] = {}
         self.years = self.fallback.envelopes.years
         self.clock = self.fallback.envelopes.clock
         self.sessioniser = FileSessioniser(config)
@@ -111,6 +117,15 @@ class VectorSpanParser:
             edges.latest = postfix.latest
         self.con.close()
         return edges
+
+    def unknown(self) -> dict[str, dict[str, int]]:
+        return self.shapes.counts()
+
+    def family_lines(self) -> dict[str, int]:
+        counted = dict(self._family_sql)
+        for family, count in self.fallback.family_lines.items():
+            counted[family] = counted.get(family, 0) + count
+        return counted
 
     def _feed_sessioniser(self, first_line: int) -> None:
         """Feed the batch's events other than smtpd's to the sessioniser, in line order, with
@@ -189,7 +204,7 @@ class VectorSpanParser:
         con.register("lines", lines)
         con.execute(
             "CREATE OR REPLACE TEMP TABLE c AS SELECT line_no, mon, iy, im, unsupported,"
-            " CASE WHEN in_scope THEN text END AS text FROM ("
+            " in_scope, watched, fam, CASE WHEN in_scope OR watched THEN text END AS text FROM ("
             + envelope_sql.classify_lines_sql()
             + ")"
         )
@@ -217,12 +232,15 @@ class VectorSpanParser:
         )
         last = _one(con, "SELECT y_after, m_after FROM ys ORDER BY line_no DESC LIMIT 1")
         if _one(con, "SELECT count(text) FROM c") == (0,):
+            self._count_families()
             self.skipped += total
             self._set_year_state(*(last or before))
             return True
         con.execute(
             "CREATE OR REPLACE TEMP TABLE env AS WITH e AS ("
-            + envelope_sql.envelopes_sql().replace("FROM scoped", "FROM c WHERE text IS NOT NULL")
+            + envelope_sql.envelopes_sql().replace(
+                "FROM scoped", "FROM (SELECT line_no, text, watched FROM c WHERE in_scope)"
+            )
             + ") SELECT e.*, g.y_after AS y_line, p.y_after AS y_before, p.m_after AS m_before"
             " FROM e ASOF LEFT JOIN ys g ON e.line_no >= g.line_no"
             " ASOF LEFT JOIN ys p ON e.line_no > p.line_no"
@@ -232,9 +250,11 @@ class VectorSpanParser:
             self._set_year_state(last[0], last[1])
         else:
             self._set_year_state(*before)
-        in_scope = _one(con, "SELECT count(*) FROM env")
-        self.skipped += total - (in_scope[0] if in_scope else 0)
-        for table in ("c", "marks", "ys", "env", "ev", "x", "claimed"):
+        # every line the SQL or the reference did not make a record or a reject of is skipped
+        handled = _one(con, "SELECT (SELECT count(*) FROM rest) + (SELECT count(*) FROM claimed)")
+        self.skipped += total - (handled[0] if handled else 0)
+        self._count_families()
+        for table in ("c", "marks", "ys", "env", "ev", "x", "claimed", "rest"):
             con.execute(f"DROP TABLE IF EXISTS {table}")
         return True
 
@@ -264,23 +284,49 @@ class VectorSpanParser:
             "UPDATE ev SET cls = 'py' WHERE cls = 'sql'"
             " AND line_no NOT IN (SELECT line_no FROM claimed)"
         )
-        rest = con.execute(
-            "SELECT line_no, cls, text, y_before, m_before, at_us, host, program, pid, message"
-            " FROM ev WHERE cls IN ('line', 'py') ORDER BY line_no"
-        ).fetchall()
-        for line_no, cls, text, y_before, m_before, at_us, host, program, pid, message in rest:
-            if cls == "line":
+        # what the reference reads here: lines whose envelope is for Python ('line'), lines a
+        # Python dialect may want or that are rejects ('py'), and lines of a watched daemon
+        # that no dialect reads (their shapes are counted), in line order
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE rest AS"
+            " SELECT line_no, CASE WHEN cls = 'py' THEN 'py' ELSE 'line' END AS how, text,"
+            " y_before, m_before, at_us, host, program, pid, message FROM ev"
+            " WHERE cls IN ('line', 'py') OR (cls = 'none' AND watched)"
+            " UNION ALL SELECT c.line_no, 'line', c.text, p.y_after, p.m_after, NULL, NULL, NULL,"
+            " NULL, NULL FROM c ASOF LEFT JOIN ys p ON c.line_no > p.line_no"
+            " WHERE c.watched AND NOT c.in_scope"
+        )
+        rest = con.execute("SELECT * FROM rest ORDER BY line_no").fetchall()
+        for line_no, how, text, y_before, m_before, at_us, host, program, pid, message in rest:
+            if how == "line":
                 known = m_before is not None  # a line before it in the batch moved the state
                 self._set_year_state(*((y_before, m_before) if known else before))
                 self._record(self.fallback.parse(text, line_no))
             else:
                 at = None if at_us is None else epoch_us(at_us)
                 split = Split(lambda at=at: at, host, program, int(pid) if pid else None, message)
-                self._record(
-                    record_of(dialects_for(*family_and_daemon(program)), split, text, line_no)
-                )
-        nones = _one(con, "SELECT count(*) FROM ev WHERE cls = 'none'")
-        self.skipped += nones[0] if nones else 0
+                family, daemon = family_and_daemon(program)
+                record = record_of(dialects_for(family, daemon), split, text, line_no)
+                if record is None:
+                    watch = watches().get(family)
+                    if watch is not None and watch.covers(daemon, message):
+                        self.shapes.add(family, message, redact(text), line_no)
+                self._record(record)
+
+
+    def _count_families(self) -> None:
+        """Lines naming each family, of those the reference parser did not read here."""
+        counted = self._family_sql
+        routed = (
+            " AND line_no NOT IN (SELECT line_no FROM rest WHERE how = 'line')"
+            if _one(self.con, "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'rest'")
+            != (0,)
+            else ""
+        )
+        for family, count in self.con.execute(
+            f"SELECT fam, count(*) FROM c WHERE fam IS NOT NULL{routed} GROUP BY fam"
+        ).fetchall():
+            counted[family] = counted.get(family, 0) + count
 
     def _hours(self) -> pa.Table:
         """The UTC start of each local hour the batch's stamps name, by the clock of the

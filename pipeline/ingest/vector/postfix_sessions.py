@@ -15,7 +15,7 @@ from parsers.records import LogEvent, new_log_event
 from parsers.vocab import version_with_source
 from pipeline.config import SiteConfig
 from pipeline.ingest.vector import postfix_sql
-from pipeline.sessions.sessioniser import Sessioniser
+from pipeline.sessions.postfix import PostfixSessions
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _TYPES = {"BIGINT": pa.int64(), "VARCHAR": pa.string()}
@@ -104,9 +104,9 @@ def postfix_sessions(
 def _register_lookups(con: duckdb.DuckDBPyConnection, config: SiteConfig) -> None:
     """Listeners by program, internal networks by client address, the TLS version by logged
     text and cipher: the reference's own functions over the span's distinct values."""
-    sessioniser = Sessioniser(config)
+    sessions = PostfixSessions(config, [])
     programs = [p for (p,) in con.execute("SELECT DISTINCT program FROM pfs").fetchall()]
-    listeners = [sessioniser.postfix_listener(p) for p in programs]
+    listeners = [sessions.listener(p) for p in programs]
     con.register("lst", pa.table({
         "program": pa.array(programs, pa.string()),
         "service": pa.array([x.service if x else None for x in listeners], pa.string()),

@@ -133,7 +133,7 @@ def envelopes_sql() -> str:
                 AND colon > 0 AND substr(after, colon + 1, 1) = ' '
                 AND regexp_matches(tag, {q(_TAG)})
                 AND NOT starts_with(message, '[ID ') AS fast,
-            CASE WHEN is_a THEN 'a' ELSE 'b' END AS shape,
+            CASE WHEN is_a THEN 'a' WHEN is_b THEN 'b' END AS shape,
             list_position({MONTHS}, substr(text, 1, 3)) AS a_month,
             TRY_CAST(trim(substr(text, 5, 2)) AS INTEGER) AS a_day,
             CASE WHEN is_a THEN substr(text, 8, 2) ELSE substr(text, 12, 2) END AS hh,

@@ -495,8 +495,8 @@ def _classes_sql() -> str:
             SELECT env.*, coalesce(progs.mask, 0) AS mask,
                 CASE WHEN TRY_CAST(mi AS INTEGER) <= 59 AND TRY_CAST(ss AS INTEGER) <= 59
                      THEN hours.start_us
-                          + (CAST(mi AS BIGINT) * 60 + CAST(ss AS BIGINT)) * 1000000
-                          + CASE WHEN env.shape = 'b' THEN CAST(frac AS BIGINT) ELSE 0 END
+                          + (TRY_CAST(mi AS BIGINT) * 60 + TRY_CAST(ss AS BIGINT)) * 1000000
+                          + CASE WHEN env.shape = 'b' THEN TRY_CAST(frac AS BIGINT) ELSE 0 END
                      END AS at_us
             FROM env
             LEFT JOIN progs ON env.fast AND env.program = progs.program

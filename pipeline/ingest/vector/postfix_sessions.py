@@ -15,7 +15,7 @@ from parsers.records import LogEvent, new_log_event
 from parsers.vocab import version_with_source
 from pipeline.config import SiteConfig
 from pipeline.ingest.vector import postfix_sql
-from pipeline.sessions.postfix import PostfixSessions
+from pipeline.sessions.postfix import PostfixSessions as Sessions
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _TYPES = {"BIGINT": pa.int64(), "VARCHAR": pa.string()}
@@ -55,7 +55,7 @@ def pf_row(event: LogEvent) -> dict[str, Any]:
 
 
 @dataclass(slots=True)
-class PostfixSessions:
+class SpanSessions:
     rows: list[dict[str, Any]] = field(default_factory=list)
     heads: list[LogEvent] = field(default_factory=list)
     connected: list[str] = field(default_factory=list)
@@ -65,8 +65,8 @@ class PostfixSessions:
 
 def postfix_sessions(
     con: duckdb.DuckDBPyConnection, config: SiteConfig, source_file: str
-) -> PostfixSessions:
-    found = PostfixSessions()
+) -> SpanSessions:
+    found = SpanSessions()
     if not con.execute("SELECT count(*) FROM pf").fetchall()[0][0]:
         return found
     con.execute(postfix_sql.RUNS)
@@ -104,7 +104,7 @@ def postfix_sessions(
 def _register_lookups(con: duckdb.DuckDBPyConnection, config: SiteConfig) -> None:
     """Listeners by program, internal networks by client address, the TLS version by logged
     text and cipher: the reference's own functions over the span's distinct values."""
-    sessions = PostfixSessions(config, [])
+    sessions = Sessions(config, [])
     programs = [p for (p,) in con.execute("SELECT DISTINCT program FROM pfs").fetchall()]
     listeners = [sessions.listener(p) for p in programs]
     con.register("lst", pa.table({

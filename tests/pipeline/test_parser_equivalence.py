@@ -55,7 +55,9 @@ def _both(tmp_path: Path, paths: list[Path], config: SiteConfig = CONFIG, **opti
     (lines, records, skips, rejects, unknown shapes, lines per family)."""
     reports = []
     for parser in ("python", "duckdb"):
-        summary = ingest([str(p) for p in paths], tmp_path / parser, config, parser=parser, **options)
+        summary = ingest(
+            [str(p) for p in paths], tmp_path / parser, config, parser=parser, **options
+        )
         reports.append(
             sorted(
                 (f.path, f.lines, f.events, f.skipped, f.rejects, f.unknown, f.family_lines)
@@ -68,8 +70,10 @@ def _both(tmp_path: Path, paths: list[Path], config: SiteConfig = CONFIG, **opti
 
 @pytest.mark.parametrize(
     "folder",
-    sorted(p.relative_to(ROOT).as_posix() for p in LOGS.iterdir() if p.is_dir())
-    + ["sample_data/logs"],
+    [
+        *sorted(p.relative_to(ROOT).as_posix() for p in LOGS.iterdir() if p.is_dir()),
+        "sample_data/logs",
+    ],
 )
 def test_corpus_and_sample_data(tmp_path: Path, folder: str) -> None:
     _both(tmp_path, [ROOT / folder])

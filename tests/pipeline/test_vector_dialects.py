@@ -30,9 +30,9 @@ def test_smtpd_fields_by_string_functions_equal_the_dialects_own() -> None:
     import duckdb
 
     from parsers.envelope import EnvelopeParser
+    from parsers.records import new_log_event
     from pipeline.ingest.vector.postfix_sessions import pf_row
     from pipeline.ingest.vector.postfix_sql import FAST_FIELDS, fast_pf_select
-    from parsers.records import new_log_event
 
     envelopes = EnvelopeParser(year=2026)
     con = duckdb.connect()

@@ -128,5 +128,7 @@ def watched_sql(column: str) -> str:
 def family_sql(column: str) -> str:
     """The first family (in registry order) the line names, as LogLineParser.family_lines
     counts it; NULL for none."""
-    cases = " ".join(f"WHEN contains({column}, {sql_text(f)}) THEN {sql_text(f)}" for f in families())
+    cases = " ".join(
+        f"WHEN contains({column}, {sql_text(f)}) THEN {sql_text(f)}" for f in families()
+    )
     return f"(CASE {cases} END)" if cases else "CAST(NULL AS VARCHAR)"

@@ -19,13 +19,12 @@ from __future__ import annotations
 
 import tempfile
 from datetime import datetime
-from functools import cache
+from functools import cache, partial
 from typing import Any
 
 import duckdb
 import pyarrow as pa
 
-from parsers.dialect import Dialect
 from parsers.envelopes.split import Split
 from parsers.logline import LogLineParser, family_and_daemon, record_of
 from parsers.records import LogEvent, Reject, new_log_event
@@ -303,8 +302,8 @@ class VectorSpanParser:
                 self._set_year_state(*((y_before, m_before) if known else before))
                 self._record(self.fallback.parse(text, line_no))
             else:
-                at = None if at_us is None else epoch_us(at_us)
-                split = Split(lambda at=at: at, host, program, int(pid) if pid else None, message)
+                stamp = partial(_moment, at_us)
+                split = Split(stamp, host, program, int(pid) if pid else None, message)
                 family, daemon = family_and_daemon(program)
                 record = record_of(dialects_for(family, daemon), split, text, line_no)
                 if record is None:
@@ -312,7 +311,6 @@ class VectorSpanParser:
                     if watch is not None and watch.covers(daemon, message):
                         self.shapes.add(family, message, redact(text), line_no)
                 self._record(record)
-
 
     def _count_families(self) -> None:
         """Lines naming each family, of those the reference parser did not read here."""
@@ -346,7 +344,9 @@ class VectorSpanParser:
             if None not in (year, month, day, hour):
                 start = clock._steady_hour(year, month, day, hour, clock.zone(zone))
             starts.append(None if start is None else to_us(start))
-        columns = list(zip(*keys, strict=True)) if keys else [[] for _ in range(6)]
+        columns: list[tuple[Any, ...]] = (
+            list(zip(*keys, strict=True)) if keys else [() for _ in range(6)]
+        )
         return pa.table(
             {
                 "shape": pa.array(columns[0], pa.string()),
@@ -425,7 +425,10 @@ class VectorSpanParser:
         values = {name: groups[names.index(name)].to_pylist() for name in wanted}
         derive = sql.dialect.derive
         hosts, programs, pids, times = (
-            columns["host"], columns["program"], columns["pid"], columns["at_us"]
+            columns["host"],
+            columns["program"],
+            columns["pid"],
+            columns["at_us"],
         )
         for n, line_no in enumerate(columns["line_no"]):
             fields: dict[str, str | None] = {name: (values[name][n] or None) for name in wanted}
@@ -476,9 +479,7 @@ def _sql_dialects() -> tuple[SqlDialect, ...]:
 
 @cache
 def _candidates_sql() -> str:
-    counts = ", ".join(
-        f"count(*) FILTER (WHERE {_candidate(s)})" for s in _sql_dialects()
-    )
+    counts = ", ".join(f"count(*) FILTER (WHERE {_candidate(s)})" for s in _sql_dialects())
     return f"SELECT {counts} FROM ev WHERE cls = 'sql'"
 
 
@@ -519,6 +520,10 @@ def _classes_sql() -> str:
             text
         FROM k
     """
+
+
+def _moment(at_us: int | None) -> datetime | None:
+    return None if at_us is None else epoch_us(at_us)
 
 
 def _one(con: duckdb.DuckDBPyConnection, query: str) -> tuple[Any, ...] | None:

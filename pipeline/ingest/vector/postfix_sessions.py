@@ -74,28 +74,35 @@ def postfix_sessions(
     _register_lookups(con, config)
     table = con.sql(postfix_sql.rows_sql(source_file)).to_arrow_table()
     at = table.schema.get_field_index("event_at")
-    table = table.set_column(
-        at, "event_at", table.column(at).cast(pa.timestamp("us", tz="UTC"))
-    )
+    table = table.set_column(at, "event_at", table.column(at).cast(pa.timestamp("us", tz="UTC")))
     found.rows = table.to_pylist()
     for name in ("lst", "internal", "versions"):
         con.unregister(name)
-    found.heads = [_head(row) for row in con.execute(
-        "SELECT line_no, host, program, pid, kind, at_us, client_ip, user_name, auth_method,"
-        " tls_raw, tls_cipher, starttls_ok, starttls_attempts, auth_ok, auth_attempts,"
-        " commands_total FROM pfr WHERE is_head ORDER BY line_no"
-    ).fetchall()]
-    found.connected = [key for (key,) in con.execute(
-        "SELECT key FROM (SELECT key, min(line_no) AS first_line,"
-        " first(kind ORDER BY line_no) AS first_kind FROM pfr"
-        " WHERE kind IN ('postfix.smtpd.connect', 'postfix.smtpd.disconnect') GROUP BY key)"
-        " WHERE first_kind = 'postfix.smtpd.connect' ORDER BY first_line"
-    ).fetchall()]
-    found.tails = [_tail(row, source_file) for row in con.execute(
-        "SELECT key, started_us, host, program, pid, source_line, client_ip, user_name,"
-        " auth_method, tls_raw, tls_cipher, has_tls_line, sasl_failures, authenticated, last_us"
-        " FROM pfs WHERE is_last AND NOT closed ORDER BY source_line"
-    ).fetchall()]
+    found.heads = [
+        _head(row)
+        for row in con.execute(
+            "SELECT line_no, host, program, pid, kind, at_us, client_ip, user_name, auth_method,"
+            " tls_raw, tls_cipher, starttls_ok, starttls_attempts, auth_ok, auth_attempts,"
+            " commands_total FROM pfr WHERE is_head ORDER BY line_no"
+        ).fetchall()
+    ]
+    found.connected = [
+        key
+        for (key,) in con.execute(
+            "SELECT key FROM (SELECT key, min(line_no) AS first_line,"
+            " first(kind ORDER BY line_no) AS first_kind FROM pfr"
+            " WHERE kind IN ('postfix.smtpd.connect', 'postfix.smtpd.disconnect') GROUP BY key)"
+            " WHERE first_kind = 'postfix.smtpd.connect' ORDER BY first_line"
+        ).fetchall()
+    ]
+    found.tails = [
+        _tail(row, source_file)
+        for row in con.execute(
+            "SELECT key, started_us, host, program, pid, source_line, client_ip, user_name,"
+            " auth_method, tls_raw, tls_cipher, has_tls_line, sasl_failures, authenticated, last_us"
+            " FROM pfs WHERE is_last AND NOT closed ORDER BY source_line"
+        ).fetchall()
+    ]
     latest = con.execute("SELECT max(at_us) FROM pf").fetchall()[0][0]
     found.latest = None if latest is None else epoch_us(latest)
     return found
@@ -107,29 +114,47 @@ def _register_lookups(con: duckdb.DuckDBPyConnection, config: SiteConfig) -> Non
     sessions = Sessions(config, [])
     programs = [p for (p,) in con.execute("SELECT DISTINCT program FROM pfs").fetchall()]
     listeners = [sessions.listener(p) for p in programs]
-    con.register("lst", pa.table({
-        "program": pa.array(programs, pa.string()),
-        "service": pa.array([x.service if x else None for x in listeners], pa.string()),
-        "port": pa.array([x.port if x else None for x in listeners], pa.int64()),
-        "tls_mode": pa.array([x.tls_mode if x else None for x in listeners], pa.string()),
-    }))
+    con.register(
+        "lst",
+        pa.table(
+            {
+                "program": pa.array(programs, pa.string()),
+                "service": pa.array([x.service if x else None for x in listeners], pa.string()),
+                "port": pa.array([x.port if x else None for x in listeners], pa.int64()),
+                "tls_mode": pa.array([x.tls_mode if x else None for x in listeners], pa.string()),
+            }
+        ),
+    )
     addresses: list[str] = []
     if config.internal_networks:
-        addresses = [a for (a,) in con.execute(
-            "SELECT DISTINCT client_ip FROM pfs WHERE client_ip IS NOT NULL"
-        ).fetchall()]
-    con.register("internal", pa.table({
-        "client_ip": pa.array(addresses, pa.string()),
-        "is_internal": pa.array([config.is_internal(a) for a in addresses], pa.bool_()),
-    }))
+        addresses = [
+            a
+            for (a,) in con.execute(
+                "SELECT DISTINCT client_ip FROM pfs WHERE client_ip IS NOT NULL"
+            ).fetchall()
+        ]
+    con.register(
+        "internal",
+        pa.table(
+            {
+                "client_ip": pa.array(addresses, pa.string()),
+                "is_internal": pa.array([config.is_internal(a) for a in addresses], pa.bool_()),
+            }
+        ),
+    )
     pairs = con.execute("SELECT DISTINCT tls_raw, tls_cipher FROM pfs").fetchall()
     versions = [version_with_source(raw, cipher) for raw, cipher in pairs]
-    con.register("versions", pa.table({
-        "raw": pa.array([p[0] for p in pairs], pa.string()),
-        "cipher": pa.array([p[1] for p in pairs], pa.string()),
-        "version": pa.array([v[0] for v in versions], pa.string()),
-        "source": pa.array([v[1] for v in versions], pa.string()),
-    }))
+    con.register(
+        "versions",
+        pa.table(
+            {
+                "raw": pa.array([p[0] for p in pairs], pa.string()),
+                "cipher": pa.array([p[1] for p in pairs], pa.string()),
+                "version": pa.array([v[0] for v in versions], pa.string()),
+                "source": pa.array([v[1] for v in versions], pa.string()),
+            }
+        ),
+    )
 
 
 def _head(row: tuple[Any, ...]) -> LogEvent:

@@ -15,6 +15,7 @@ from parsers.registry import (
     in_scope_guards,
     in_scope_literals,
     may_be_in_scope,
+    program_families,
     watch_literals,
     watches,
 )
@@ -106,11 +107,15 @@ _POSTFIX_DAEMONS = frozenset({"smtpd", "smtp", "lmtp", "tlsproxy", "postscreen"}
 
 
 def family_and_daemon(program: str) -> tuple[str, str]:
-    """``postfix/submission/smtpd`` → (``postfix``, ``smtpd``); ``dovecot`` → (``dovecot``, ``"``)."""
+    """``postfix/submission/smtpd`` → (``postfix``, ``smtpd``); ``dovecot`` → (``dovecot``, ``"``);
+    a program a family names in ``PROGRAMS`` → that family (``smtpd`` → ``opensmtpd``)."""
     head, _, rest = program.partition("/")
     daemon = rest.rpartition("/")[2] if rest else ""
     postfix = head.startswith("postfix") or daemon in _POSTFIX_DAEMONS
-    return ("postfix" if postfix else head.lower()), daemon
+    if postfix:
+        return "postfix", daemon
+    family = head.lower()
+    return (program_families().get(family, family) if not rest else family), daemon
 
 
 def record_of(

@@ -4,6 +4,12 @@ Dovecot with ``auth_verbose_passwords`` appends ``(given password: …)`` or ``(
 password: …)`` to auth failures; debug settings print ``password=…`` and the SASL response
 ``resp=…`` (base64 of the PLAIN credentials). A password may hold any character, so the
 parenthesised form is cut to the last ``)`` of the line, never to the first.
+
+OpenSMTPD logs a refused command as sent, and a client that sends ``AUTH PLAIN <initial
+response>`` where AUTH is not offered leaves the base64 of its user and password there
+(``failed-command command="AUTH PLAIN …"``, 5.x ``Failed command on session …: "AUTH PLAIN …"``);
+a client that goes on may send the response alone, logged as an unknown command. Any ``AUTH
+<mechanism> <response>`` and any failed command that is a lone base64 word lose that word.
 """
 
 from __future__ import annotations
@@ -19,6 +25,19 @@ _KEY_VALUE: Final = re.compile(
     r"\b(?P<key>password|passwd|pass|pwd|resp)=(?:<[^>\n]*>|[^\s]+)", re.IGNORECASE
 )
 _KEY_HINTS: Final = ("pass", "pwd", "resp")
+# "AUTH PLAIN <response>": the response, unless it is OpenSMTPD's own "(...)" or empty ("=")
+_AUTH_RESPONSE: Final = re.compile(
+    r"(?P<head>\bAUTH[ \t]{1,8}[A-Za-z0-9_-]{1,20}[ \t]{1,8})(?!\(\.\.\.\)|=[\s\"]|=$)[^\s\"]{1,4096}",
+    re.IGNORECASE,
+)
+# an OpenSMTPD failed command that is one base64 word (6.x command="…", 5.x : "…" =>)
+_BASE64_COMMAND: Final = re.compile(
+    r"(?P<head>(?:failed-command command=|Failed command on session [0-9a-fA-F]{1,16}: )\")"
+    r"[A-Za-z0-9+/]{8,4096}={0,2}(?=\")"
+)
+# lower-cased texts one of which a line with such a credential holds ("auth failed, 2 attempts"
+# in every Dovecot failure must not send those lines through the patterns)
+_AUTH_HINTS: Final = ("failed-command", "failed command", "auth plain", "auth login", "oauth")
 
 
 def redact(text: str) -> str:
@@ -33,9 +52,11 @@ def may_hold_password(text: str) -> bool:
     over many values at once (a part of ``text`` holds a trigger only if ``text`` does)."""
     if _GIVEN in text:
         return True
+    lowered = text.lower()
+    if any(hint in lowered for hint in _AUTH_HINTS):
+        return True
     if "=" not in text:
         return False
-    lowered = text.lower()
     return any(hint in lowered for hint in _KEY_HINTS)
 
 
@@ -48,4 +69,7 @@ def _redact_line(line: str) -> str:
     lowered = line.lower()
     if "=" in line and any(hint in lowered for hint in _KEY_HINTS):
         line = _KEY_VALUE.sub(lambda m: f"{m['key']}={REDACTED}", line)
+    if any(hint in lowered for hint in _AUTH_HINTS):
+        line = _AUTH_RESPONSE.sub(lambda m: f"{m['head']}{REDACTED}", line)
+        line = _BASE64_COMMAND.sub(lambda m: f"{m['head']}{REDACTED}", line)
     return line

@@ -39,6 +39,19 @@ def all_dialects() -> tuple[Dialect, ...]:
 
 
 @cache
+def program_families() -> Mapping[str, str]:
+    """Syslog program names that are a family's although they do not start with its name
+    (OpenSMTPD logs as ``smtpd``): a family's dialects module lists them in ``PROGRAMS``."""
+    found: dict[str, str] = {}
+    for family in families():
+        for program in getattr(
+            importlib.import_module(f"parsers.{family}.dialects"), "PROGRAMS", ()
+        ):
+            found[program] = family
+    return found
+
+
+@cache
 def dialects_for(family: str, daemon: str) -> tuple[Dialect, ...]:
     """The dialects that may match a line from this program, most specific first.
 

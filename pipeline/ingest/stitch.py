@@ -11,6 +11,9 @@ Dovecot writes a connection's own line after the auth-process and ``Login failed
 the same session id, so a connection line in the first ``HOLD_WINDOW`` of a file is held for
 the join: the previous file may end with that connection's earlier lines. Earlier lines whose
 connection line comes later than that window are not joined.
+
+OpenSMTPD lines carry their session id, so a file's lines of a session whose ``connected`` line
+it does not hold are heads, like Postfix's.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from typing import Any
 from parsers.records import LogEvent
 from pipeline.config import SiteConfig
 from pipeline.sessions.dovecot import DovecotSessions, Refusal
+from pipeline.sessions.opensmtpd import opensmtpd_key
 from pipeline.sessions.postfix import PostfixSessions, postfix_key
 from pipeline.sessions.sessioniser import Sessioniser
 
@@ -44,6 +48,7 @@ class Edges:
     """What a file leaves to its neighbours. Plain data: it travels back from any worker."""
 
     postfix_heads: list[LogEvent] = field(default_factory=list)  # before the key's connect
+    opensmtpd_heads: list[LogEvent] = field(default_factory=list)  # before the id's connect
     connected: list[str] = field(default_factory=list)  # keys whose first event is a connect
     held_logins: list[HeldLogin] = field(default_factory=list)
     window_passed: bool = False  # an event after HOLD_WINDOW: later lines joined in-file
@@ -82,6 +87,15 @@ class FileSessioniser(Sessioniser):
                         self.settled.add(key)  # the earlier file's session ends here
                     self._note(at)
                     self.edges.postfix_heads.append(event)
+                    return
+        elif kind.startswith("opensmtpd."):
+            key = opensmtpd_key(event)
+            if key not in self.settled:
+                if kind in ("opensmtpd.smtp.connected", "opensmtpd.smtp_in.new_session"):
+                    self.settled.add(key)
+                else:
+                    self._note(at)
+                    self.edges.opensmtpd_heads.append(event)
                     return
         elif self._is_connection_line(event) and not self.edges.window_passed:
             dovecot: DovecotSessions = self.family("dovecot")
@@ -127,6 +141,8 @@ def stitch(into: Sessioniser, edges: Edges, source_file: str) -> None:
         into.feed(event, source_file)
     for key in edges.connected:
         postfix.close(key)  # a session of an earlier file whose disconnect line was lost
+    for event in edges.opensmtpd_heads:
+        into.feed(event, source_file)
     for held in edges.held_logins:
         key = f"{held.event.host}/{held.event.fields.get('session_id')}"
         if held.auth_failures:

@@ -405,46 +405,37 @@ class VectorSpanParser:
             found = _one(con, "SELECT count(*) FROM x")
             self.events += found[0] if found else 0
             return
-        con.execute(
-            "CREATE OR REPLACE TEMP TABLE x AS SELECT * FROM (SELECT line_no, at_us, host,"
-            f" program, pid, regexp_extract(message, {sql_text('(' + (sql.pattern or '') + ')')},"
-            f" [{', '.join(sql_text(n) for n in names)}]) AS g {candidates}) WHERE g._match <> ''"
-        )
-        con.execute("INSERT INTO claimed SELECT line_no FROM x")
-        if key.startswith("postfix.smtpd."):
+        if key.startswith("postfix.smtpd."):  # an smtpd dialect without FAST_FIELDS
+            con.execute(
+                "CREATE OR REPLACE TEMP TABLE x AS SELECT * FROM (SELECT line_no, at_us, host,"
+                f" program, pid, regexp_extract(message,"
+                f" {sql_text('(' + (sql.pattern or '') + ')')},"
+                f" [{', '.join(sql_text(n) for n in names)}]) AS g {candidates})"
+                " WHERE g._match <> ''"
+            )
+            con.execute("INSERT INTO claimed SELECT line_no FROM x")
             con.execute(f"INSERT INTO pf SELECT {pf_select(key, sql.groups)} FROM x")
             found = _one(con, "SELECT count(*) FROM x")
             self.events += found[0] if found else 0
             return
-        table = con.sql("SELECT * FROM x").to_arrow_table()
-        if table.num_rows == 0:
-            return
-        columns = table.to_pydict()
-        groups = table.column("g").combine_chunks().flatten()
-        wanted = list(pattern.groupindex)
-        values = {name: groups[names.index(name)].to_pylist() for name in wanted}
-        derive = sql.dialect.derive
-        hosts, programs, pids, times = (
-            columns["host"],
-            columns["program"],
-            columns["pid"],
-            columns["at_us"],
+        # any other family: SQL finds the lines, the dialect's own pattern and derive read
+        # their fields (a group that did not take part is None there, '' in RE2)
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE x AS SELECT line_no, at_us, host, program, pid,"
+            f" message {candidates} AND regexp_matches(message, {sql_text(sql.pattern or '')})"
         )
-        for n, line_no in enumerate(columns["line_no"]):
-            fields: dict[str, str | None] = {name: (values[name][n] or None) for name in wanted}
-            if derive is not None:
-                fields = derive(fields)
-            pid, at_us = pids[n], times[n]
+        con.execute("INSERT INTO claimed SELECT line_no FROM x")
+        dialect = sql.dialect
+        for line_no, at_us, host, program, pid, message in con.execute(
+            "SELECT * FROM x"
+        ).fetchall():
+            fields = dialect.match(message)
+            if fields is None:  # RE2 and re disagree: the reference decides
+                split = Split(partial(_moment, at_us), host, program, _pid(pid), message)
+                self._record(record_of((dialect,), split, message, line_no))
+                continue
             self._record(
-                new_log_event(
-                    key,
-                    None if at_us is None else epoch_us(at_us),
-                    hosts[n],
-                    programs[n],
-                    int(pid) if pid else None,
-                    fields,
-                    line_no,
-                )
+                new_log_event(key, _moment(at_us), host, program, _pid(pid), fields, line_no)
             )
 
     def _time(self, parts: tuple[Any, ...]) -> datetime | None:
@@ -520,6 +511,10 @@ def _classes_sql() -> str:
             text
         FROM k
     """
+
+
+def _pid(text: str | None) -> int | None:
+    return int(text) if text else None
 
 
 def _moment(at_us: int | None) -> datetime | None:

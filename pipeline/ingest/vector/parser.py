@@ -139,10 +139,12 @@ class VectorSpanParser:
             "SELECT arg_min(struct_pack(line_no, at_us), line_no) FILTER (WHERE at_us IS NOT NULL),"
             f" max(at_us) FROM pf WHERE line_no >= {first_line}",
         ) or (None, None)
-        if sessioniser.hold_until is None:
+        if sessioniser.hold_until is None:  # the window starts at the span's first time
             timed = next((e for e in events if e.event_at is not None), None)
             if first is not None and (timed is None or first["line_no"] < timed.line_no):
                 sessioniser.hold_until = epoch_us(first["at_us"]) + HOLD_WINDOW
+            elif timed is not None and timed.event_at is not None:
+                sessioniser.hold_until = timed.event_at + HOLD_WINDOW
         passes_at: int | None = None
         if sessioniser.hold_until is not None and not sessioniser.edges.window_passed:
             limit = to_us(sessioniser.hold_until)

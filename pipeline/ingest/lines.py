@@ -3,6 +3,8 @@
 Decompression, the byte range and the splitting into lines are :func:`pipeline.ingest.sources.
 read_lines`'s; this only groups its lines into :class:`LineBatch` es with their numbers and end
 offsets, so the per-line reference parser and the vectorised one see exactly the same lines.
+What a raw line becomes as text is :func:`text_of`'s, for both parsers (the vectorised one reads
+a batch of valid UTF-8 in Arrow, which gives the same text, and any other batch through it).
 """
 
 from __future__ import annotations
@@ -21,6 +23,11 @@ MAX_LINE = 1 << 20
 BATCH_LINES = 1 << 16
 # what a corrupt or truncated file raises while it is read
 CORRUPT = (EOFError, OSError, zlib.error, lzma.LZMAError, zstandard.ZstdError)
+
+
+def text_of(raw: bytes) -> str:
+    """A raw line as the parsers read it: UTF-8, undecodable bytes kept as surrogates."""
+    return raw.decode("utf-8", "surrogateescape")
 
 
 @dataclass(slots=True)

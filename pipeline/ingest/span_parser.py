@@ -15,7 +15,7 @@ from parsers.logline import LogLineParser
 from parsers.records import LogEvent, Reject
 from parsers.shapes import UnknownShapes
 from pipeline.config import SiteConfig
-from pipeline.ingest.lines import MAX_LINE, LineBatch
+from pipeline.ingest.lines import MAX_LINE, LineBatch, text_of
 from pipeline.ingest.stitch import Edges, FileSessioniser
 
 Row = dict[str, Any]
@@ -77,7 +77,7 @@ class PythonSpanParser:
             if len(raw) >= MAX_LINE:
                 self.rejects.append(too_long(source_file, line_no, raw))
                 continue
-            record = parse(raw.decode("utf-8", "surrogateescape"), line_no)
+            record = parse(text_of(raw), line_no)
             if record is None:
                 self.skipped += 1
             elif isinstance(record, LogEvent):

@@ -32,7 +32,7 @@ from parsers.redact import redact
 from parsers.registry import dialects_for, watches
 from parsers.shapes import UnknownShapes
 from pipeline.config import SiteConfig
-from pipeline.ingest.lines import MAX_LINE, LineBatch
+from pipeline.ingest.lines import MAX_LINE, LineBatch, text_of
 from pipeline.ingest.span_parser import Row, reject_row, too_long
 from pipeline.ingest.stitch import HOLD_WINDOW, Edges, FileSessioniser
 from pipeline.ingest.vector import envelope_sql
@@ -178,7 +178,7 @@ class VectorSpanParser:
     # ---- the Python reference, for what SQL does not restate --------------------------------
     def _python_batch(self, numbers: list[int], raws: list[bytes]) -> None:
         for line_no, raw in zip(numbers, raws, strict=True):
-            self._record(self.fallback.parse(raw.decode("utf-8", "surrogateescape"), line_no))
+            self._record(self.fallback.parse(text_of(raw), line_no))
 
     def _record(self, record: LogEvent | Reject | None) -> None:
         if record is None:

@@ -12,12 +12,12 @@ install: $(STAMP)
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev,app,dask]'
+	$(PY) -m pip install --quiet -e '.[dev,app,dask,report]'
 	touch $(STAMP)
 
-## test: the full offline suite (no network, no root, no servers)
+## test: the full offline suite (no network, no root, no servers), one worker per core
 test: install
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto
 
 ## lint: ruff (format + check) and mypy strict on parsers/ and pipeline/
 lint: install

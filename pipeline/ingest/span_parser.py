@@ -15,7 +15,8 @@ from parsers.logline import LogLineParser
 from parsers.records import LogEvent, Reject
 from parsers.shapes import UnknownShapes
 from pipeline.config import SiteConfig
-from pipeline.ingest.lines import MAX_LINE, LineBatch, text_of
+from pipeline.ingest.batches import MAX_LINE, LineBatch
+from pipeline.ingest.lines import decode_line
 from pipeline.ingest.stitch import Edges, FileSessioniser
 
 Row = dict[str, Any]
@@ -25,6 +26,7 @@ PARSERS = ("python", "duckdb")
 class SpanParser(Protocol):
     events: int
     skipped: int
+    not_utf8: int
 
     def feed(self, batch: LineBatch) -> None: ...
 
@@ -68,6 +70,7 @@ class PythonSpanParser:
         self.rejects: list[Row] = []
         self.events = 0
         self.skipped = 0
+        self.not_utf8 = 0  # lines read as Latin-1
 
     def feed(self, batch: LineBatch) -> None:
         source_file = self.source_file
@@ -77,7 +80,9 @@ class PythonSpanParser:
             if len(raw) >= MAX_LINE:
                 self.rejects.append(too_long(source_file, line_no, raw))
                 continue
-            record = parse(text_of(raw), line_no)
+            text, latin1 = decode_line(raw)
+            self.not_utf8 += latin1
+            record = parse(text, line_no)
             if record is None:
                 self.skipped += 1
             elif isinstance(record, LogEvent):

@@ -16,9 +16,17 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.config import SiteConfig
-from pipeline.ingest.lines import CORRUPT, MAX_LINE, line_batches
+from pipeline.ingest.batches import CORRUPT, MAX_LINE, line_batches
 from pipeline.ingest.results import FileResult, Progress
-from pipeline.ingest.sources import fingerprint, is_compressed, looks_binary, open_bytes
+from pipeline.ingest.sources import (
+    LineNotes,
+    content_tail,
+    fingerprint,
+    is_compressed,
+    looks_binary,
+    open_bytes,
+    tail_digest,
+)
 from pipeline.ingest.span_parser import new_span_parser
 from pipeline.lake.writer import LakeWriter
 
@@ -56,12 +64,19 @@ class FileJob:
 
 
 def previous_read(known: tuple[dict[str, Any], ...], path: Path, fp: str) -> dict[str, Any] | None:
-    """The _ingested row for this content: the same fingerprint, preferring the same path."""
+    """The _ingested row for this content: the same first line (the fingerprint), preferring
+    the same path, then the longest read, and the same bytes before where that read stopped:
+    two logs that begin alike (a blank line, a host-less start-up line) are told apart there."""
     same = [row for row in known if row["fingerprint"] == fp]
+    same.sort(key=lambda row: (row["path"] != str(path), -(row["bytes_read"] or 0)))
     for row in same:
-        if row["path"] == str(path):
+        digest = row.get("tail_digest")
+        if digest is None:
+            return row  # read before this check existed: trusted, as it was
+        tail = content_tail(path, row["bytes_read"] or 0)
+        if tail is not None and tail_digest(tail) == digest:
             return row
-    return max(same, key=lambda row: row["bytes_read"] or 0, default=None)
+    return None
 
 
 def parse_file(job: FileJob, progress: Progress | None = None) -> FileResult:
@@ -84,7 +99,11 @@ def unread_span(job: FileJob, progress: Progress | None = None) -> Span | FileRe
             for row in job.known
             if row["path"] == str(path) and row["size"] == stat.st_size and row["mtime"] == mtime
         ]
-        if unchanged and (is_compressed(path) or unchanged[0]["bytes_read"] == stat.st_size):
+        if (
+            unchanged
+            and not unchanged[0].get("stopped")
+            and (is_compressed(path) or unchanged[0]["bytes_read"] == stat.st_size)
+        ):
             if progress:
                 progress(stat.st_size)
             return FileResult(str(path))  # read before, not changed since: no work at all
@@ -115,11 +134,13 @@ def read_span(job: FileJob, span: Span, progress: Progress | None = None) -> Fil
     result = FileResult(str(path), resumed=span.resumed)
     writer = LakeWriter(job.lake, job.part_prefix)
     parser = new_span_parser(job.parser, job.config, str(path), span.year_state)
+    source_file = str(path)
     line_no = span.lines_before
     offset = span.begin
     reported = span.counted_from
+    notes = LineNotes()
     try:
-        for batch in line_batches(path, span.begin, span.end, span.lines_before):
+        for batch in line_batches(path, span.begin, span.end, span.lines_before, notes):
             parser.feed(batch)
             line_no += len(batch.raws)
             offset = batch.ends[-1]
@@ -141,7 +162,13 @@ def read_span(job: FileJob, span: Span, progress: Progress | None = None) -> Fil
     result.skipped = parser.skipped
     result.edges = parser.finish()
     rejects = parser.take_rejects()
-    result.rejects += len(rejects)
+    rejects.extend(damaged_rows(source_file, span.lines_before, notes))
+    result.rejects += len(rejects) + notes.damaged_count - len(notes.damaged)
+    result.remarks = line_remarks(path, notes, parser.not_utf8)
+    if notes.stopped:
+        result.problem = (
+            f"{path}: {notes.stopped}, after line {line_no}; the lines before it were read"
+        )
     writer.add("rejects", rejects)
     writer.add("sessions", parser.take_sessions())
     writer.flush()
@@ -159,8 +186,39 @@ def read_span(job: FileJob, span: Span, progress: Progress | None = None) -> Fil
         "ingested_at": datetime.now(UTC),
         "bytes_read": offset,
         "skipped": result.skipped,
+        "tail_digest": tail_digest(notes.tail) if notes.tail or not offset else None,
+        "stopped": notes.stopped or result.problem,
     }
     return result
+
+
+def damaged_rows(source_file: str, lines_before: int, notes: LineNotes) -> list[dict[str, Any]]:
+    """Rejects for the text the line source found damaged (cut by NUL bytes or by the end of
+    a damaged stream); beyond the first ``MAX_NOTED`` only their count is kept."""
+    return [
+        reject_row(
+            source_file,
+            lines_before + ordinal,
+            "line",
+            reason,
+            fragment.decode("utf-8", "replace"),
+        )
+        for ordinal, reason, fragment in notes.damaged
+    ]
+
+
+def line_remarks(path: Path, notes: LineNotes, not_utf8: int) -> tuple[str, ...]:
+    """What was read differently from plain UTF-8 lines, said once per file."""
+    remarks = []
+    if not_utf8:
+        remarks.append(f"{path}: {not_utf8} lines not UTF-8, read as Latin-1")
+    if notes.has_bom:
+        remarks.append(f"{path}: byte order mark left out")
+    if notes.waiting:
+        remarks.append(
+            f"{path}: unfinished last line ({notes.waiting} bytes) left for the next run"
+        )
+    return tuple(remarks)
 
 
 def reason_of(exc: BaseException) -> str:
@@ -168,3 +226,13 @@ def reason_of(exc: BaseException) -> str:
     if isinstance(exc, EOFError):
         text = "truncated compressed data"
     return text.splitlines()[0][:200]
+
+
+def reject_row(source_file: str, line: int, kind: str, reason: str, raw: str) -> dict[str, Any]:
+    return {
+        "source_file": source_file,
+        "source_line": line,
+        "kind": kind,
+        "reason": reason,
+        "raw": raw[:2048],
+    }

@@ -14,7 +14,7 @@ def test_dashboard_runs_streamlit_headless_on_the_packaged_app(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls: list[list[str]] = []
-    monkeypatch.setattr(dashboard.subprocess, "call", lambda command: calls.append(command) or 0)
+    monkeypatch.setattr(dashboard, "serve", lambda command: calls.append(command) or 0)
     lake, plan = tmp_path / "lake", tmp_path / "plan.toml"
     result = CliRunner().invoke(
         cli, ["dashboard", "--lake", str(lake), "--plan", str(plan), "--port", "8600"]

@@ -32,7 +32,8 @@ from parsers.redact import redact
 from parsers.registry import dialects_for, watches
 from parsers.shapes import UnknownShapes
 from pipeline.config import SiteConfig
-from pipeline.ingest.lines import MAX_LINE, LineBatch, text_of
+from pipeline.ingest.batches import MAX_LINE, LineBatch
+from pipeline.ingest.lines import decode_line
 from pipeline.ingest.span_parser import Row, reject_row, too_long
 from pipeline.ingest.stitch import HOLD_WINDOW, Edges, FileSessioniser
 from pipeline.ingest.vector import envelope_sql
@@ -66,6 +67,7 @@ class VectorSpanParser:
         self.rejects: list[Row] = []
         self.events = 0
         self.skipped = 0
+        self.not_utf8 = 0  # lines read as Latin-1
         self.con = _connect()
         self.con.execute(CREATE_PF)
         self._masks: dict[str, int] = {}
@@ -178,7 +180,9 @@ class VectorSpanParser:
     # ---- the Python reference, for what SQL does not restate --------------------------------
     def _python_batch(self, numbers: list[int], raws: list[bytes]) -> None:
         for line_no, raw in zip(numbers, raws, strict=True):
-            self._record(self.fallback.parse(text_of(raw), line_no))
+            text, latin1 = decode_line(raw)
+            self.not_utf8 += latin1
+            self._record(self.fallback.parse(text, line_no))
 
     def _record(self, record: LogEvent | Reject | None) -> None:
         if record is None:

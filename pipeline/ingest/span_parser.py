@@ -9,7 +9,7 @@ envelopes and the dialects in DuckDB. Both leave writing and ``_ingested`` to
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import Protocol
 
 from parsers.logline import LogLineParser
 from parsers.records import LogEvent, Reject
@@ -17,9 +17,9 @@ from parsers.shapes import UnknownShapes
 from pipeline.config import SiteConfig
 from pipeline.ingest.batches import MAX_LINE, LineBatch
 from pipeline.ingest.lines import decode_line
+from pipeline.ingest.reject_rows import Row, reject_row, too_long
 from pipeline.ingest.stitch import Edges, FileSessioniser
 
-Row = dict[str, Any]
 PARSERS = ("python", "duckdb")
 
 
@@ -106,23 +106,3 @@ class PythonSpanParser:
 
     def family_lines(self) -> dict[str, int]:
         return self.parser.family_lines
-
-
-def too_long(source_file: str, line_no: int, raw: bytes) -> Row:
-    return {
-        "source_file": source_file,
-        "source_line": line_no,
-        "kind": "line",
-        "reason": "line longer than 1 MiB; cut",
-        "raw": raw[:2048].decode("utf-8", "replace"),
-    }
-
-
-def reject_row(source_file: str, record: Reject) -> Row:
-    return {
-        "source_file": source_file,
-        "source_line": record.line_no,
-        "kind": record.kind,
-        "reason": record.reason,
-        "raw": record.raw[:2048],
-    }

@@ -240,7 +240,7 @@ _NONE = "CAST(NULL AS VARCHAR)"
 # pattern costs four times a match; these cost a tenth). Each holds for any message the
 # pattern matches: the host of ``host[ip]`` has no bracket or space, so the first ``[`` opens
 # the address; a counter, a method, a cipher has no space, comma or bracket.
-# tests/pipeline/test_vector_dialects.py checks them on every example.
+# tests/pipeline/ingest/test_vector_dialects.py checks them on every example.
 FAST_FIELDS: dict[str, dict[str, str]] = {
     "postfix.smtpd.tls_established": {
         "tls_raw": "nullif(reverse(split_part(reverse("

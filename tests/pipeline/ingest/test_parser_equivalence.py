@@ -19,7 +19,7 @@ from pipeline.ingest.run import ingest
 from pipeline.lake.journal import read_ingested, read_pending
 from tests.pipeline.lake_content import lake_content
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 LOGS = ROOT / "tests" / "data" / "logs"
 CONFIG = SiteConfig(year=2026, timezone="UTC")
 

@@ -55,12 +55,12 @@ def new_span_parser(
     not_after: datetime | None = None,
 ) -> SpanParser:
     """``not_after``: the file's modification time (no year-less line is dated after it; the
-    DuckDB parser does not apply that rule yet)."""
+    DuckDB parser applies it to the first year-less line only, see VectorSpanParser)."""
     if kind == "python":
         return PythonSpanParser(config, source_file, year_state, not_after)
     from pipeline.ingest.vector.parser import VectorSpanParser
 
-    return VectorSpanParser(config, source_file, year_state)
+    return VectorSpanParser(config, source_file, year_state, not_after)
 
 
 class PythonSpanParser:

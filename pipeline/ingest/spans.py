@@ -237,4 +237,5 @@ def reject_row(source_file: str, line: int, kind: str, reason: str, raw: str) ->
         "kind": kind,
         "reason": reason,
         "raw": raw[:2048],
+        "event_at": None,  # a fault of the file, not of a dated line: the ingest day
     }

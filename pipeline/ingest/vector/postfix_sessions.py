@@ -122,6 +122,9 @@ def _register_lookups(con: duckdb.DuckDBPyConnection, config: SiteConfig) -> Non
                 "service": pa.array([x.service if x else None for x in listeners], pa.string()),
                 "port": pa.array([x.port if x else None for x in listeners], pa.int64()),
                 "tls_mode": pa.array([x.tls_mode if x else None for x in listeners], pa.string()),
+                "tls_auth_only": pa.array(
+                    [x.tls_auth_only if x else False for x in listeners], pa.bool_()
+                ),
             }
         ),
     )

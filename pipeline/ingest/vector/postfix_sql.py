@@ -161,6 +161,7 @@ WITH s AS (
         starttls_ok IS NOT NULL OR starttls_attempts IS NOT NULL OR auth_ok IS NOT NULL
             OR auth_attempts IS NOT NULL OR commands_total IS NOT NULL AS counters_known,
         lst.service AS l_service, lst.port AS l_port, lst.tls_mode AS l_tls_mode,
+        coalesce(lst.tls_auth_only, false) AS l_tls_auth_only,
         coalesce(internal.is_internal, false) AS trusted,
         versions.version, versions.source AS version_source
     FROM pfs
@@ -189,10 +190,16 @@ WITH s AS (
     SELECT *,
         CASE WHEN coalesce(auth_ok, 0) > 0 OR authenticated THEN 'ok'
              WHEN sasl_failures > 0 THEN 'failed'
-             WHEN attempts > 0 AND tls IS NOT DISTINCT FROM false THEN 'refused_cleartext'
+             -- AUTH in the clear, no result: refused only where the listener refuses AUTH
+             -- before TLS (tls_auth_only), else unknown with no wrong password (postfix.py)
+             WHEN attempts > 0 AND tls IS NOT DISTINCT FROM false
+                 THEN CASE WHEN l_tls_auth_only THEN 'refused_cleartext' ELSE 'unknown' END
              WHEN attempts > 0 THEN 'failed'
              WHEN counters_known THEN 'none' ELSE 'unknown' END AS auth_result,
-        greatest(attempts - coalesce(auth_ok, 0), sasl_failures) AS auth_failures,
+        CASE WHEN coalesce(auth_ok, 0) = 0 AND NOT authenticated AND sasl_failures = 0
+                 AND attempts > 0 AND tls IS NOT DISTINCT FROM false AND NOT l_tls_auth_only
+             THEN sasl_failures
+             ELSE greatest(attempts - coalesce(auth_ok, 0), sasl_failures) END AS auth_failures,
         coalesce(l_service, 'smtp') AS service0
     FROM t
 )
@@ -228,7 +235,8 @@ SELECT
                      ELSE '' END
              || '+00:00' END AS session_key,
     {source} AS source_file,
-    source_line
+    source_line,
+    false AS is_open
 FROM a
 """
 

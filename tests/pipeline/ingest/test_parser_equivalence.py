@@ -97,6 +97,11 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
     return "".join(chunks).splitlines(keepends=True)
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 16 defect 7: the DuckDB parser's years_sql lacks the not-after-mtime rule "
+    "(cap on New Year crossings, per-line clamp) the Python parser applies to unpinned years",
+)
 def test_new_year_without_a_pinned_year(tmp_path: Path, generated: list[str]) -> None:
     path = tmp_path / "in" / "mail.log"
     path.parent.mkdir()

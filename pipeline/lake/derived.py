@@ -36,6 +36,7 @@ EXPOSURE: Final = "user_exposure"
 DEFINITION_SQL: Final = (
     "staging/stg_sessions.sql",
     "marts/10_session_levels.sql",
+    "marts/25_cleartext_attempts.sql",
     "marts/30_login_evidence.sql",
     "marts/35_user_exposure.sql",
 )
@@ -175,7 +176,7 @@ def _write(lake: Path, months: dict[str, dict[date, list[str]]], todo: dict[str,
         con.execute("SET enable_progress_bar = false")  # ingest reports its own progress
         table = con.sql(
             "SELECT * FROM user_exposure($days, CAST('infinity' AS TIMESTAMPTZ), per_day := true,"
-            " with_received := false) ORDER BY day, user_key",
+            " with_received := false, with_refused := false) ORDER BY day, user_key",
             params={"days": sorted(day for days in months.values() for day in days)},
         ).to_arrow_table()
     now = by_month(session_parts(lake))  # under the lock nothing moves; if it did: stale

@@ -18,6 +18,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from pipeline.config import EvidenceRule
 from pipeline.errors import LakeError
 from pipeline.lake.schema import INGESTED, SCHEMA_VERSION, SCHEMA_VERSION_KEY, TABLES
 from pipeline.lake.writer import default_lake as default_lake
@@ -39,8 +40,11 @@ _DUCKDB_TYPES: Final = {
 }
 
 
-def connect(lake: Path | str, *, database: str = ":memory:") -> duckdb.DuckDBPyConnection:
-    """A DuckDB connection (in memory unless told) with every view and mart over ``lake``."""
+def connect(
+    lake: Path | str, *, database: str = ":memory:", evidence: EvidenceRule | None = None
+) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection (in memory unless told) with every view and mart over ``lake``;
+    ``evidence``: the site's rule for refused cleartext attempts (default: the safe one)."""
     lake = Path(lake)
     if not lake.is_dir():
         raise LakeError(f"no lake at {lake}: run `mailtls ingest` first, or pass --lake DIR")
@@ -50,6 +54,7 @@ def connect(lake: Path | str, *, database: str = ":memory:") -> duckdb.DuckDBPyC
     con.execute("SET parquet_metadata_cache = true")
     # where the lake is, for the queries that read its derived summaries (pipeline.lake.derived)
     con.execute(f"CREATE OR REPLACE MACRO lake_path() AS {_quote(str(lake.resolve()))}")
+    set_evidence_rule(con, evidence or EvidenceRule())
     sources = []
     for table, schema in TABLES.items():
         parts = _parts(lake / table)
@@ -76,6 +81,15 @@ def connect(lake: Path | str, *, database: str = ":memory:") -> duckdb.DuckDBPyC
         except duckdb.Error as exc:
             raise LakeError(f"cannot read the lake at {lake}: {exc}") from exc
     return con
+
+
+def set_evidence_rule(con: duckdb.DuckDBPyConnection, rule: EvidenceRule) -> None:
+    """The rule as macros ``evidence_<field>()``: marts/25_cleartext_attempts.sql reads them
+    (macros, not variables: a cursor of ``con`` sees them too)."""
+    for name in rule.__dataclass_fields__:
+        value = getattr(rule, name)
+        literal = _quote(value) if isinstance(value, str) else str(int(value))
+        con.execute(f"CREATE OR REPLACE MACRO evidence_{name}() AS {literal}")
 
 
 def sql_files() -> list[Path]:

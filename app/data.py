@@ -76,6 +76,13 @@ def daily_trend(lake: LakeRef, window_days: int) -> pd.DataFrame:
 
 
 @st.cache_data(ttl=TTL, show_spinner=False, max_entries=64)
+def unverified_attempts(lake: LakeRef, window_days: int) -> pd.DataFrame:
+    return queries.cleartext_attempts(_cursor(lake), window_days=window_days)[
+        list(queries.ATTEMPT_COLUMNS)
+    ]
+
+
+@st.cache_data(ttl=TTL, show_spinner=False, max_entries=64)
 def rejects_summary(lake: LakeRef, window_days: int) -> pd.DataFrame:
     return queries.rejects_summary(_cursor(lake), window_days=window_days)
 

@@ -8,8 +8,9 @@ from pathlib import Path
 import click
 
 from pipeline.cli.lake_option import lake_option
-from pipeline.cli.query_options import parse_moment, read_plan, window_options
+from pipeline.cli.query_options import config_option, parse_moment, read_plan, window_options
 from pipeline.query import queries
+from pipeline.config import load_config
 from pipeline.query.db import connect
 from pipeline.report.notices import as_message, file_name, notice_for
 
@@ -34,6 +35,7 @@ Nothing is sent: review the files, then send them with your usual tools.
 @click.option("--from", "sender", required=True, help="The From address of the notices.")
 @click.option("--cutover", callback=parse_moment, help="The date old connections stop working.")
 @click.option("--helpdesk", help="A contact line added to every notice.")
+@config_option
 @click.option(
     "-o",
     "--output",
@@ -52,11 +54,12 @@ def notify(
     sender: str,
     cutover: date | datetime | None,
     helpdesk: str | None,
+    config_path: Path | None,
     out_dir: Path,
 ) -> None:
     """Write a notice per user still on cleartext (L0) or legacy TLS (L1), in plain words."""
     plan = read_plan(plan_path)
-    with connect(lake) as con:
+    with connect(lake, evidence=load_config(config_path).evidence) as con:
         frame = queries.user_posture(
             con,
             since=since,

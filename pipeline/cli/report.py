@@ -9,12 +9,14 @@ import click
 
 from pipeline.cli.lake_option import lake_option
 from pipeline.cli.query_options import (
+    config_option,
     is_terminal,
     output_option,
     read_plan,
     window_options,
     write_output,
 )
+from pipeline.config import load_config
 from pipeline.query.db import connect
 from pipeline.report.document import FORMATS, build_report, render
 
@@ -30,6 +32,7 @@ Examples:
 @lake_option
 @window_options
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+@config_option
 @output_option
 def report(
     lake: Path,
@@ -38,10 +41,11 @@ def report(
     window_days: int,
     plan_path: Path | None,
     fmt: str,
+    config_path: Path | None,
     output: Path | None,
 ) -> None:
     """Users per level, password resets due, plan status, daily trend and rejects."""
     plan = read_plan(plan_path)
-    with connect(lake) as con:
+    with connect(lake, evidence=load_config(config_path).evidence) as con:
         built = build_report(con, since=since, until=until, window_days=window_days, plan=plan)
     write_output(render(built, fmt, styled=is_terminal(output)), output)

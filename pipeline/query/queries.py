@@ -126,6 +126,43 @@ def user_posture(
         )
 
 
+ATTEMPT_COLUMNS: Final = (
+    "user_name",
+    "client_ip",
+    "attempt_count",
+    "first_attempt_at",
+    "last_attempt_at",
+    "reason",
+)
+
+
+def cleartext_attempts(
+    con: Connection,
+    *,
+    since: Moment | None = None,
+    until: Moment | None = None,
+    window_days: int = DEFAULT_WINDOW_DAYS,
+    counted: bool | None = False,
+) -> pd.DataFrame:
+    """Refused cleartext attempts per user and client address with attempts in the window, and
+    why they do or do not count as the user's own client (marts/25_cleartext_attempts.sql).
+    ``counted``: False (default) the *unverified* ones, which set no level; True the counted
+    ones; None both. The counts span all the data: a guesser is judged on everything it did."""
+    w = window(con, since=since, until=until, window_days=window_days)
+    return _df(
+        con,
+        """
+        SELECT * FROM cleartext_attempts
+        WHERE last_attempt_at >= $since AND first_attempt_at < $until
+            AND ($counted IS NULL OR is_counted = $counted)
+        ORDER BY user_key, client_ip NULLS LAST
+        """,
+        since=w.since,
+        until=w.until,
+        counted=counted,
+    )
+
+
 def level_counts(
     con: Connection,
     *,

@@ -1,5 +1,5 @@
-"""The weekly report: headline numbers, users per level, the plan's phases, the daily trend and
-the rejects, as sections of tables rendered to text, Markdown, HTML, JSON or CSV."""
+"""The weekly report: headline numbers, users per level, the unverified cleartext attempts, the
+plan's phases, the daily trend and the rejects, as sections of tables rendered to text, Markdown, HTML, JSON or CSV."""
 
 from __future__ import annotations
 
@@ -79,6 +79,12 @@ def build_report(
                 queries.level_counts(
                     con, since=since, until=until, baseline=plan.baseline, posture=posture
                 ),
+            ),
+            Section(
+                "Unverified cleartext attempts (set no level: maybe a stranger guessing names)",
+                queries.cleartext_attempts(con, since=since, until=until)[
+                    list(queries.ATTEMPT_COLUMNS)
+                ],
             ),
             Section("Migration plan", _phases(queries.plan_status(con, plan, as_of=window.until))),
             Section("Daily trend", queries.daily_trend(con, since=since, until=until, days=days)),

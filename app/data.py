@@ -16,6 +16,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
+from pipeline.config import EvidenceRule
 from pipeline.lake.schema import TABLES
 from pipeline.plan.phases import EMPTY_PLAN, Plan, load_plan
 from pipeline.query import db, queries
@@ -26,19 +27,20 @@ TTL: Final = timedelta(minutes=5)
 class LakeRef(NamedTuple):
     path: str
     layout: tuple[str, ...]
+    evidence: EvidenceRule = EvidenceRule()
 
 
-def lake_ref(lake: Path) -> LakeRef:
-    """The lake and the tables in it that hold at least one file."""
+def lake_ref(lake: Path, evidence: EvidenceRule = EvidenceRule()) -> LakeRef:
+    """The lake, the tables in it that hold at least one file, and the site's evidence rule."""
     present = [t for t in TABLES if next((lake / t).glob("**/*.parquet"), None) is not None]
     if (lake / db.INGESTED_FILE).is_file():
         present.append(db.INGESTED_FILE)
-    return LakeRef(str(lake), tuple(present))
+    return LakeRef(str(lake), tuple(present), evidence)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _connection(lake: LakeRef) -> duckdb.DuckDBPyConnection:
-    return db.connect(lake.path)
+    return db.connect(lake.path, evidence=lake.evidence)
 
 
 def _cursor(lake: LakeRef) -> duckdb.DuckDBPyConnection:

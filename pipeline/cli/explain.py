@@ -7,6 +7,7 @@ import click
 from parsers.logline import LogLineParser
 from parsers.records import LogEvent, Reject
 from parsers.redact import redact
+from pipeline.report.escapes import printable_lines
 
 
 @click.command(
@@ -23,7 +24,7 @@ def explain(line_or_file: str) -> None:
     from pipeline.cli import explain_received  # a Received header or a message file
 
     if explain_received.applies(line_or_file):
-        click.echo(explain_received.explain(line_or_file))
+        click.echo(printable_lines(explain_received.explain(line_or_file)))
         return
     if os.path.isfile(line_or_file):
         with open(line_or_file, encoding="utf-8", errors="surrogateescape") as handle:
@@ -32,7 +33,7 @@ def explain(line_or_file: str) -> None:
         lines = [line_or_file]
     parser = LogLineParser()
     for number, line in enumerate(lines, 1):
-        click.echo(render(parser.parse(line, number), redact(line)))
+        click.echo(printable_lines(render(parser.parse(line, number), redact(line))))
 
 
 def render(record: LogEvent | Reject | None, line: str) -> str:

@@ -12,7 +12,8 @@ from pipeline.cli.query_options import config_option, parse_moment, read_plan, w
 from pipeline.query import queries
 from pipeline.config import load_config
 from pipeline.query.db import connect
-from pipeline.report.notices import as_message, file_name, notice_for
+from pipeline.report.notices import as_message, file_name, notice_for, recipient
+from pipeline.report.render import printable
 
 EPILOG = """\b
 Examples:
@@ -58,6 +59,8 @@ def notify(
     out_dir: Path,
 ) -> None:
     """Write a notice per user still on cleartext (L0) or legacy TLS (L1), in plain words."""
+    if recipient(sender) is None:
+        raise click.BadParameter(f"{sender!r} is not one mail address", param_hint="--from")
     plan = read_plan(plan_path)
     with connect(lake, evidence=load_config(config_path).evidence) as con:
         frame = queries.user_posture(
@@ -72,11 +75,22 @@ def notify(
     day = cutover.date() if isinstance(cutover, datetime) else cutover
     now = datetime.now(UTC)
     written = 0
+    skipped: list[str] = []
     for row in frame.to_dict("records"):
         notice = notice_for({str(k): v for k, v in row.items()}, cutover=day, helpdesk=helpdesk)
         if notice is None:
+            continue
+        if recipient(notice.user_name) is None:
+            skipped.append(notice.user_name)
             continue
         message = as_message(notice, sender=sender, now=now)
         (out_dir / file_name(notice.user_name)).write_bytes(message.as_bytes())
         written += 1
     click.echo(f"{written} notices written to {out_dir} (nothing was sent)")
+    if skipped:
+        click.echo(
+            f"{len(skipped)} users without a notice, their name is not one mail address: "
+            + ", ".join(printable(name) for name in skipped[:20])
+            + (" …" if len(skipped) > 20 else ""),
+            err=True,
+        )

@@ -20,7 +20,8 @@ from typing import Any
 import zstandard
 
 from parsers.logline import LogLineParser
-from parsers.records import LogEvent, Reject
+from parsers.records import RAW_LIMIT, LogEvent, Reject
+from parsers.redact import redact_cut
 from pipeline.config import SiteConfig
 from pipeline.ingest.results import FileResult, Progress
 from pipeline.ingest.sources import fingerprint, is_compressed, looks_binary, open_bytes, read_lines
@@ -139,7 +140,8 @@ def read_span(job: FileJob, span: Span, progress: Progress | None = None) -> Fil
                             line_no,
                             "line",
                             "line longer than 1 MiB; cut",
-                            raw[:2048].decode("utf-8", "replace"),
+                            # redacted before the cut: the password may sit past 2 KiB
+                            redact_cut(raw.decode("utf-8", "replace"))[:RAW_LIMIT],
                         )
                     )
                     continue

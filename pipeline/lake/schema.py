@@ -11,10 +11,11 @@ from typing import Final
 
 import pyarrow as pa
 
-SCHEMA_VERSION: Final = 3
+SCHEMA_VERSION: Final = 4
 # versions whose lakes this mailtls writes into as they are: the same columns (2 → 3 only added
-# the committed-runs list to `_ingested.parquet`'s metadata, which the next commit writes)
-UPGRADABLE_VERSIONS: Final = frozenset({2, SCHEMA_VERSION})
+# the committed-runs list to `_ingested.parquet`'s metadata, which the next commit writes; 3 → 4
+# added received_hops.is_from_own, NULL in older parts: their hops end the chain of custody)
+UPGRADABLE_VERSIONS: Final = frozenset({2, 3, SCHEMA_VERSION})
 SCHEMA_VERSION_KEY: Final = b"mailtls.schema_version"
 
 _TS = pa.timestamp("us", tz="UTC")
@@ -66,6 +67,7 @@ RECEIVED_HOPS: Final = pa.schema(
         ("auth_user", pa.string()),
         ("is_local", pa.bool_()),
         ("is_own_server", pa.bool_()),
+        ("is_from_own", pa.bool_()),
         ("security", pa.string()),
         ("dialect", pa.string()),
         ("parse_ok", pa.bool_()),

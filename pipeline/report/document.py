@@ -15,7 +15,14 @@ import pandas as pd
 from pipeline.plan.phases import EMPTY_PLAN, Plan
 from pipeline.query import queries
 from pipeline.query.queries import Connection, Moment, Window
-from pipeline.report.render import cell, html_table, markdown_table, records, text_table
+from pipeline.report.render import (
+    cell,
+    html_table,
+    markdown_table,
+    records,
+    spreadsheet_safe,
+    text_table,
+)
 
 FORMATS: Final = ("text", "md", "html", "json", "csv")
 TITLE: Final = "mailtls report: who still sends mail passwords in cleartext or over legacy TLS"
@@ -152,12 +159,13 @@ def render(report: Report, fmt: str, *, styled: bool = False) -> str:
 def _long_csv(report: Report) -> str:
     """Every section's cells as ``section,row,column,value`` rows: one tidy table."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv.writer(buffer, lineterminator="\n")  # cells made safe by spreadsheet_safe
     writer.writerow(["section", "row", "column", "value"])
     writer.writerow(["Window", 0, "since", report.window.since.isoformat()])
     writer.writerow(["Window", 0, "until", report.window.until.isoformat()])
     for section in report.sections:
         for number, row in enumerate(records(section.frame)):
             for column, value in row.items():
-                writer.writerow([section.title, number, column, "" if value is None else value])
+                cells = [section.title, number, column, "" if value is None else value]
+                writer.writerow([spreadsheet_safe(c) for c in cells])
     return buffer.getvalue()

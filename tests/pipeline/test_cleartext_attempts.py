@@ -171,9 +171,7 @@ def test_unverified_attempts_are_counted_on_the_users_row(con: duckdb.DuckDBPyCo
         ("none", set()),
     ],
 )
-def test_the_site_chooses_a_stricter_or_looser_rule(
-    lake: Path, rule: str, reset: set[str]
-) -> None:
+def test_the_site_chooses_a_stricter_or_looser_rule(lake: Path, rule: str, reset: set[str]) -> None:
     with connect(lake, evidence=EvidenceRule(refused_cleartext=rule)) as con:
         frame = queries.user_posture(con, **MARCH)
     flagged = {u.split("@")[0] for u in frame.loc[frame["password_reset_required"], "user_name"]}

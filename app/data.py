@@ -22,20 +22,21 @@ from pipeline.plan.phases import EMPTY_PLAN, Plan, load_plan
 from pipeline.query import db, queries
 
 TTL: Final = timedelta(minutes=5)
+DEFAULT_EVIDENCE: Final = EvidenceRule()
 
 
 class LakeRef(NamedTuple):
     path: str
     layout: tuple[str, ...]
-    evidence: EvidenceRule = EvidenceRule()
+    evidence: EvidenceRule = DEFAULT_EVIDENCE
 
 
-def lake_ref(lake: Path, evidence: EvidenceRule = EvidenceRule()) -> LakeRef:
+def lake_ref(lake: Path, evidence: EvidenceRule | None = None) -> LakeRef:
     """The lake, the tables in it that hold at least one file, and the site's evidence rule."""
     present = [t for t in TABLES if next((lake / t).glob("**/*.parquet"), None) is not None]
     if (lake / db.INGESTED_FILE).is_file():
         present.append(db.INGESTED_FILE)
-    return LakeRef(str(lake), tuple(present), evidence)
+    return LakeRef(str(lake), tuple(present), evidence or EvidenceRule())
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
@@ -27,7 +27,7 @@ class Settings:
     lake: Path
     plan: Path | None
     pseudonym_key: bytes | None
-    evidence: EvidenceRule = EvidenceRule()
+    evidence: EvidenceRule = field(default_factory=EvidenceRule)
 
 
 def read_settings(argv: Sequence[str]) -> Settings:

@@ -9,11 +9,11 @@ import click
 
 from pipeline.cli.lake_option import lake_option
 from pipeline.cli.query_options import config_option, parse_moment, read_plan, window_options
-from pipeline.query import queries
 from pipeline.config import load_config
+from pipeline.query import queries
 from pipeline.query.db import connect
 from pipeline.report.notices import as_message, file_name, notice_for, recipient
-from pipeline.report.render import printable
+from pipeline.report.escapes import printable
 
 EPILOG = """\b
 Examples:

@@ -15,14 +15,8 @@ import pandas as pd
 from pipeline.plan.phases import EMPTY_PLAN, Plan
 from pipeline.query import queries
 from pipeline.query.queries import Connection, Moment, Window
-from pipeline.report.render import (
-    cell,
-    html_table,
-    markdown_table,
-    records,
-    spreadsheet_safe,
-    text_table,
-)
+from pipeline.report.escapes import spreadsheet_safe
+from pipeline.report.render import cell, html_table, markdown_table, records, text_table
 
 FORMATS: Final = ("text", "md", "html", "json", "csv")
 TITLE: Final = "mailtls report: who still sends mail passwords in cleartext or over legacy TLS"

@@ -15,11 +15,11 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import cli
+from pipeline.query.queries import Window
 from pipeline.report.document import Report, Section, render
 from pipeline.report.escapes import printable, spreadsheet_safe
 from pipeline.report.notices import Notice, as_message, file_name, recipient
-from pipeline.report.render import csv_text, frame_as, text_table
-from pipeline.query.queries import Window
+from pipeline.report.render import csv_text, text_table
 from tests.pipeline.lakes import at, session, write_table
 
 NAMES = [

@@ -12,8 +12,8 @@ from pipeline.cli.query_options import config_option, parse_moment, read_plan, w
 from pipeline.config import load_config
 from pipeline.query import queries
 from pipeline.query.db import connect
-from pipeline.report.notices import as_message, file_name, notice_for, recipient
 from pipeline.report.escapes import printable
+from pipeline.report.notices import as_message, file_name, notice_for, recipient
 
 EPILOG = """\b
 Examples:

@@ -21,7 +21,9 @@ from typing import Any
 
 from parsers.records import LogEvent
 from pipeline.config import SiteConfig
-from pipeline.sessions.sessioniser import PostfixSession, Sessioniser, postfix_key
+from pipeline.sessions.dovecot import DovecotSessions
+from pipeline.sessions.postfix import PostfixSessions, postfix_key
+from pipeline.sessions.sessioniser import Sessioniser
 
 # how long after a file's first line a Dovecot connection line may still belong to auth lines
 # at the end of the previous file (a login process gives up on an idle client well within it)
@@ -82,11 +84,14 @@ class FileSessioniser(Sessioniser):
                     self.edges.postfix_heads.append(event)
                     return
         elif self._is_connection_line(event) and not self.edges.window_passed:
+            dovecot: DovecotSessions = self.family("dovecot")
             key = f"{event.host}/{event.fields.get('session_id')}"
-            refused = key in self.refused_plaintext
-            self.refused_plaintext.discard(key)
+            refused = key in dovecot.refused_plaintext
+            dovecot.refused_plaintext.discard(key)
             self._note(at)
-            self.edges.held_logins.append(HeldLogin(event, self.auth_failures.pop(key, 0), refused))
+            self.edges.held_logins.append(
+                HeldLogin(event, dovecot.auth_failures.pop(key, 0), refused)
+            )
             return
         super().feed(event, source_file)
 
@@ -103,9 +108,10 @@ class FileSessioniser(Sessioniser):
     def finish(self) -> Edges:
         """The edges, once the whole file was fed (the closed sessions are in ``rows``)."""
         edges = self.edges
+        dovecot: DovecotSessions = self.family("dovecot")
         edges.tails = self.open_sessions()
-        edges.auth_failures = self.auth_failures
-        edges.refused_plaintext = self.refused_plaintext
+        edges.auth_failures = dovecot.auth_failures
+        edges.refused_plaintext = dovecot.refused_plaintext
         edges.latest = self.latest
         return edges
 
@@ -113,26 +119,27 @@ class FileSessioniser(Sessioniser):
 def stitch(into: Sessioniser, edges: Edges, source_file: str) -> None:
     """Join one file's ``edges`` onto ``into``, the sessioniser of its set holding everything
     before the file; finished rows collect in ``into``."""
+    postfix: PostfixSessions = into.family("postfix")
+    dovecot: DovecotSessions = into.family("dovecot")
     for event in edges.postfix_heads:
         into.feed(event, source_file)
     for key in edges.connected:
-        into.close(key)  # a session of an earlier file whose disconnect line was lost
+        postfix.close(key)  # a session of an earlier file whose disconnect line was lost
     for held in edges.held_logins:
         key = f"{held.event.host}/{held.event.fields.get('session_id')}"
         if held.auth_failures:
-            into.auth_failures[key] = into.auth_failures.get(key, 0) + held.auth_failures
+            dovecot.auth_failures[key] = dovecot.auth_failures.get(key, 0) + held.auth_failures
         if held.refused_plaintext:
-            into.refused_plaintext.add(key)
+            dovecot.refused_plaintext.add(key)
         into.feed(held.event, source_file)
     if edges.window_passed:
         # this file's later connection lines were classified without them: none can claim them
-        into.auth_failures.clear()
-        into.refused_plaintext.clear()
+        dovecot.auth_failures.clear()
+        dovecot.refused_plaintext.clear()
     for state in edges.tails:
-        into.close(state["key"])
-        into.open[state["key"]] = PostfixSession.from_state(state)
+        into.resume(state)
     for key, count in edges.auth_failures.items():
-        into.auth_failures[key] = into.auth_failures.get(key, 0) + count
-    into.refused_plaintext |= edges.refused_plaintext
+        dovecot.auth_failures[key] = dovecot.auth_failures.get(key, 0) + count
+    dovecot.refused_plaintext |= edges.refused_plaintext
     if edges.latest is not None and (into.latest is None or edges.latest > into.latest):
         into.latest = edges.latest

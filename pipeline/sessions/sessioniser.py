@@ -1,85 +1,39 @@
-"""Sessionising: log events in, one ``sessions`` row per client connection out.
+"""Sessionising: log events of one rotated set in, one ``sessions`` row per client connection
+out, in DESIGN's classification.
 
-Postfix smtpd serves one connection at a time per process, so a session is keyed by host +
-program (which carries the syslog_name) + pid and runs from ``connect from`` to ``disconnect
-from``. Dovecot writes one line per login connection when it ends (``Login:`` or a failure),
-so each such line is a session by itself. Classification follows DESIGN.md.
-
-The sessioniser's open Postfix sessions are plain data (:meth:`Sessioniser.open_sessions`), so a
-session cut by the end of a rotated file continues in the next file, in this run or the next;
+Each log family has its sessioniser in ``pipeline/sessions/<family>.py`` (see
+:mod:`pipeline.sessions.rows`); :class:`Sessioniser` dispatches an event by the family its kind
+starts with (``postfix.smtpd.connect`` → ``postfix``). Open sessions are plain data
+(:meth:`Sessioniser.open_sessions`, tagged with their family), so a session cut by the end of a
+rotated file continues in the next file, in this run or the next;
 :mod:`pipeline.ingest.stitch` feeds one file's edges into the sessioniser of its rotated set.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
-from datetime import datetime, timedelta
+import importlib
+import importlib.util
+from datetime import datetime
+from functools import cache
 from typing import Any
 
 from parsers.records import LogEvent
-from parsers.vocab import security_of, version_with_source
-from pipeline.config import Listener, SiteConfig
+from parsers.registry import families
+from pipeline.config import SiteConfig
+from pipeline.sessions.rows import FamilySessions, Row
 
-Row = dict[str, Any]
-
-# An smtpd session never lasts this long (Postfix's own smtpd_timeout is minutes): a session
-# still open after this much later log time lost its disconnect line (crash, lost log).
-STALE_AFTER = timedelta(hours=1)
-
-DOVECOT_AUTH_RESULTS = {
-    "auth_failed": "failed",
-    "plaintext_disallowed": "refused_cleartext",
-    "no_auth": "none",
-    "tls_failed": "none",
-}
+FAMILY_KEY = "family"  # in an open session's state; absent in lakes before it: Postfix
+LEGACY_FAMILY = "postfix"
 
 
-@dataclass(slots=True)
-class PostfixSession:
-    """What is known so far of one smtpd connection."""
-
-    key: str
-    started_at: datetime | None
-    host: str
-    program: str
-    pid: int | None
-    source_file: str
-    source_line: int
-    client_ip: str | None = None
-    user_name: str | None = None
-    auth_method: str | None = None
-    tls_version_raw: str | None = None
-    tls_cipher: str | None = None
-    has_tls_line: bool = False
-    sasl_failures: int = 0
-    authenticated: bool = False  # a queue line named the SASL user: the login succeeded
-    last_at: datetime | None = None
-    counters: dict[str, int] = field(default_factory=dict)
-    closed: bool = False
-
-    def to_state(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in _POSTFIX_STATE}
-
-    @classmethod
-    def from_state(cls, state: dict[str, Any]) -> PostfixSession:
-        return cls(**state)
-
-
-# by field list, not ``__slots__``: a mypyc-compiled dataclass has no ``__slots__`` attribute
-_POSTFIX_STATE = tuple(f.name for f in fields(PostfixSession))
-
-
-def postfix_key(event: LogEvent) -> str:
-    """The open-session key of an smtpd event: host, program (with syslog_name) and pid."""
-    return f"{event.host}/{event.program}/{event.pid}"
-
-
-# the disconnect line's counters a session keeps (parsers.postfix.dialects._counters names them)
-_COUNTERS = ("starttls_ok", "starttls_attempts", "auth_ok", "auth_attempts", "commands_total")
-
-
-def _int(value: str | None) -> int:
-    return int(value) if value and value.isdigit() else 0
+@cache
+def sessionisers() -> dict[str, type[FamilySessions]]:
+    """Each log family that has a sessioniser module, by family name."""
+    found: dict[str, type[FamilySessions]] = {}
+    for family in families():
+        if importlib.util.find_spec(f"pipeline.sessions.{family}"):
+            found[family] = importlib.import_module(f"pipeline.sessions.{family}").SESSIONS
+    return found
 
 
 class Sessioniser:
@@ -88,266 +42,42 @@ class Sessioniser:
     def __init__(self, config: SiteConfig, open_sessions: list[dict[str, Any]] | None = None):
         self.config = config
         self.rows: list[Row] = []
-        self.open: dict[str, PostfixSession] = {}
-        for state in open_sessions or []:
-            session = PostfixSession.from_state(state)
-            self.open[session.key] = session
         self.latest: datetime | None = None
-        # Dovecot connections that had a cleartext login refused ("Plaintext authentication
-        # disabled"), by host/session id, until the connection's own line arrives
-        self.refused_plaintext: set[str] = set()
-        # wrong passwords the auth process logged, by host/session id
-        self.auth_failures: dict[str, int] = {}
-        self._listeners: dict[str, Listener | None] = {}  # by program: one lookup per session
+        self.families: dict[str, FamilySessions] = {
+            name: cls(config, self.rows) for name, cls in sessionisers().items()
+        }
+        for state in open_sessions or []:
+            self.resume(state)
 
-    # ---- feeding -------------------------------------------------------------------------
+    def family(self, name: str) -> Any:
+        """The sessioniser of one family (its own type: stitching knows what it holds)."""
+        return self.families[name]
+
     def feed(self, event: LogEvent, source_file: str) -> None:
         if event.event_at is not None and (self.latest is None or event.event_at > self.latest):
             self.latest = event.event_at
-        kind = event.kind
-        if kind.startswith("postfix.smtpd."):
-            self._postfix(event, source_file)
-        elif kind.startswith("dovecot.auth.") and event.fields.get("session_id"):
-            # the auth process names each wrong password, also in a connection that then logs
-            # in; its login line does not
-            key = f"{event.host}/{event.fields['session_id']}"
-            self.auth_failures[key] = self.auth_failures.get(key, 0) + 1
-        elif kind in ("dovecot.login.ok", "dovecot.login.failed"):
-            text = event.fields.get("disconnect_text") or ""
-            if text.startswith("Login failed"):
-                # a refused attempt inside a connection that goes on; the connection's own
-                # line (Login: or Disconnected) follows with the same session id
-                if "laintext" in text and event.fields.get("session_id"):
-                    self.refused_plaintext.add(f"{event.host}/{event.fields['session_id']}")
-                return
-            self.rows.append(self._dovecot_row(event, source_file))
+        family = self.families.get(event.kind.split(".", 1)[0])
+        if family is not None:
+            family.feed(event, source_file)
 
-    def _postfix(self, event: LogEvent, source_file: str) -> None:
-        key = postfix_key(event)
-        f = event.fields
-        kind = event.kind
-        at = event.event_at
-        if kind == "postfix.smtpd.connect":
-            self.close(key)  # an earlier session of this process lost its disconnect line
-            self.open[key] = PostfixSession(
-                key,
-                at,
-                event.host,
-                event.program,
-                event.pid,
-                source_file,
-                event.line_no,
-                client_ip=f.get("client_ip"),
-                last_at=at,
-            )
-            return
-        session = self.open.get(key)
-        if session is None:
-            # a session whose connect line is not in the data read (before the first file)
-            session = PostfixSession(
-                key,
-                at,
-                event.host,
-                event.program,
-                event.pid,
-                source_file,
-                event.line_no,
-                client_ip=f.get("client_ip"),
-                last_at=at,
-            )
-            self.open[key] = session
-        elif at is not None:
-            session.last_at = at
-        if kind == "postfix.smtpd.tls_established":
-            session.has_tls_line = True
-            session.tls_version_raw = f.get("tls_version_raw") or f.get("tls_version")
-            session.tls_cipher = f.get("tls_cipher")
-        elif kind == "postfix.smtpd.client":
-            user_name = f.get("user_name")
-            if user_name:
-                session.user_name = user_name
-                session.authenticated = True
-            session.auth_method = f.get("auth_method") or session.auth_method
-        elif kind == "postfix.smtpd.sasl_failed":
-            session.sasl_failures += 1
-            session.user_name = session.user_name or f.get("user_name")
-            session.auth_method = session.auth_method or f.get("auth_method")
-        elif kind == "postfix.smtpd.disconnect":
-            counters = session.counters
-            for name in _COUNTERS:
-                value = f.get(name)
-                if value is not None:
-                    counters[name] = int(value) if value.isdigit() else 0
-            session.closed = True
-            self.rows.append(self._postfix_row(self.open.pop(key)))
-
-    # ---- classification -------------------------------------------------------------------
-    def postfix_listener(self, program: str) -> Listener | None:
-        """``postfix/submission/smtpd`` → the listener of syslog_name ``submission``."""
-        if program not in self._listeners:
-            if len(self._listeners) > 1024:
-                self._listeners.clear()
-            self._listeners[program] = self._listener_of(program)
-        return self._listeners[program]
-
-    def _listener_of(self, program: str) -> Listener | None:
-        parts = program.split("/")
-        name = "/".join(parts[1:-1]) if len(parts) > 2 else ("" if len(parts) == 2 else None)
-        if name is None:
-            return None  # "postfix" alone: rsyslog cut the syslog_name off
-        listener = self.config.postfix_listeners.get(name)
-        if listener is None and "/" in name:
-            listener = self.config.postfix_listeners.get(name.rsplit("/", 1)[-1])
-        return listener
-
-    def _postfix_row(self, s: PostfixSession) -> Row:
-        listener = self.postfix_listener(s.program)
-        c = s.counters
-        counters_known = bool(c)
-        starttls = c.get("starttls_ok", 0) > 0
-        implicit = listener is not None and listener.tls_mode == "implicit"
-        if not implicit and s.has_tls_line and counters_known and not c.get("starttls_attempts"):
-            implicit = True  # TLS without a STARTTLS command: the listener wraps (465)
-        if implicit:
-            tls: bool | None = True
-            tls_mode = "implicit"
-        elif starttls or s.has_tls_line:
-            tls, tls_mode = True, "starttls"
-        elif counters_known:
-            tls, tls_mode = False, "none"
-        else:
-            tls, tls_mode = None, "unknown"
-        version, version_source = version_with_source(s.tls_version_raw, s.tls_cipher)
-        auth_attempts = c.get("auth_attempts", 0)
-        failures = max(auth_attempts - c.get("auth_ok", 0), s.sasl_failures)
-        if c.get("auth_ok", 0) > 0 or s.authenticated:
-            auth_result = "ok"
-        elif s.sasl_failures:
-            auth_result = "failed"
-        elif auth_attempts and tls is False:
-            # AUTH sent in the clear and refused without a SASL failure: the server offered no
-            # AUTH before TLS (smtpd_tls_auth_only); the password may still have crossed
-            auth_result = "refused_cleartext"
-        elif auth_attempts:
-            auth_result = "failed"
-        elif counters_known:
-            auth_result = "none"
-        else:
-            auth_result = "unknown"
-        if listener is not None:
-            service, port = listener.service, listener.port
-        else:
-            service, port = "smtp", None
-        if service == "smtp" and (auth_attempts or s.user_name):
-            service = "submission"  # SMTP AUTH on port 25 is submission
-        if implicit and port is None:
-            port = 465
-        trusted = self.config.is_internal(s.client_ip)
-        return {
-            "event_at": s.started_at,
-            "source": "postfix",
-            "server_host": s.host,
-            "service": service,
-            "listener": s.program,
-            "server_port": port,
-            "client_ip": s.client_ip,
-            "server_ip": None,
-            "user_name": s.user_name,
-            "auth_method": s.auth_method,
-            "auth_result": auth_result,
-            "auth_failures": failures,
-            "tls_mode": tls_mode,
-            "tls_version": version,
-            "tls_version_source": version_source,
-            "tls_cipher": s.tls_cipher,
-            "security": security_of(tls, version, is_trusted_hop=trusted),
-            "is_trusted_hop": trusted,
-            "session_key": f"{s.key}/{s.started_at.isoformat() if s.started_at else s.source_line}",
-            "source_file": s.source_file,
-            "source_line": s.source_line,
-        }
-
-    def _dovecot_row(self, event: LogEvent, source_file: str) -> Row:
-        f = event.fields
-        flag = f.get("tls_flag") or "none"
-        port = _int(f.get("server_port")) or None
-        listener = self.config.port_listeners.get(port) if port else None
-        trusted = flag == "secured" or self.config.is_internal(f.get("client_ip"))
-        version, version_source = version_with_source(
-            f.get("tls_version_raw") or f.get("tls_version"), f.get("tls_cipher")
-        )
-        if flag in ("TLS", "proxied", "TLS handshaking"):
-            tls: bool | None = True
-            tls_mode = listener.tls_mode if listener else "unknown"
-        elif flag == "secured":
-            tls, tls_mode = False, "none"
-        else:
-            tls, tls_mode = False, "none"
-        if event.kind == "dovecot.login.ok":
-            auth_result = "ok"
-            failures = 0
-        else:
-            auth_result = DOVECOT_AUTH_RESULTS.get(f.get("failure") or "", "unknown")
-            session_key = f"{event.host}/{f.get('session_id')}"
-            if session_key in self.refused_plaintext:
-                self.refused_plaintext.discard(session_key)
-                auth_result = "refused_cleartext"
-            elif auth_result == "failed" and not f.get("auth_method") and tls is False:
-                # Dovecot 2.3 logs a LOGIN/USER+PASS refused by disable_plaintext_auth as "auth
-                # failed" but without method=: no SASL exchange began, the server refused the
-                # cleartext command (measured in the lab). A wrong password always has method=.
-                auth_result = "refused_cleartext"
-            failures = _int(f.get("auth_attempts")) if auth_result == "failed" else 0
-            if auth_result == "failed" and not failures:
-                failures = 1
-        logged = self.auth_failures.pop(f"{event.host}/{f.get('session_id')}", 0)
-        failures = max(failures, logged)
-        service = f.get("service") or (listener.service if listener else "imap")
-        session_id = f.get("session_id") or f.get("mpid") or str(event.line_no)
-        return {
-            "event_at": event.event_at,
-            "source": "dovecot",
-            "server_host": event.host,
-            "service": service,
-            "listener": f.get("listener") or (f"{service}/{port}" if port else f"{service}-login"),
-            "server_port": port,
-            "client_ip": f.get("client_ip"),
-            "server_ip": f.get("server_ip"),
-            "user_name": f.get("user_name"),
-            "auth_method": f.get("auth_method"),
-            "auth_result": auth_result,
-            "auth_failures": failures,
-            "tls_mode": tls_mode,
-            "tls_version": version,
-            "tls_version_source": version_source,
-            "tls_cipher": f.get("tls_cipher"),
-            "security": security_of(tls, version, is_trusted_hop=trusted),
-            "is_trusted_hop": trusted,
-            "session_key": f"{event.host}/{session_id}",
-            "source_file": source_file,
-            "source_line": event.line_no,
-        }
-
-    # ---- draining --------------------------------------------------------------------------
     def take_rows(self) -> list[Row]:
-        rows, self.rows = self.rows, []
+        rows = self.rows[:]
+        self.rows.clear()  # the families append to this same list
         return rows
 
-    def close(self, key: str) -> None:
-        """Write the open session of ``key``, if any, with what is known of it."""
-        session = self.open.pop(key, None)
-        if session is not None:
-            self.rows.append(self._postfix_row(session))
-
     def flush_stale(self, *, everything: bool = False) -> None:
-        """Close sessions whose disconnect will not come: open longer than STALE_AFTER before
-        the newest event seen, or all of them when ``everything``."""
-        for key, session in list(self.open.items()):
-            last = session.last_at or session.started_at
-            if everything or (
-                self.latest is not None and last is not None and self.latest - last > STALE_AFTER
-            ):
-                self.rows.append(self._postfix_row(self.open.pop(key)))
+        for family in self.families.values():
+            family.flush_stale(self.latest, everything=everything)
 
     def open_sessions(self) -> list[dict[str, Any]]:
-        return [s.to_state() for s in self.open.values()]
+        return [
+            {**state, FAMILY_KEY: name}
+            for name, family in self.families.items()
+            for state in family.open_sessions()
+        ]
+
+    def resume(self, state: dict[str, Any]) -> None:
+        """Take over an open session of an earlier file or run, in the family that left it."""
+        rest = dict(state)
+        name = rest.pop(FAMILY_KEY, LEGACY_FAMILY)
+        self.families[name].resume(rest)

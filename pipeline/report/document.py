@@ -15,7 +15,7 @@ import pandas as pd
 from pipeline.plan.phases import EMPTY_PLAN, Plan
 from pipeline.query import queries
 from pipeline.query.queries import Connection, Moment, Window
-from pipeline.report.escapes import spreadsheet_safe
+from pipeline.report.escapes import printable, spreadsheet_safe
 from pipeline.report.render import cell, html_table, markdown_table, records, text_table
 
 FORMATS: Final = ("text", "md", "html", "json", "csv")
@@ -127,11 +127,12 @@ def render(report: Report, fmt: str, *, styled: bool = False) -> str:
         return "\n\n".join(parts) + "\n"
     if fmt == "md":
         parts = [f"# {TITLE}", report.subtitle]
-        parts += [f"## {s.title}\n\n{markdown_table(s.frame)}" for s in report.sections]
+        parts += [f"## {printable(s.title)}\n\n{markdown_table(s.frame)}" for s in report.sections]
         return "\n\n".join(parts) + "\n"
     if fmt == "html":
         body = "\n".join(
-            f"<h2>{html.escape(s.title)}</h2>\n{html_table(s.frame)}" for s in report.sections
+            f"<h2>{html.escape(printable(s.title))}</h2>\n{html_table(s.frame)}"
+            for s in report.sections
         )
         return (
             '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'

@@ -61,6 +61,7 @@ def text_table(frame: pd.DataFrame, *, title: str = "", styled: bool = False) ->
     """Columns aligned with spaces, or a rich table (with colour) when ``styled``."""
     header = [printable(str(c)) for c in frame.columns]
     body = rows(frame)
+    title = printable(title)
     if styled:
         from rich.console import Console
         from rich.table import Table

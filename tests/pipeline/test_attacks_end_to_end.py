@@ -27,9 +27,7 @@ from pipeline.query.db import connect
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "sample_data"
 GOLDEN = ROOT / "tests" / "data" / "golden" / "user_posture_lab_recommended.csv"
-LAB_USERS = [
-    row["user"] for row in csv.DictReader((SAMPLE / "ground_truth" / "users.csv").open())
-]
+LAB_USERS = [row["user"] for row in csv.DictReader((SAMPLE / "ground_truth" / "users.csv").open())]
 HOSTILE = ["=cmd|'/c calc'!A0", "[/x]", "\x1b]8;;https://evil.example\x1b\\x"]
 
 
@@ -163,8 +161,7 @@ def test_the_guessers_are_reported_apart(lakes: tuple[Path, Path]) -> None:
     assert len(by_address["203.0.113.9"]) == 1
     assert next(iter(by_address["203.0.113.9"])).startswith("guesser: ")
     assert by_address["203.0.113.10"] == {
-        "unverified: the user never logs in from this address, and its attempts span under "
-        "6 hours"
+        "unverified: the user never logs in from this address, and its attempts span under 6 hours"
     }
 
 

@@ -200,3 +200,18 @@ def test_an_overlong_line_is_redacted_before_it_is_cut(tmp_path: Path) -> None:
     raws = pq.read_table(lake / "rejects").column("raw").to_pylist()
     assert raws and all("hunter2" not in raw for raw in raws)
     assert any("<redacted>" in raw for raw in raws)
+
+
+def test_a_user_name_that_is_not_utf8_is_kept_escaped(tmp_path: Path) -> None:
+    # found by the fuzz pass: a byte that is not UTF-8 in a logged user name stopped the ingest
+    # (Arrow refused the surrogate it was read as)
+    log = tmp_path / "dovecot.log"
+    log.write_bytes(
+        b"Nov 29 05:24:40 imap-login: Info: Login: user=<x\xffy@lab.example>, method=PLAIN, "
+        b"rip=203.0.113.5, lip=127.0.0.1, lport=993, mpid=1, TLS, session=<zzzzgmNhV9R/AAAe>\n"
+    )
+    lake = tmp_path / "lake"
+    result = CliRunner().invoke(cli, ["ingest", str(log), "--lake", str(lake), "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    names = pq.read_table(lake / "sessions").column("user_name").to_pylist()
+    assert names == ["x\\xffy@lab.example"]

@@ -12,7 +12,7 @@ install: $(STAMP)
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev,app,dask]'
+	$(PY) -m pip install --quiet -e '.[dev,app,dask,fuzz]'
 	touch $(STAMP)
 
 ## test: the full offline suite (no network, no root, no servers)
@@ -25,7 +25,8 @@ lint: install
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 
-## e2e: system tiers — real Postfix/Dovecot on loopback, a real browser. Installs Debian
+## e2e: system tiers — real Postfix/Dovecot on loopback, a real browser, and a coverage-guided
+## fuzz run of the parsers (atheris, ATHERIS_SECONDS per target, default 60). Installs Debian
 ## packages when run as root.
 e2e: install
 	@if [ "$$(id -u)" = 0 ]; then bash .ci/e2e-deps.sh chromium; else echo "not root: using the Debian packages already installed"; fi

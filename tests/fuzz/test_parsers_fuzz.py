@@ -100,3 +100,13 @@ def test_a_password_never_survives_redaction_even_cut(before: str, password: str
         prefix = line[: start + cut]
         if len(prefix) > start:  # the cut left some of the password: none of it survives
             assert redact_cut(prefix)[start:].startswith("<redacted>")
+
+
+def test_regressions_found_by_the_coverage_guided_run() -> None:
+    parser = LogLineParser(year=2026)
+    for line in (
+        "Jun \x1e3 06:25:43 srv postfix/smtpd[29306]: connect from a[192.0.2.1]",
+        "Jun \u00b23 06:25:43 srv postfix/smtpd[29306]: connect from a[192.0.2.1]",
+        "Jun 3\u00b2 06:25:43 srv postfix/smtpd[29306]: connect from a[192.0.2.1]",
+    ):
+        parser.parse(line, 1)  # used to raise ValueError from int()

@@ -21,8 +21,14 @@ from hypothesis import strategies as st
 from pipeline.query.queries import Window
 from pipeline.report.document import FORMATS, Report, Section, render
 from pipeline.report.notices import Notice, as_message, file_name, recipient
-from pipeline.report.render import FRAME_FORMATS, csv_text, frame_as, html_table, markdown_table
-from pipeline.report.render import text_table
+from pipeline.report.render import (
+    FRAME_FORMATS,
+    csv_text,
+    frame_as,
+    html_table,
+    markdown_table,
+    text_table,
+)
 from tests.fuzz.seeds import HOSTILE
 
 BUDGET = settings(

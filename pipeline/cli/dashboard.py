@@ -32,7 +32,7 @@ LOOPBACK: Final = frozenset({"localhost", "127.0.0.1", "::1", "[::1]"})
 UNGUARDED = (
     "warning: the dashboard has no login of its own: on {address} anyone who can reach port "
     "{port} sees every user's name, level and reset flag. Keep it on localhost behind a "
-    "reverse proxy that asks for a login (docs/security.md, "The dashboard")."
+    "reverse proxy that asks for a login (docs/security.md, The dashboard)."
 )
 
 

@@ -50,6 +50,7 @@ def connect(
         raise LakeError(f"no lake at {lake}: run `mailtls ingest` first, or pass --lake DIR")
     con = duckdb.connect(database)
     con.execute("SET TimeZone = 'UTC'")
+    con.execute("SET enable_progress_bar = false")  # it writes to stdout: into a report's text
     # parts are immutable (written once under a new name): read each footer once per connection
     con.execute("SET parquet_metadata_cache = true")
     # where the lake is, for the queries that read its derived summaries (pipeline.lake.derived)

@@ -97,6 +97,21 @@ def event_span(con: Connection) -> tuple[datetime | None, datetime | None]:
     return first, last
 
 
+def judge_attempts(con: Connection) -> None:
+    """Judge the refused cleartext attempts once for ``con``: ``cleartext_attempts`` reads every
+    session of the addresses that made one (a scan of the whole lake), and user_posture, the plan
+    metrics and the report reach it several times through ``login_evidence``. A temporary table
+    of that name, this connection's own, shadows the view (as ``exposure_summaries`` is shadowed
+    by pipeline.lake.derived) until the connection closes; a new connection judges anew."""
+    found = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name = 'cleartext_attempts'"
+    ).fetchall()
+    if found[0][0] == 0:
+        con.execute(
+            "CREATE TEMP TABLE cleartext_attempts AS SELECT * FROM main.cleartext_attempts"
+        )
+
+
 def user_posture(
     con: Connection,
     *,
@@ -109,6 +124,7 @@ def user_posture(
     """One row per user: level, reset flag, counts, coverage (see marts/40_user_posture.sql).
     Worst level first, then by name."""
     w = window(con, since=since, until=until, window_days=window_days)
+    judge_attempts(con)
     with exposure(con, w.until) as live_days:
         return _df(
             con,
@@ -149,6 +165,7 @@ def cleartext_attempts(
     ``counted``: False (default) the *unverified* ones, which set no level; True the counted
     ones; None both. The counts span all the data: a guesser is judged on everything it did."""
     w = window(con, since=since, until=until, window_days=window_days)
+    judge_attempts(con)
     return _df(
         con,
         """
@@ -350,6 +367,7 @@ def plan_status(
     the phase's dates and status, the criterion, its measured value and status."""
     end = window(con, until=as_of).until
     on = (end - timedelta(days=1)).date()
+    judge_attempts(con)
 
     def measure(days: int) -> dict[str, float | None]:
         frame = _df(

@@ -87,7 +87,8 @@ pairs AS (
         client_ip,
         count(*) AS attempt_count,
         min(event_at) AS first_attempt_at,
-        max(event_at) AS last_attempt_at
+        max(event_at) AS last_attempt_at,
+        list(event_at) AS attempt_times  -- for user_exposure's `until`
     FROM refused
     WHERE user_key IS NOT NULL
     GROUP BY user_key, client_ip
@@ -135,6 +136,7 @@ judged AS (
 )
 SELECT
     user_name, user_key, client_ip, attempt_count, first_attempt_at, last_attempt_at,
+    attempt_times,
     has_login_from_address, names_tried, burst_attempts, failed_other_names, span_hours,
     starts_with(reason, 'counted') AS is_counted,
     reason

@@ -28,14 +28,20 @@ WHERE (evidence_source = 'log' OR with_received)
     AND (evidence_source = 'received' OR days IS NULL OR list_contains(days, partition_date))
 GROUP BY ALL
 UNION ALL
+-- the counted refused attempts, from cleartext_attempts (judged once per connection by
+-- pipeline.query.queries.judge_attempts; reading them back from the sessions of every day
+-- would cost a scan of the lake)
 SELECT
-    CASE WHEN per_day THEN partition_date END AS day,
+    CASE WHEN per_day THEN CAST(attempt_at AS DATE) END AS day,
     user_key,
-    max(event_at) AS last_cleartext_at,
+    max(attempt_at) AS last_cleartext_at,
     CAST(NULL AS TIMESTAMPTZ) AS last_legacy_tls_at
-FROM login_evidence
-WHERE with_refused AND auth_result = 'refused_cleartext' AND is_level_evidence
-    AND event_at < until AND partition_date <= CAST(until AS DATE)
+FROM (
+    SELECT user_key, unnest(attempt_times) AS attempt_at
+    FROM cleartext_attempts
+    WHERE with_refused AND is_counted
+)
+WHERE attempt_at < until
 GROUP BY ALL;
 
 -- the fresh summaries a query may use; pipeline.lake.derived shadows this empty one per query

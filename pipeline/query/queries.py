@@ -107,9 +107,7 @@ def judge_attempts(con: Connection) -> None:
         "SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name = 'cleartext_attempts'"
     ).fetchall()
     if found[0][0] == 0:
-        con.execute(
-            "CREATE TEMP TABLE cleartext_attempts AS SELECT * FROM main.cleartext_attempts"
-        )
+        con.execute("CREATE TEMP TABLE cleartext_attempts AS SELECT * FROM main.cleartext_attempts")
 
 
 def user_posture(

@@ -25,11 +25,11 @@ lint: install
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 
-## e2e: system tiers — real Postfix/Dovecot on loopback, a real browser, and a coverage-guided
-## fuzz run of the parsers (atheris, ATHERIS_SECONDS per target, default 60). Installs Debian
-## packages when run as root.
+## e2e: system tiers — real Postfix/Dovecot/OpenSMTPD on loopback, a real browser, and a
+## coverage-guided fuzz run of the parsers (atheris, ATHERIS_SECONDS per target, default 60).
+## Installs Debian packages and builds OpenSMTPD from Debian's source (cached) when run as root.
 e2e: install
-	@if [ "$$(id -u)" = 0 ]; then bash .ci/e2e-deps.sh chromium; else echo "not root: using the Debian packages already installed"; fi
+	@if [ "$$(id -u)" = 0 ]; then bash .ci/e2e-deps.sh chromium && bash lab/opensmtpd.sh build; else echo "not root: using the Debian packages already installed"; fi
 	$(PY) -m pytest -m "e2e or slow" -p no:cacheprovider
 
 ## screenshot: refresh docs/dashboard.png for the README (the browser test, saving its image)

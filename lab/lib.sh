@@ -21,6 +21,10 @@ LOG_DIR="$LAB_DIR/log"
 MAIL_DIR="$LAB_DIR/mail"           # Maildirs: $MAIL_DIR/<user>/Maildir
 PF_LOG="$LOG_DIR/postfix.log"
 DC_LOG="$LOG_DIR/dovecot.log"
+OS_DIR="$LAB_DIR/opensmtpd"        # OpenSMTPD config, tables, private queue (lab/opensmtpd.sh)
+OS_LOG="$LOG_DIR/opensmtpd.log"
+# OpenSMTPD listens on 25/587/465 like Postfix, so it gets its own loopback address.
+OSMTPD_IP="${OSMTPD_IP:-127.0.2.1}"
 VMAIL_UID="$(id -u mail)"
 VMAIL_GID="$(id -g mail)"
 
@@ -28,28 +32,28 @@ PYTHON="${PYTHON:-python3}"
 
 log() { printf '[lab %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
-# listening PORT: true if something listens on 127.0.0.1:PORT. Checked with ss(8), not by
-# connecting, so that probes do not show up as sessions in the servers' logs.
+# listening PORT [IP]: true if something listens on IP:PORT (default 127.0.0.1). Checked with
+# ss(8), not by connecting, so that probes do not show up as sessions in the servers' logs.
 listening() {
-    ss -Hltn "sport = :$1" 2>/dev/null | grep -q "127.0.0.1:$1"
+    ss -Hltn "sport = :$1" 2>/dev/null | grep -qF "${2:-127.0.0.1}:$1 "
 }
 
-# wait_port PORT [SECONDS]: wait until 127.0.0.1:PORT is listening
+# wait_port PORT [SECONDS] [IP]: wait until IP:PORT is listening
 wait_port() {
-    local port=$1 secs=${2:-20} i
+    local port=$1 secs=${2:-20} ip=${3:-127.0.0.1} i
     for ((i = 0; i < secs * 10; i++)); do
-        listening "$port" && return 0
+        listening "$port" "$ip" && return 0
         sleep 0.1
     done
     log "port $port did not come up within ${secs}s"
     return 1
 }
 
-# wait_port_closed PORT [SECONDS]
+# wait_port_closed PORT [SECONDS] [IP]
 wait_port_closed() {
-    local port=$1 secs=${2:-20} i
+    local port=$1 secs=${2:-20} ip=${3:-127.0.0.1} i
     for ((i = 0; i < secs * 10; i++)); do
-        listening "$port" || return 0
+        listening "$port" "$ip" || return 0
         sleep 0.1
     done
     log "port $port still open after ${secs}s"
@@ -155,6 +159,11 @@ service lmtp {
     mode = 0660
     user = postfix
     group = postfix
+  }
+  # OpenSMTPD's mail.lmtp runs as the delivery user (lab/opensmtpd.sh: user mail).
+  unix_listener lmtp-opensmtpd {
+    mode = 0600
+    user = mail
   }
 }
 service auth {

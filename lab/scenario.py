@@ -13,12 +13,17 @@ Every client connects from its own loopback address (127.0.0.x, x != 1): Dovecot
 whose address equals the server address as ``secured`` (trusted), so 127.0.0.1 is reserved for
 the "webmail" user that demonstrates exactly that.
 
+Some users submit through the lab's OpenSMTPD instead of Postfix (``--opensmtpd-host``, its own
+loopback address; lab/opensmtpd.sh). OpenSMTPD offers AUTH only after TLS: a legacy client that
+sends ``AUTH PLAIN <credentials>`` in the clear is refused with 503, after the password crossed
+the wire (``refused_cleartext``).
+
 The run has two phases. ``open``: an unmigrated site (cleartext auth allowed). Then the driver
 runs ``--cut-command`` (lab/cut.sh restarts Dovecot with ``disable_plaintext_auth=yes``) and
 plays phase ``cut``, where cleartext IMAP/POP3 logins are refused. Postfix is unchanged.
 
 Usage:
-    scenario.py --out DIR [--seed N] [--scale N] [--cut-command CMD]
+    scenario.py --out DIR [--seed N] [--scale N] [--cut-command CMD] [--opensmtpd-host IP]
     scenario.py --list-users            # "user password" lines, used by lab/setup.sh
 """
 
@@ -49,6 +54,7 @@ from pathlib import Path
 warnings.filterwarnings("ignore", category=DeprecationWarning, message=r"ssl\.TLSVersion")
 
 HOST = "127.0.0.1"
+OPENSMTPD_HOST = ""  # set by --opensmtpd-host; empty = no OpenSMTPD sessions
 DOMAIN = "lab.example"
 SERVER_NAME = "mail.lab.example"
 TIMEOUT = 15
@@ -155,6 +161,7 @@ class Habit:
     weight: int = 1
     wrong_password: bool = False  # log in with a wrong password (only)
     typo_first: bool = False  # one wrong password, then the right one, same session
+    server: str = "postfix"  # SMTP server: postfix | opensmtpd (IMAP/POP3: always Dovecot)
 
 
 @dataclass
@@ -187,6 +194,11 @@ SUB_ST = dict(service="submission", port=587, tls_mode="starttls")
 SUB_CLEAR = dict(service="submission", port=587, tls_mode="none")
 MX_ST = dict(service="smtp", port=25, tls_mode="starttls")
 MX_CLEAR = dict(service="smtp", port=25, tls_mode="none")
+# OpenSMTPD (lab/opensmtpd.sh): 465 smtps + auth, 587 tls + auth, 25 without TLS or AUTH.
+OS_SUBS = dict(service="submission", port=465, tls_mode="implicit", server="opensmtpd")
+OS_SUB_ST = dict(service="submission", port=587, tls_mode="starttls", server="opensmtpd")
+OS_AUTH_CLEAR = dict(service="submission", port=25, tls_mode="none", server="opensmtpd")
+OS_MX_CLEAR = dict(service="smtp", port=25, tls_mode="none", server="opensmtpd")
 
 LEGACY_CBC = "ECDHE-RSA-AES128-SHA:@SECLEVEL=0"  # a CBC-SHA1 suite: version not inferable
 
@@ -336,6 +348,36 @@ def build_users() -> list[User]:
             (10, 4),
         ),
         User("rita", "only receives mail (no client sessions at all)", "127.0.0.28", [], (0, 0)),
+        # Submitting through OpenSMTPD (only with --opensmtpd-host).
+        User(
+            "olivia",
+            "OpenSMTPD submission: 465 TLS 1.3 and 587 STARTTLS TLS 1.2, modern IMAPS",
+            "127.0.0.31",
+            [
+                Habit(**OS_SUBS, weight=2),
+                Habit(**OS_SUB_ST, version="TLSv1.2"),
+                Habit(**IMAPS),
+            ],
+            (8, 3),
+        ),
+        User(
+            "sybil",
+            "OpenSMTPD submission with legacy TLS: 587 STARTTLS TLS 1.1 (LOGIN), 465 TLS 1.0",
+            "127.0.0.32",
+            [
+                Habit(**OS_SUB_ST, version="TLSv1.1", auth_method="LOGIN", weight=2),
+                Habit(**OS_SUBS, version="TLSv1.0", ciphers=LEGACY_CBC),
+            ],
+            (6, 3),
+        ),
+        User(
+            "uma",
+            "legacy client: AUTH PLAIN in the clear on OpenSMTPD's port 25 (refused, 503), "
+            "else 465 TLS 1.3",
+            "127.0.0.33",
+            [Habit(**OS_AUTH_CLEAR), Habit(**OS_SUBS, weight=2)],
+            (6, 3),
+        ),
     ]
     return u
 
@@ -375,6 +417,7 @@ SESSION_FIELDS = [
     "profile",
     "server_reply",
     "error",
+    "server",
 ]
 MESSAGE_FIELDS = [
     "message_id",
@@ -388,6 +431,7 @@ MESSAGE_FIELDS = [
     "tls_cipher",
     "client_ip",
     "sent_at",
+    "server",
 ]
 
 
@@ -564,13 +608,14 @@ def play_smtp(
     sender: str,
 ) -> dict:
     ctx = tls_context(h.version, h.ciphers) if h.tls_mode != "none" else None
+    host = OPENSMTPD_HOST if h.server == "opensmtpd" else HOST
     if h.tls_mode == "implicit":
         s: smtplib.SMTP = smtplib.SMTP_SSL(
-            HOST, h.port, local_hostname=helo, timeout=TIMEOUT, context=ctx, source_address=(src, 0)
+            host, h.port, local_hostname=helo, timeout=TIMEOUT, context=ctx, source_address=(src, 0)
         )
     else:
         s = smtplib.SMTP(
-            HOST, h.port, local_hostname=helo, timeout=TIMEOUT, source_address=(src, 0)
+            host, h.port, local_hostname=helo, timeout=TIMEOUT, source_address=(src, 0)
         )
         s.ehlo()
         if h.tls_mode == "starttls":
@@ -585,11 +630,16 @@ def play_smtp(
     if user is not None:  # submission: exactly one AUTH attempt with one mechanism
         # (smtplib.login() would silently retry with the next mechanism after a failure)
         method = h.auth_method
+        s.ehlo_or_helo_if_needed()  # OpenSMTPD refuses AUTH before EHLO (503)
         s.user, s.password = user.address, password
         authobject = s.auth_plain if method == "PLAIN" else s.auth_login
         try:
-            s.auth(method, authobject, initial_response_ok=True)
-            result = "ok"
+            code, text = s.auth(method, authobject, initial_response_ok=True)
+            # smtplib returns 503 ("already authenticated") as success. OpenSMTPD answers 503
+            # to AUTH where it offers none (no TLS yet), after the credentials were sent.
+            result = "ok" if code == 235 else "refused_cleartext"
+            if code != 235:
+                reply = f"{code} {text!r}"[:160]
         except smtplib.SMTPAuthenticationError as e:
             reply = f"{e.smtp_code} {e.smtp_error!r}"[:160]
             result = "failed"
@@ -612,6 +662,7 @@ def play_smtp(
                 tls_cipher=cipher,
                 client_ip=src,
                 sent_at=now_utc(),
+                server=h.server,
             )
         )
     with contextlib.suppress(smtplib.SMTPException, OSError):
@@ -644,12 +695,16 @@ class Planned:
     sender: str = ""
 
 
-def plan(users: list[User], rng: random.Random, scale: int) -> tuple[list[Planned], list[Planned]]:
+def plan(
+    users: list[User], rng: random.Random, scale: int, opensmtpd: bool = False
+) -> tuple[list[Planned], list[Planned]]:
     phases: dict[str, list[Planned]] = {"open": [], "cut": []}
     pool_i: Counter[tuple[str, ...]] = Counter()
     for u in users:
         for phase, n in zip(("open", "cut"), u.sessions, strict=True):
             habits = u.habits if phase == "open" or u.cut_habits is None else u.cut_habits
+            if not opensmtpd:
+                habits = [h for h in habits if h.server != "opensmtpd"]
             if not habits:
                 continue
             weights = [h.weight for h in habits]
@@ -683,6 +738,8 @@ def plan(users: list[User], rng: random.Random, scale: int) -> tuple[list[Planne
     # After the cut a cleartext attempt would be refused (and then counted as a cleartext
     # exposure of the target), so the attacker switches to TLS on 993.
     attacks_cut = [Habit(**IMAPS, wrong_password=True)] * 3
+    if opensmtpd:  # guessing against OpenSMTPD's STARTTLS submission too
+        attacks_open += [Habit(**OS_SUB_ST, wrong_password=True)] * 2
     attack_i = 0
     for phase, attacks in (("open", attacks_open), ("cut", attacks_cut)):
         for i in range(len(attacks) * scale):
@@ -736,6 +793,17 @@ def plan(users: list[User], rng: random.Random, scale: int) -> tuple[list[Planne
             4,
         ),
     ]
+    if opensmtpd:
+        mx.append(
+            (
+                Habit(**OS_MX_CLEAR),
+                MX_PLAIN_IP,
+                "smtp.plain.example",
+                "alerts@plain.example",
+                "inbound MTA without STARTTLS, to OpenSMTPD",
+                2,
+            )
+        )
     for h, ip, helo, sender, profile, n in mx:
         for phase, k in (("open", n), ("cut", max(1, n // 2))):
             for _ in range(k * scale):
@@ -768,6 +836,7 @@ def run_one(p: Planned, users: list[User], rng: random.Random, truth: Truth) -> 
         profile=p.profile,
         server_reply="",
         error="",
+        server=h.server if h.service in ("submission", "smtp") else "dovecot",
     )
     # Dovecot calls a client "secured" (trusted, not encrypted) when rip == lip.
     if h.service in ("imap", "pop3") and p.src == HOST and h.tls_mode == "none":
@@ -810,7 +879,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cut-command", default="", help="command run between phase open and cut")
     ap.add_argument("--list-users", action="store_true")
     ap.add_argument("--pause", type=float, default=0.0, help="seconds to sleep between sessions")
+    ap.add_argument(
+        "--opensmtpd-host", default="", help="the lab OpenSMTPD's address (lab/opensmtpd.sh)"
+    )
     args = ap.parse_args(argv)
+    global OPENSMTPD_HOST
+    OPENSMTPD_HOST = args.opensmtpd_host
 
     users = build_users()
     if args.list_users:
@@ -821,7 +895,7 @@ def main(argv: list[str] | None = None) -> int:
         ap.error("--out is required")
 
     rng = random.Random(args.seed)
-    phase_open, phase_cut = plan(users, rng, args.scale)
+    phase_open, phase_cut = plan(users, rng, args.scale, opensmtpd=bool(args.opensmtpd_host))
     truth = Truth(args.out)
     t0 = time.monotonic()
     (args.out / "users.csv").write_text(

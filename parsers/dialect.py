@@ -52,3 +52,19 @@ class Dialect:
         if self.derive is not None:
             fields = self.derive(fields)
         return fields
+
+
+@dataclass(frozen=True, slots=True)
+class Watch:
+    """The lines of a family whose unrecognised shapes are counted (:mod:`parsers.shapes`): those
+    of its ``daemons`` (any, when empty) whose message starts with a match of ``message``. A raw
+    line holds one of ``literals`` (the prefilter's test before the envelope is split)."""
+
+    literals: tuple[str, ...]
+    daemons: tuple[str, ...] = ()
+    message: re.Pattern[str] | None = None
+
+    def covers(self, daemon: str, message: str) -> bool:
+        if self.daemons and daemon not in self.daemons:
+            return False
+        return self.message is None or self.message.match(message) is not None

@@ -9,7 +9,17 @@ from parsers.envelope import EnvelopeParser
 from parsers.envelopes.split import Split
 from parsers.records import Envelope, LogEvent, Reject, new_log_event
 from parsers.redact import redact
-from parsers.registry import dialects_for, in_scope_guards, in_scope_literals, may_be_in_scope
+from parsers.registry import (
+    dialects_for,
+    families,
+    in_scope_guards,
+    in_scope_literals,
+    may_be_in_scope,
+    program_families,
+    watch_literals,
+    watches,
+)
+from parsers.shapes import UnknownShapes
 
 _PROGRAM_CACHE_LIMIT = 4096
 
@@ -24,6 +34,11 @@ class LogLineParser:
     become a record. ``prefilter=False`` reads every line in full (same records, slower).
     ``year_state`` is the year inference's (year, month) after the file's earlier lines, for a
     part of a file read on its own.
+
+    With ``shapes``, the lines of a family's watched daemons that no dialect reads are counted
+    there by shape (those lines then pass the prefilter and are split), and
+    :attr:`family_lines` counts the lines that name each family (what a file without a single
+    record is: a Postfix log of an outbound relay is not "not a mail log").
     """
 
     def __init__(
@@ -33,15 +48,30 @@ class LogLineParser:
         tz: tzinfo | None = None,
         prefilter: bool = True,
         year_state: tuple[int, int] | None = None,
+        shapes: UnknownShapes | None = None,
     ) -> None:
         self.envelopes = EnvelopeParser(year=year, tz=tz, year_state=year_state)
+        self.shapes = shapes
+        self.family_lines: dict[str, int] = {}
+        self._families = families() if shapes is not None else ()
+        self._watched = watch_literals() if shapes is not None else ()
         self._dialects: dict[str, tuple[Dialect, ...]] = {}
         self._literals = in_scope_literals() if prefilter else None
         self._guards = in_scope_guards()
         self._quiet: tuple[str, ...] = ()  # see EnvelopeParser.observe, asked once per split
 
     def parse(self, line: str, line_no: int = 0) -> LogEvent | Reject | None:
-        if self._literals is not None and not may_be_in_scope(line, self._literals, self._guards):
+        named = ""
+        for family in self._families:
+            if family in line:
+                self.family_lines[family] = self.family_lines.get(family, 0) + 1
+                named = family
+                break
+        if (
+            self._literals is not None
+            and not may_be_in_scope(line, self._literals, self._guards)
+            and not any(literal in line for literal in self._watched)
+        ):
             if not line.startswith(self._quiet):
                 self.envelopes.observe(line)
                 self._quiet = self.envelopes.years.quiet_starts()
@@ -50,6 +80,9 @@ class LogLineParser:
         # the year state moves only in split(): refresh the starts of lines that cannot move it
         self._quiet = self.envelopes.years.quiet_starts()
         if split is None:
+            if named and self.shapes is not None and any(w in line for w in self._watched):
+                # a watched line whose envelope (time, host, program) could not be read
+                self.shapes.add(named, "(no envelope) " + line, redact(line), line_no)
             return None
         dialects = self._dialects.get(split.program)
         if dialects is None:
@@ -60,7 +93,13 @@ class LogLineParser:
             )
         if not dialects:
             return None
-        return record_of(dialects, split, line, line_no)
+        record = record_of(dialects, split, line, line_no)
+        if record is None and self.shapes is not None:
+            family, daemon = family_and_daemon(split.program)
+            watch = watches().get(family)
+            if watch is not None and watch.covers(daemon, split.message):
+                self.shapes.add(family, split.message, redact(line), line_no)
+        return record
 
 
 # Daemons only Postfix has: a fully custom syslog_name ("mx1/smtpd") still reads as Postfix.
@@ -68,11 +107,15 @@ _POSTFIX_DAEMONS = frozenset({"smtpd", "smtp", "lmtp", "tlsproxy", "postscreen"}
 
 
 def family_and_daemon(program: str) -> tuple[str, str]:
-    """``postfix/submission/smtpd`` → (``postfix``, ``smtpd``); ``dovecot`` → (``dovecot``, ``"``)."""
+    """``postfix/submission/smtpd`` → (``postfix``, ``smtpd``); ``dovecot`` → (``dovecot``, ``"``);
+    a program a family names in ``PROGRAMS`` → that family (``smtpd`` → ``opensmtpd``)."""
     head, _, rest = program.partition("/")
     daemon = rest.rpartition("/")[2] if rest else ""
     postfix = head.startswith("postfix") or daemon in _POSTFIX_DAEMONS
-    return ("postfix" if postfix else head.lower()), daemon
+    if postfix:
+        return "postfix", daemon
+    family = head.lower()
+    return (program_families().get(family, family) if not rest else family), daemon
 
 
 def record_of(

@@ -7,6 +7,12 @@ password: …)`` to auth failures; debug settings print ``password=…`` and the
 password may hold any character, so the parenthesised forms are cut to the last ``)`` (or
 ``) != '``) of the line, never to the first. Redact before any cut: :func:`redact_cut` for a
 line that was cut already (its end, where a password's closing mark would be, is missing).
+
+OpenSMTPD logs a refused command as sent, and a client that sends ``AUTH PLAIN <initial
+response>`` where AUTH is not offered leaves the base64 of its user and password there
+(``failed-command command="AUTH PLAIN …"``, 5.x ``Failed command on session …: "AUTH PLAIN …"``);
+a client that goes on may send the response alone, logged as an unknown command. Any ``AUTH
+<mechanism> <response>`` and any failed command that is a lone base64 word lose that word.
 """
 
 from __future__ import annotations
@@ -26,6 +32,19 @@ _MISMATCH: Final = ") != '"
 # where a debug comparison's password starts: ": SCHEME(" (schemes are upper case: SHA512-CRYPT,
 # BLF-CRYPT, PLAIN-MD5); the earliest one, so a user name shaped like one redacts more, not less
 _SCHEME_OPEN: Final = re.compile(r": ([A-Z][A-Z0-9._-]{0,31})\(")
+# "AUTH PLAIN <response>": the response, unless it is OpenSMTPD's own "(...)" or empty ("=")
+_AUTH_RESPONSE: Final = re.compile(
+    r"(?P<head>\bAUTH[ \t]{1,8}[A-Za-z0-9_-]{1,20}[ \t]{1,8})(?!\(\.\.\.\)|=[\s\"]|=$)[^\s\"]{1,4096}",
+    re.IGNORECASE,
+)
+# an OpenSMTPD failed command that is one base64 word (6.x command="…", 5.x : "…" =>)
+_BASE64_COMMAND: Final = re.compile(
+    r"(?P<head>(?:failed-command command=|Failed command on session [0-9a-fA-F]{1,16}: )\")"
+    r"[A-Za-z0-9+/]{8,4096}={0,2}(?=\")"
+)
+# lower-cased texts one of which a line with such a credential holds ("auth failed, 2 attempts"
+# in every Dovecot failure must not send those lines through the patterns)
+_AUTH_HINTS: Final = ("failed-command", "failed command", "auth plain", "auth login", "oauth")
 
 
 def redact(text: str) -> str:
@@ -40,9 +59,11 @@ def may_hold_password(text: str) -> bool:
     over many values at once (a part of ``text`` holds a trigger only if ``text`` does)."""
     if _GIVEN in text or _MISMATCH in text:
         return True
+    lowered = text.lower()
+    if any(hint in lowered for hint in _AUTH_HINTS):
+        return True
     if "=" not in text:
         return False
-    lowered = text.lower()
     return any(hint in lowered for hint in _KEY_HINTS)
 
 
@@ -71,4 +92,7 @@ def _redact_line(line: str) -> str:
     lowered = line.lower()
     if "=" in line and any(hint in lowered for hint in _KEY_HINTS):
         line = _KEY_VALUE.sub(lambda m: f"{m['key']}={REDACTED}", line)
+    if any(hint in lowered for hint in _AUTH_HINTS):
+        line = _AUTH_RESPONSE.sub(lambda m: f"{m['head']}{REDACTED}", line)
+        line = _BASE64_COMMAND.sub(lambda m: f"{m['head']}{REDACTED}", line)
     return line

@@ -8,7 +8,7 @@ import pkgutil
 from collections.abc import Mapping
 from functools import cache
 
-from parsers.dialect import Dialect
+from parsers.dialect import Dialect, Watch
 
 
 @cache
@@ -35,6 +35,19 @@ def all_dialects() -> tuple[Dialect, ...]:
     duplicates = {k for k in keys if keys.count(k) > 1}
     if duplicates:
         raise RuntimeError(f"dialect keys declared twice: {sorted(duplicates)}")
+    return found
+
+
+@cache
+def program_families() -> Mapping[str, str]:
+    """Syslog program names that are a family's although they do not start with its name
+    (OpenSMTPD logs as ``smtpd``): a family's dialects module lists them in ``PROGRAMS``."""
+    found: dict[str, str] = {}
+    for family in families():
+        for program in getattr(
+            importlib.import_module(f"parsers.{family}.dialects"), "PROGRAMS", ()
+        ):
+            found[program] = family
     return found
 
 
@@ -98,3 +111,19 @@ def may_be_in_scope(
                 if text in line:
                     return True
     return False
+
+
+@cache
+def watches() -> Mapping[str, Watch]:
+    """Each family's :class:`~parsers.dialect.Watch` (``WATCHED`` in its dialects module)."""
+    found: dict[str, Watch] = {}
+    for family in families():
+        watch = getattr(importlib.import_module(f"parsers.{family}.dialects"), "WATCHED", None)
+        if watch is not None:
+            found[family] = watch
+    return found
+
+
+@cache
+def watch_literals() -> tuple[str, ...]:
+    return tuple(sorted({literal for w in watches().values() for literal in w.literals}))

@@ -35,6 +35,21 @@ POSTFIX_LISTENERS: dict[str, Listener] = {
     "submissions": Listener("submission", 465, "implicit"),
 }
 
+
+@dataclass(frozen=True, slots=True)
+class SmtpdListener:
+    """One OpenSMTPD ``listen on`` line: its port, how TLS starts, whether it offers AUTH.
+
+    OpenSMTPD logs no listener per session, so a session is narrowed to the listeners that fit
+    what it did (TLS or not, AUTH or not); the tls_mode they share is the session's.
+    """
+
+    name: str
+    port: int | None
+    tls_mode: str  # implicit (smtps), starttls (tls, tls-require), none (no TLS)
+    auth: bool  # "auth" on the listen line: AUTH offered (after TLS)
+
+
 # Dovecot (and generic) local port → listener
 PORT_LISTENERS: dict[int, Listener] = {
     25: Listener("smtp", 25, "starttls"),
@@ -76,6 +91,8 @@ class EvidenceRule:
 class SiteConfig:
     postfix_listeners: dict[str, Listener] = field(default_factory=lambda: dict(POSTFIX_LISTENERS))
     port_listeners: dict[int, Listener] = field(default_factory=lambda: dict(PORT_LISTENERS))
+    # OpenSMTPD listen lines (mailtls.toml [opensmtpd.listeners.NAME]); none by default
+    opensmtpd_listeners: tuple[SmtpdListener, ...] = ()
     internal_networks: tuple[IpNetwork, ...] = ()
     own_hosts: tuple[str, ...] = ()  # host names and domains whose Received hops are ours
     year: int | None = None  # for year-less syslog lines; None = infer from today
@@ -127,6 +144,10 @@ def _from_dict(data: dict[str, Any], path: Path) -> SiteConfig:
         if not str(name).isdigit():
             raise fail(f"ports.{name}", "a port number is expected as the key")
         ports[int(name)] = _listener(spec, f"ports.{name}", fail)
+    opensmtpd = tuple(
+        _smtpd_listener(str(name), spec, f"opensmtpd.listeners.{name}", fail)
+        for name, spec in data.get("opensmtpd", {}).get("listeners", {}).items()
+    )
     networks = []
     for cidr in site.get("internal_networks", []):
         try:
@@ -146,6 +167,7 @@ def _from_dict(data: dict[str, Any], path: Path) -> SiteConfig:
     return SiteConfig(
         postfix_listeners=postfix,
         port_listeners=ports,
+        opensmtpd_listeners=opensmtpd,
         internal_networks=tuple(networks),
         own_hosts=tuple(str(h).lower() for h in site.get("own_hosts", [])),
         year=year,
@@ -187,3 +209,18 @@ def _listener(spec: Any, key: str, fail: Any) -> Listener:
         raise fail(key, f"service {service!r} is not one of DESIGN's services")
     port = spec.get("port")
     return Listener(service, int(port) if port is not None else None, tls_mode)
+
+
+def _smtpd_listener(name: str, spec: Any, key: str, fail: Any) -> SmtpdListener:
+    if not isinstance(spec, dict):
+        raise fail(key, "a table with port, tls_mode and auth is expected")
+    tls_mode = spec.get("tls_mode")
+    if tls_mode not in ("implicit", "starttls", "none"):
+        raise fail(key, f"tls_mode {tls_mode!r}: use implicit (smtps), starttls (tls) or none")
+    auth = spec.get("auth", False)
+    if not isinstance(auth, bool):
+        raise fail(key, "auth: true or false")
+    port = spec.get("port")
+    if port is not None and not (isinstance(port, int) and 0 < port < 65536):
+        raise fail(key, f"port {port!r} is not a port number")
+    return SmtpdListener(name, port, tls_mode, auth)

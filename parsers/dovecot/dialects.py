@@ -1,35 +1,55 @@
 """Dovecot dialects: login-process lines (2.2, 2.3, 2.4) and auth-process lines.
 
-A login process logs one line per client connection: ``Login:`` when the user got in, or one of
-the failure wordings (``Aborted login``, ``Disconnected``, 2.3.15+ ``Disconnected: Connection
+A login process logs one line per client connection: ``Login:`` (2.4: ``Logged in:``) when the
+user got in, or one of the failure wordings (``Aborted login``, ``Disconnected``, 2.3.15+ ``Disconnected: Connection
 closed``, 2.4 ``Login aborted: … (reason) (code)``). A failure's free text may hold OpenSSL
 errors with colons and parentheses, so the element list is found at its boundary
 (``: user=<``, ``: method=``, ``: rip=``) after the last parenthesised reason, not at the first
-colon.
+colon. A refused attempt inside a connection that goes on is logged as ``Login failed: <why>``
+(2.2/2.3 ``Plaintext authentication disabled``, 2.4 ``Cleartext authentication disabled``, both
+``SSL required for authentication``; ``src/login-common/client-common-auth.c``).
 """
 
 from __future__ import annotations
 
 import re
 
-from parsers.dialect import Dialect, Example
+from parsers.dialect import Dialect, Example, Watch
 from parsers.dovecot import auth as dovecot_auth
 from parsers.dovecot.fields import ELEMENTS, SERVICES, failure_fields, login_fields
 
 _PREFIX = rf"^{SERVICES}-login: (?:Info: )?+"  # possessive: "Info" is never part of the text
 _FAILURE_HEAD = (
-    r"(?!Login: )(?P<disconnect_text>[^\n]{1,2048}?)"
+    r"(?!Login: |Logged in: )(?P<disconnect_text>[^\n]{1,2048}?)"
     r"(?: \((?P<reason>[^()\n]{1,512})\)(?: \((?P<code>[a-z0-9_]{1,64})\))?)?: "
 )
 
 LOGIN = Dialect(
     key="dovecot.login.ok",
     family="dovecot",
-    contains="Login: user=<",
-    pattern=re.compile(rf"{_PREFIX}Login: {ELEMENTS}"),
+    contains="in: user=<",  # "Login: user=<" (≤ 2.3) and "Logged in: user=<" (2.4)
+    pattern=re.compile(rf"{_PREFIX}(?:Login|Logged in): {ELEMENTS}"),
     derive=login_fields,
     description="a successful login; the flag says TLS, secured (trusted, not encrypted) or none",
     examples=(
+        Example(
+            "Sep 10 00:07:06 vpsbr dovecot[52217]: imap-login: Logged in: user=<ceo@example.com>, method=PLAIN, rip=198.51.100.7, lip=10.0.0.1, mpid=88721, secured, session=<x>",
+            {
+                "service": "imap",
+                "user_name": "ceo@example.com",
+                "auth_method": "PLAIN",
+                "client_ip": "198.51.100.7",
+                "mpid": "88721",
+                "tls_flag": "secured",
+                "session_id": "x",
+            },
+            'Dovecot 2.4 wording (client_destroy_success(client, "Logged in")); line from a public parser test, see tests/data/SOURCES.md',
+        ),
+        Example(
+            "Sep 16 00:01:01 mailhost dovecot: pop3-login: Logged in: user=<testuser>, method=PLAIN, rip=203.0.113.4, lip=203.0.113.5, mpid=2001, TLS, session=<abc>",
+            {"service": "pop3", "user_name": "testuser", "tls_flag": "TLS", "session_id": "abc"},
+            "Dovecot 2.4 wording without a pid in the envelope; see tests/data/SOURCES.md",
+        ),
         Example(
             "Oct 13 09:22:59 canyon dovecot: pop3-login: Info: Login: user=<test@yourdomain.net>, method=PLAIN, rip=172.17.0.1, lip=172.17.0.2, mpid=18, TLS, session=<PeYcgjjOGOisEQAB>",
             {
@@ -365,8 +385,30 @@ FAILED = Dialect(
             },
             "format-derived (log-formats.md c2: 2.4 reason and code for a refused cleartext login)",
         ),
+        Example(
+            "Jul 31 20:05:49 pegasoft dovecot: pop3-login: Login failed: Plaintext authentication disabled: user=<>, rip=151.1.221.25, lip=45.56.68.190, session=<Wm/26KVVVwCXAd0Z>",
+            {
+                "disconnect_text": "Login failed: Plaintext authentication disabled",
+                "user_name": None,
+                "failure": "plaintext_disallowed",
+                "client_ip": "151.1.221.25",
+                "session_id": "Wm/26KVVVwCXAd0Z",
+            },
+            "public log excerpt in a SparForte script (tests/data/SOURCES.md)",
+        ),
+        Example(
+            "Jun 12 19:07:30 hostname dovecot[241]: imap-login: Login failed: Cleartext authentication disabled: user=<>, rip=192.0.2.241, lip=203.0.113.104, session=<9ZHq02g3J8S60fao>",
+            {"failure": "plaintext_disallowed", "user_name": None, "tls_flag": "none"},
+            "Dovecot 2.4 wording (client_check_plaintext_auth in src/login-common/client-common-auth.c)",
+        ),
+        Example(
+            "Jun 12 19:07:31 hostname dovecot[241]: imap-login: Login failed: SSL required for authentication: user=<>, rip=192.0.2.241, lip=203.0.113.104, session=<9ZHq02g3J8S60fap>",
+            {"failure": "plaintext_disallowed", "tls_flag": "none"},
+            "Dovecot 2.3/2.4 wording (client_auth_begin_common, ssl = required)",
+        ),
     ),
     not_examples=(
+        "Sep 10 00:07:06 vpsbr dovecot[52217]: imap-login: Logged in: user=<ceo@example.com>, method=PLAIN, rip=198.51.100.7, lip=10.0.0.1, mpid=88721, secured, session=<x>",
         "Oct 13 09:22:59 canyon dovecot: pop3-login: Info: Login: user=<test@yourdomain.net>, method=PLAIN, rip=172.17.0.1, lip=172.17.0.2, mpid=18, TLS, session=<PeYcgjjOGOisEQAB>",
         "Aug 31 16:06:06 s166-62-100-187 dovecot: imap-login: Disconnected: a: a: a: a: a: a: a: a: a: a: a: a: a: a: a: a: a: a: a: a: a: a: test no match",
         "Nov 29 04:16:00 vm dovecot: auth: Debug: client in: AUTH\t1\tPLAIN\tservice=imap\tlip=127.0.0.1\trip=127.0.0.2",
@@ -374,3 +416,7 @@ FAILED = Dialect(
 )
 
 DIALECTS: tuple[Dialect, ...] = (LOGIN, FAILED, *dovecot_auth.DIALECTS)
+
+# Unrecognised lines are counted by shape for the login processes (imap-login, pop3-login, …):
+# each of their lines is about a client logging in.
+WATCHED = Watch(literals=("-login: ",), message=re.compile(r"[a-z0-9]{1,24}-login: "))

@@ -162,6 +162,10 @@ _ATTEMPTS: Final = re.compile(
     r"\bauth failed, (?P<n>\d{1,9}) attempts|^(?P<old>\d{1,9}) authentication attempts"
 )
 _CLEARTEXT: Final = re.compile(r"(?:disallowed|disabled) (?:plaintext|cleartext) auth|^cleartext\b")
+# "Login failed: …" of a refused attempt (2.2/2.3 "Plaintext", 2.4 "Cleartext"; ssl = required)
+_REFUSED: Final = re.compile(
+    r"(?:Plaintext|Cleartext) authentication disabled|SSL required for authentication"
+)
 _NO_AUTH: Final = re.compile(r"^no auth attempts|^disconnected before auth was ready")
 _HANDSHAKE_CODES: Final = frozenset({"tls_handshake_not_finished"})
 
@@ -174,7 +178,11 @@ def failure_fields(groups: Fields) -> Fields:
     fields["disconnect_text"] = groups.get("disconnect_text")
     fields["reason"] = reason
     fields["code"] = code
-    failure, attempts = classify_failure(reason or "", code or "", fields["tls_flag"] or "")
+    text = groups.get("disconnect_text") or ""
+    if text.startswith("Login failed: ") and _REFUSED.search(text):
+        failure, attempts = "plaintext_disallowed", None
+    else:
+        failure, attempts = classify_failure(reason or "", code or "", fields["tls_flag"] or "")
     fields["failure"] = failure
     fields["auth_attempts"] = attempts
     return redacted(fields)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from parsers.dialect import Dialect, Fields
+from parsers.dialect import Dialect, Fields, Watch
 from parsers.fragments import CIPHER, IP, QUEUE_ID
 from parsers.postfix import examples as ex
 from parsers.postfix import tls_examples as tls_ex
@@ -34,7 +34,8 @@ TLS_SUMMARY = (
     r"(?: client-signature [\w-]{1,32}(?: \([\w -]{1,48}\))?)?"
     r"(?: client-digest [\w-]{1,32})?$"
 )
-ESTABLISHED = rf"^{TRUST} TLS connection (?P<tls_session>established|reused) "
+# Postfix before 2.5 wrote no trust word: "TLS connection established from …"
+ESTABLISHED = rf"^(?:{TRUST} )?TLS connection (?P<tls_session>established|reused) "
 SMTPD = ("smtpd",)
 
 
@@ -95,7 +96,7 @@ _COUNTED = (
 
 def _after(key: str, words: str, description: str) -> Dialect:
     """The "<words> after CMD[ (N bytes)] from host[ip]" family (Postfix ≥ 3.10 prefixes the
-    queue id or NOQUEUE)."""
+    queue id or NOQUEUE; the 2.6 snapshots of 2008/2009 wrote "(approximately N bytes)")."""
     return Dialect(
         key=key,
         family="postfix",
@@ -103,7 +104,7 @@ def _after(key: str, words: str, description: str) -> Dialect:
         contains=f"{words} after ",
         pattern=re.compile(
             rf"^(?:(?P<queue_id>{QUEUE_ID}|NOQUEUE): )?{words} after"
-            r" (?P<after>[A-Z][A-Z-]{0,31})(?: \((?P<bytes>\d{1,20}) bytes\))?"
+            r" (?P<after>[A-Z][A-Z-]{0,31})(?: \((?:approximately )?(?P<bytes>\d{1,20}) bytes\))?"
             rf" from {CLIENT}$"
         ),
         derive=_client,
@@ -144,7 +145,7 @@ TLS_ESTABLISHED = Dialect(
     key="postfix.smtpd.tls_established",
     family="postfix",
     daemons=SMTPD,
-    contains=" TLS connection ",
+    contains="TLS connection ",
     pattern=re.compile(
         rf"{ESTABLISHED}from {CLIENT}(?: to (?P<tls_sni>[\w.-]{{1,253}}))?: {TLS_SUMMARY}"
     ),
@@ -158,7 +159,7 @@ SMTP_TLS_ESTABLISHED = Dialect(
     key="postfix.smtp.tls_established",
     family="postfix",
     daemons=("smtp", "lmtp"),
-    contains=" TLS connection ",
+    contains="TLS connection ",
     pattern=re.compile(
         rf"{ESTABLISHED}to (?P<server_host>[^\s\[\]]{{1,253}})\[(?P<server_ip>{IP})\]"
         rf"(?::(?P<server_port>\d{{1,5}}))?: {TLS_SUMMARY}"
@@ -173,13 +174,26 @@ TLSPROXY_TLS_ESTABLISHED = Dialect(
     key="postfix.tlsproxy.tls_established",
     family="postfix",
     daemons=("tlsproxy",),
-    contains=" TLS connection ",
+    contains="TLS connection ",
     pattern=re.compile(
         rf"{ESTABLISHED}from \[(?P<client_ip>{IP})\]:(?P<client_port>\d{{1,5}}): {TLS_SUMMARY}"
     ),
     derive=_tls,
     examples=tls_ex.TLSPROXY_TLS_ESTABLISHED,
     description="postscreen's STARTTLS on port 25, done by tlsproxy: [ip]:port, no host name",
+)
+
+TLSPROXY_CONNECTION = Dialect(
+    key="postfix.tlsproxy.connection",
+    family="postfix",
+    daemons=("tlsproxy",),
+    contains="CONNECT ",
+    pattern=re.compile(
+        rf"^(?:CONNECT from|DISCONNECT) \[(?P<client_ip>{IP})\]:(?P<client_port>\d{{1,5}})$"
+    ),
+    examples=tls_ex.TLSPROXY_CONNECTION,
+    description="known noise: tlsproxy takes a postscreen client and lets it go; the "
+    "established line between them carries the facts",
 )
 
 TLSPROXY_HANDSHAKE_FAILED = Dialect(
@@ -201,7 +215,7 @@ CLIENT_LINE = Dialect(
     daemons=SMTPD,
     contains=": client=",
     pattern=re.compile(
-        rf"^(?P<queue_id>{QUEUE_ID}): client={CLIENT}"
+        rf"^(?P<queue_id>{QUEUE_ID}|NOQUEUE): client={CLIENT}"
         r"(?:, sasl_method=(?P<auth_method>[\w-]{1,32}))?"
         r"(?:, sasl_username=(?P<user_name>[^,]{0,320}))?"
         r"(?:, sasl_sender=(?P<sasl_sender>[^,]{0,320}))?"
@@ -211,7 +225,8 @@ CLIENT_LINE = Dialect(
     derive=_sasl,
     examples=ex.CLIENT_LINE,
     not_examples=ex.CLIENT_LINE_NOT,
-    description="a message was accepted: the queue id, and the SASL user when the client logged in",
+    description="a message was accepted: the queue id (NOQUEUE behind a before-queue content "
+    "filter), and the SASL user when the client logged in",
 )
 
 SASL_FAILED = Dialect(
@@ -235,6 +250,18 @@ LOST_CONNECTION = _after(
 TIMEOUT = _after("postfix.smtpd.timeout", "timeout", "the client fell silent after a command")
 TOO_MANY_ERRORS = _after(
     "postfix.smtpd.too_many_errors", "too many errors", "smtpd hung up on a misbehaving client"
+)
+
+TLS_SETUP = Dialect(
+    key="postfix.smtpd.tls_setup",
+    family="postfix",
+    daemons=SMTPD,
+    contains="setting up TLS connection from ",
+    pattern=re.compile(rf"^setting up TLS connection from {CLIENT}$"),
+    derive=_client,
+    examples=tls_ex.TLS_SETUP,
+    description="known noise: the handshake begins (smtpd_tls_loglevel >= 1 before Postfix 2.9, >= 2 since; "
+    "the established line that follows carries the facts)",
 )
 
 TLS_ERROR = Dialect(
@@ -266,6 +293,7 @@ DIALECTS: tuple[Dialect, ...] = (
     CONNECT,
     DISCONNECT,
     TLS_ESTABLISHED,
+    TLS_SETUP,
     CLIENT_LINE,
     SASL_FAILED,
     LOST_CONNECTION,
@@ -275,5 +303,10 @@ DIALECTS: tuple[Dialect, ...] = (
     TLS_LIBRARY_PROBLEM,
     SMTP_TLS_ESTABLISHED,
     TLSPROXY_TLS_ESTABLISHED,
+    TLSPROXY_CONNECTION,
     TLSPROXY_HANDSHAKE_FAILED,
 )
+
+# Unrecognised lines are counted by shape for the daemons that see clients log in (smtpd under
+# any syslog_name, and tlsproxy); delivery agents' lines are out of scope, not unknown.
+WATCHED = Watch(literals=("smtpd", "tlsproxy"), daemons=("smtpd", "tlsproxy"))

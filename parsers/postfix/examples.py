@@ -191,6 +191,21 @@ CLIENT_LINE = (
         {"auth_method": "LOGIN", "client_port": "51234", "sasl_sender": "bob@example.net"},
         "format-derived (log-formats.md b3: smtpd.c queue line with sasl_sender)",
     ),
+    Example(
+        "Jun 12 19:14:31 collab postfix/smtpd[9371]: NOQUEUE: client=russian-caravan.cloud9.net[168.100.1.4]",
+        {"queue_id": None, "client_host": "russian-caravan.cloud9.net", "client_ip": "168.100.1.4"},
+        "before-queue content filter (smtpd_proxy_filter): public log excerpt, tests/data/SOURCES.md",
+    ),
+    Example(
+        "May  2 11:23:11 host postfix/smtpd[24062]: NOQUEUE: client=client.domain.example[1.2.3.4], sasl_method=PLAIN, sasl_username=user@domain.example",
+        {
+            "queue_id": None,
+            "client_ip": "1.2.3.4",
+            "auth_method": "PLAIN",
+            "user_name": "user@domain.example",
+        },
+        "before-queue proxy with SMTP AUTH: comment in a public log analyser, tests/data/SOURCES.md",
+    ),
 )
 CLIENT_LINE_NOT = (
     "2023-03-14T00:31:06.648747+01:00 helga postfix/cleanup[304008]: 4PbCZy4PWKz3tBr: message-id=<20230313233104.C4ABB401A8@bruni.home.brehm-online.com>",
@@ -296,6 +311,26 @@ AFTER = {
             {"after": "DATA", "queue_id": "4PbCZy4PWKz3tBr"},
             "format-derived (log-formats.md b4: Postfix 3.10 queue-id prefix)",
         ),
+        Example(
+            "Dec 24 14:33:56 testmail postfix/smtpd[20379]: lost connection after DATA (0 bytes) from unknown[123.123.123.123]",
+            {"after": "DATA", "bytes": "0", "client_ip": "123.123.123.123"},
+            "public parser test data, tests/data/SOURCES.md",
+        ),
+        Example(
+            "Dec 24 14:33:57 testmail postfix/smtpd[20379]: lost connection after DATA (approximately 0 bytes) from unknown[123.123.123.124]",
+            {"after": "DATA", "bytes": "0", "client_ip": "123.123.123.124"},
+            "format of smtpd.c in the Postfix 2.6 snapshots (postfix-2.6-20080629 to 20090404)",
+        ),
+        Example(
+            "Apr 22 10:00:01 mx postfix/smtpd[5150]: lost connection after BDAT (65536 bytes) from mail-db3eur04on2050.outbound.protection.outlook.com[40.107.6.50]",
+            {"after": "BDAT", "bytes": "65536"},
+            "format of smtpd.c since Postfix 3.4 (BDAT byte count)",
+        ),
+        Example(
+            "Apr 22 10:00:02 mx postfix/smtpd[5151]: NOQUEUE: lost connection after DATA (0 bytes) from unknown[192.0.2.26]",
+            {"after": "DATA", "bytes": "0", "queue_id": None},
+            "format of smtpd.c since Postfix 3.10 (queue id or NOQUEUE, then the byte count)",
+        ),
     ),
     "postfix.smtpd.timeout": (
         Example(
@@ -308,6 +343,11 @@ AFTER = {
             {"after": "END-OF-MESSAGE"},
             why("smtpd_0014"),
         ),
+        Example(
+            "Aug 25 15:15:58 mail postfix/smtpd[24337]: timeout after DATA (0 bytes) from unknown[46.100.157.63]",
+            {"after": "DATA", "bytes": "0"},
+            "public log excerpt in a fail2ban-style filter comment, tests/data/SOURCES.md",
+        ),
     ),
     "postfix.smtpd.too_many_errors": (
         Example(
@@ -319,6 +359,11 @@ AFTER = {
             "Jun  3 06:25:43 srv postfix/smtpd[29306]: too many errors after RCPT from example.com[192.0.2.11]",
             {"after": "RCPT", "client_host": "example.com"},
             F2B,
+        ),
+        Example(
+            "Jun  3 06:25:44 srv postfix/smtpd[29307]: too many errors after DATA (approximately 12 bytes) from example.com[192.0.2.12]",
+            {"after": "DATA", "bytes": "12", "client_host": "example.com"},
+            "format of smtpd.c in the Postfix 2.6 snapshots (postfix-2.6-20080629 to 20090404)",
         ),
     ),
 }

@@ -10,6 +10,30 @@ from parsers.postfix.examples import ENV, ENV_SMTP, JOURNAL, LAB, LAB5424, PIX, 
 
 TLS_ESTABLISHED: tuple[Example, ...] = (
     Example(
+        "Jan 25 15:10:07 mail postfix/smtpd[4716]: TLS connection established from unknown[192.168.1.102]: TLSv1 with cipher DHE-RSA-AES256-SHA (256/256 bits)",
+        {
+            "trust": None,
+            "tls_session": "established",
+            "client_host": "unknown",
+            "client_ip": "192.168.1.102",
+            "tls_version_raw": "TLSv1",
+            "tls_version": "TLSv1.0",
+            "tls_cipher": "DHE-RSA-AES256-SHA",
+            "tls_bits": "256",
+        },
+        "Postfix < 2.5, no trust word (forum post, tests/data/SOURCES.md)",
+    ),
+    Example(
+        "May 12 13:51:20 localhost postfix/smtpd[6439]: TLS connection established from 82-46-99-50.cable.ubr01.chap.blueyonder.co.uk[82.46.99.50]: SSLv3 with cipher RC4-MD5 (128/128 bits)",
+        {
+            "trust": None,
+            "tls_version_raw": "SSLv3",
+            "tls_cipher": "RC4-MD5",
+            "client_ip": "82.46.99.50",
+        },
+        "Postfix < 2.5, SSLv3 (forum post, tests/data/SOURCES.md)",
+    ),
+    Example(
         "2023-03-14T00:00:31.331110+01:00 helga postfix/smtpd[297535]: Anonymous TLS connection established from host1.uhu-banane.de[185.48.118.128]: TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 (256/256 bits) key-exchange X25519 server-signature RSA-PSS (2048 bits) server-digest SHA256",
         {
             "trust": "Anonymous",
@@ -204,5 +228,32 @@ TLS_LIBRARY_PROBLEM: tuple[Example, ...] = (
         "Jun 10 10:12:13 mx postfix/smtpd[3311]: TLS library problem: 3311:error:1408F10B:SSL routines:SSL3_GET_RECORD:wrong version number:s3_pkt.c:339:",
         {"tls_error_code": "1408F10B", "tls_error": "wrong version number"},
         "format-derived (log-formats.md b4; OpenSSL 1.0 error string with the pid before it)",
+    ),
+)
+
+
+TLS_SETUP: tuple[Example, ...] = (
+    Example(
+        "Jan 25 15:10:07 mail postfix/smtpd[4716]: setting up TLS connection from unknown[192.168.1.102]",
+        {"client_host": "unknown", "client_ip": "192.168.1.102"},
+        "Postfix < 2.5 at smtpd_tls_loglevel 1 (forum post, tests/data/SOURCES.md)",
+    ),
+    Example(
+        "May 12 13:51:20 localhost postfix/smtpd[6439]: setting up TLS connection from 82-46-99-50.cable.ubr01.chap.blueyonder.co.uk[82.46.99.50]",
+        {"client_ip": "82.46.99.50"},
+        "forum post, tests/data/SOURCES.md",
+    ),
+)
+
+TLSPROXY_CONNECTION: tuple[Example, ...] = (
+    Example(
+        "2023-03-14T00:05:05.352143+01:00 helga postfix/tlsproxy[301555]: CONNECT from [122.189.87.41]:52908",
+        {"client_ip": "122.189.87.41", "client_port": "52908"},
+        "corpus postfix/pixelpark-postfix-logsums__mail.log",
+    ),
+    Example(
+        "2023-03-14T00:05:07.150928+01:00 helga postfix/tlsproxy[301555]: DISCONNECT [122.189.87.41]:52908",
+        {"client_ip": "122.189.87.41"},
+        "corpus postfix/pixelpark-postfix-logsums__mail.log",
     ),
 )

@@ -2,20 +2,30 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
 import click
 
 from parsers.logline import LogLineParser
 from parsers.records import LogEvent, Reject
 from parsers.redact import redact
+from parsers.shapes import UnknownShapes
 from pipeline.report.escapes import printable_lines
 
 
 @click.command(
-    epilog="\b\nExamples:\n  mailtls explain 'Mar 14 00:31:06 mx postfix/smtpd[1]: connect from a[192.0.2.1]'\n  mailtls explain /var/log/mail.log"
+    epilog="\b\nExamples:\n  mailtls explain 'Mar 14 00:31:06 mx postfix/smtpd[1]: connect from a[192.0.2.1]'\n  mailtls explain /var/log/mail.log\n  mailtls explain --unknown /var/log/mail.log"
 )
 @click.argument("line_or_file")
-def explain(line_or_file: str) -> None:
-    """Show which dialect matches LINE (or each line of FILE) and the fields it yields.
+@click.option(
+    "--unknown",
+    is_flag=True,
+    help="For FILE: list the shapes of the login daemons' lines no dialect reads, with counts "
+    "and one example each (line numbers from 1).",
+)
+def explain(line_or_file: str, unknown: bool) -> None:
+    """Show which dialect matches LINE (or each line of FILE, numbered) and the fields it yields.
 
     A Received header ("Received: from …") or a message file (.eml, mbox) prints its hop table.
     """
@@ -23,17 +33,20 @@ def explain(line_or_file: str) -> None:
 
     from pipeline.cli import explain_received  # a Received header or a message file
 
-    if explain_received.applies(line_or_file):
+    if not unknown and explain_received.applies(line_or_file):
         click.echo(printable_lines(explain_received.explain(line_or_file)))
         return
-    if os.path.isfile(line_or_file):
-        with open(line_or_file, encoding="utf-8", errors="surrogateescape") as handle:
-            lines = [line.rstrip("\n") for line in handle]
-    else:
-        lines = [line_or_file]
+    is_file = os.path.isfile(line_or_file)
+    if unknown and not is_file:
+        raise click.UsageError("--unknown needs a FILE")
+    lines = _lines_of(line_or_file) if is_file else iter([line_or_file])
+    if unknown:
+        click.echo(printable_lines(unknown_report(lines)))
+        return
     parser = LogLineParser()
     for number, line in enumerate(lines, 1):
-        click.echo(printable_lines(render(parser.parse(line, number), redact(line))))
+        shown = render(parser.parse(line, number), redact(line))
+        click.echo(printable_lines(f"line {number}: {shown}" if is_file else shown))
 
 
 def render(record: LogEvent | Reject | None, line: str) -> str:

@@ -47,7 +47,7 @@ def is_message_file(path: str) -> bool:
     """A file whose first line is an mbox ``From `` line or a header field (compressed or not)."""
     try:
         with open_binary(path) as stream:
-            return looks_like_message(stream.read(512))
+            return looks_like_message(stream.read(4096))
     except OSError:
         return False
 

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import click
 
+from parsers.shapes import merge_counts
 from pipeline.cli.lake_option import lake_option
 from pipeline.config import SiteConfig, load_config
 from pipeline.ingest.engines import ENGINES
-from pipeline.ingest.results import RunSummary
+from pipeline.ingest.results import RunSummary, SetResult
 from pipeline.ingest.run import default_workers
 from pipeline.ingest.run import ingest as run_ingest
 
@@ -124,7 +125,13 @@ def _print_summary(summary: RunSummary) -> None:
             if file.problem:
                 click.echo(f"mailtls: skipped: {file.problem}", err=True)
     for result in summary.sets:
-        files = len(result.files)
+        for file in result.files:
+            if file.note:
+                click.echo(f"mailtls: {file.path}: {file.note}")
+    for result in summary.sets:
+        files = sum(1 for file in result.files if not file.problem)  # skipped: not ingested
+        if not files:
+            continue
         head = f"{result.name}: {files} file{'s' if files != 1 else ''}, "
         if result.name == "mail":
             click.echo(
@@ -137,3 +144,21 @@ def _print_summary(summary: RunSummary) -> None:
             f"{result.total('rejects')} rejected"
             + (f", {len(result.pending)} sessions still open" if result.pending else "")
         )
+        unknown = unknown_summary(result)
+        if unknown:
+            click.echo(f"  not recognised: {unknown} (mailtls explain --unknown FILE)")
+
+
+def unknown_summary(result: SetResult) -> str:
+    """``postfix 12 lines in 3 shapes, dovecot 1 line in 1 shape``, or empty."""
+    merged: dict[str, dict[str, int]] = {}
+    for file in result.files:
+        merge_counts(merged, file.unknown)
+    parts = []
+    for family, shapes in sorted(merged.items()):
+        lines = sum(shapes.values())
+        parts.append(
+            f"{family} {lines} line{'s' if lines != 1 else ''} in {len(shapes)}"
+            f" shape{'s' if len(shapes) != 1 else ''}"
+        )
+    return ", ".join(parts)

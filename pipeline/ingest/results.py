@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from parsers.shapes import merge_counts
 from pipeline.ingest.stitch import Edges
 
 Progress = Callable[[int], None]  # bytes of input consumed since the last call
@@ -24,6 +25,10 @@ class FileResult:
     ingested: dict[str, Any] | None = None  # the _ingested row, when anything was read
     edges: Edges = field(default_factory=Edges)
     resumed: bool = False
+    # lines of a family's watched daemons no dialect reads: family → shape → lines
+    unknown: dict[str, dict[str, int]] = field(default_factory=dict)
+    family_lines: dict[str, int] = field(default_factory=dict)  # lines naming each family
+    note: str | None = None  # what a file that gave no record is, when it is not a problem
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         """Pickled as its fields in order, an empty :class:`Edges` left out: a mail unit sends
@@ -31,7 +36,8 @@ class FileResult:
         cost ≈ 40 µs each (a 20k-message Maildir: 0.8 s CPU → 0.35 s)."""
         edges = None if self.edges == _NO_EDGES else self.edges
         fields = (self.path, self.lines, self.events, self.skipped, self.rejects, self.sessions)
-        return _file_result, (*fields, self.problem, self.ingested, edges, self.resumed)
+        more = (self.unknown, self.family_lines, self.note)
+        return _file_result, (*fields, self.problem, self.ingested, edges, self.resumed, *more)
 
     def add(self, part: FileResult) -> None:
         """Count a later span of the same file (a log range, an mbox range) into this one."""
@@ -41,6 +47,9 @@ class FileResult:
         self.rejects += part.rejects
         self.sessions += part.sessions
         self.problem = self.problem or part.problem
+        merge_counts(self.unknown, part.unknown)
+        for family, count in part.family_lines.items():
+            self.family_lines[family] = self.family_lines.get(family, 0) + count
 
 
 _NO_EDGES = Edges()
@@ -57,6 +66,9 @@ def _file_result(
     ingested: dict[str, Any] | None,
     edges: Edges | None,
     resumed: bool,
+    unknown: dict[str, dict[str, int]],
+    family_lines: dict[str, int],
+    note: str | None,
 ) -> FileResult:
     """A :class:`FileResult` as :meth:`FileResult.__reduce__` pickled it."""
     return FileResult(
@@ -70,6 +82,9 @@ def _file_result(
         ingested,
         edges or Edges(),
         resumed,
+        unknown,
+        family_lines,
+        note,
     )
 
 
@@ -88,10 +103,26 @@ def joined(parts: list[FileResult]) -> FileResult:
             "skipped": whole.skipped,
         }
     if whole.lines and not whole.events and not whole.rejects and not whole.resumed:
-        whole.problem = (
-            f"{whole.path}: no mail log line recognised in {whole.lines} lines; not a mail log?"
-        )
+        family = max(whole.family_lines, key=whole.family_lines.__getitem__, default=None)
+        unknown = sum(sum(shapes.values()) for shapes in whole.unknown.values())
+        if family is None:
+            whole.problem = (
+                f"{whole.path}: no mail log line recognised in {whole.lines} lines; not a mail log?"
+            )
+        elif unknown:
+            whole.problem = (
+                f"{whole.path}: {family_title(family)} log, but none of its lines recognised;"
+                f" {unknown} line{'s' if unknown != 1 else ''} of its login daemons not known"
+                f" (mailtls explain --unknown {whole.path})"
+            )
+        else:
+            # an outbound relay's log, delivery lines only: read, and nothing to say of logins
+            whole.note = f"{family_title(family)} log, no client logins"
     return whole
+
+
+def family_title(family: str) -> str:
+    return {"postfix": "Postfix", "dovecot": "Dovecot"}.get(family, family)
 
 
 @dataclass(slots=True)

@@ -176,7 +176,7 @@ def _split_mail(paths: list[Path]) -> tuple[list[Path], list[Path]]:
     for path in paths:
         try:
             with open_bytes(path) as stream:
-                head = stream.read(512)
+                head = stream.read(4096)
         except CORRUPT:
             head = b""  # the log reader reports it with its reason
         (mail if is_mail(path, head) else logs).append(path)

@@ -22,6 +22,7 @@ import zstandard
 from parsers.logline import LogLineParser
 from parsers.records import RAW_LIMIT, LogEvent, Reject
 from parsers.redact import redact_cut
+from parsers.shapes import UnknownShapes
 from pipeline.config import SiteConfig
 from pipeline.ingest.results import FileResult, Progress
 from pipeline.ingest.sources import fingerprint, is_compressed, looks_binary, open_bytes, read_lines
@@ -122,7 +123,10 @@ def read_span(job: FileJob, span: Span, progress: Progress | None = None) -> Fil
     config = job.config
     writer = LakeWriter(job.lake, job.part_prefix)
     sessioniser = FileSessioniser(config)
-    parser = LogLineParser(year=config.year, tz=config.zone(), year_state=span.year_state)
+    shapes = UnknownShapes()
+    parser = LogLineParser(
+        year=config.year, tz=config.zone(), year_state=span.year_state, shapes=shapes
+    )
     rejects: list[dict[str, Any]] = []
     source_file = str(path)
     offset = span.begin
@@ -178,6 +182,8 @@ def read_span(job: FileJob, span: Span, progress: Progress | None = None) -> Fil
     writer.add("sessions", sessioniser.take_rows())
     writer.flush()
     result.sessions = writer.written["sessions"]
+    result.unknown = shapes.counts()
+    result.family_lines = parser.family_lines
     result.ingested = {
         "path": str(path),
         "size": span.size,

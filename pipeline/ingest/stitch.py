@@ -11,6 +11,9 @@ Dovecot writes a connection's own line after the auth-process and ``Login failed
 the same session id, so a connection line in the first ``HOLD_WINDOW`` of a file is held for
 the join: the previous file may end with that connection's earlier lines. Earlier lines whose
 connection line comes later than that window are not joined.
+
+OpenSMTPD lines carry their session id, so a file's lines of a session whose ``connected`` line
+it does not hold are heads, like Postfix's.
 """
 
 from __future__ import annotations
@@ -21,7 +24,8 @@ from typing import Any
 
 from parsers.records import LogEvent
 from pipeline.config import SiteConfig
-from pipeline.sessions.dovecot import DovecotSessions
+from pipeline.sessions.dovecot import DovecotSessions, Refusal
+from pipeline.sessions.opensmtpd import opensmtpd_key
 from pipeline.sessions.postfix import PostfixSessions, postfix_key
 from pipeline.sessions.sessioniser import Sessioniser
 
@@ -44,12 +48,13 @@ class Edges:
     """What a file leaves to its neighbours. Plain data: it travels back from any worker."""
 
     postfix_heads: list[LogEvent] = field(default_factory=list)  # before the key's connect
+    opensmtpd_heads: list[LogEvent] = field(default_factory=list)  # before the id's connect
     connected: list[str] = field(default_factory=list)  # keys whose first event is a connect
     held_logins: list[HeldLogin] = field(default_factory=list)
     window_passed: bool = False  # an event after HOLD_WINDOW: later lines joined in-file
     tails: list[dict[str, Any]] = field(default_factory=list)  # open Postfix sessions
     auth_failures: dict[str, int] = field(default_factory=dict)  # unclaimed, by host/session
-    refused_plaintext: set[str] = field(default_factory=set)
+    refused_plaintext: dict[str, Refusal | None] = field(default_factory=dict)  # unclaimed
     latest: datetime | None = None
 
 
@@ -83,15 +88,26 @@ class FileSessioniser(Sessioniser):
                     self._note(at)
                     self.edges.postfix_heads.append(event)
                     return
+        elif kind.startswith("opensmtpd."):
+            key = opensmtpd_key(event)
+            if key not in self.settled:
+                if kind in ("opensmtpd.smtp.connected", "opensmtpd.smtp_in.new_session"):
+                    self.settled.add(key)
+                else:
+                    self._note(at)
+                    self.edges.opensmtpd_heads.append(event)
+                    return
         elif self._is_connection_line(event) and not self.edges.window_passed:
             dovecot: DovecotSessions = self.family("dovecot")
             key = f"{event.host}/{event.fields.get('session_id')}"
             refused = key in dovecot.refused_plaintext
-            dovecot.refused_plaintext.discard(key)
+            refusal = dovecot.refused_plaintext.pop(key, None)
+            failures = dovecot.auth_failures.pop(key, 0)  # the held line's, not the refusal's
+            if refused and event.kind == "dovecot.login.ok":
+                dovecot.refusal_row(refusal)  # refused in the clear, then logged in: two events
+                refused = False
             self._note(at)
-            self.edges.held_logins.append(
-                HeldLogin(event, dovecot.auth_failures.pop(key, 0), refused)
-            )
+            self.edges.held_logins.append(HeldLogin(event, failures, refused))
             return
         super().feed(event, source_file)
 
@@ -125,17 +141,19 @@ def stitch(into: Sessioniser, edges: Edges, source_file: str) -> None:
         into.feed(event, source_file)
     for key in edges.connected:
         postfix.close(key)  # a session of an earlier file whose disconnect line was lost
+    for event in edges.opensmtpd_heads:
+        into.feed(event, source_file)
     for held in edges.held_logins:
         key = f"{held.event.host}/{held.event.fields.get('session_id')}"
         if held.auth_failures:
             dovecot.auth_failures[key] = dovecot.auth_failures.get(key, 0) + held.auth_failures
         if held.refused_plaintext:
-            dovecot.refused_plaintext.add(key)
+            dovecot.refused_plaintext[key] = None  # its line was in the held file, joined here
         into.feed(held.event, source_file)
     if edges.window_passed:
         # this file's later connection lines were classified without them: none can claim them
         dovecot.auth_failures.clear()
-        dovecot.refused_plaintext.clear()
+        dovecot.drop_refusals()  # unclaimed now: each a row of its own, never dropped
     for state in edges.tails:
         into.resume(state)
     for key, count in edges.auth_failures.items():

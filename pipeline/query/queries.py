@@ -326,6 +326,8 @@ def overview(
             SELECT
                 CAST(coalesce(sum(session_count), 0) AS BIGINT) AS session_count,
                 CAST(coalesce(sum(login_count), 0) AS BIGINT) AS login_count,
+                CAST(coalesce(sum(unknown_user_refused_count), 0) AS BIGINT)
+                    AS unknown_user_refused_count,
                 CAST(sum(tls_known_count) AS BIGINT)
                     / nullif(CAST(coalesce(sum(login_count), 0) AS BIGINT), 0) AS coverage,
                 CAST(coalesce(sum(failed_login_count), 0) AS BIGINT) AS failed_login_count,
@@ -341,6 +343,7 @@ def overview(
                 AS exposed_user_count,
             s.session_count,
             s.login_count,
+            s.unknown_user_refused_count,
             s.coverage,
             s.failed_login_count,
             s.smtp_session_count,

@@ -25,6 +25,7 @@ HEADLINE: Final = {
     "exposed_user_count": "users at L0 or L1",
     "reset_required_count": "users who must reset their password",
     "login_count": "logins (and refused cleartext attempts)",
+    "unknown_user_refused_count": "refused cleartext attempts by unknown users",
     "coverage": "share of logins with TLS version and mode known",
     "failed_login_count": "failed login attempts",
     "smtp_session_count": "port-25 MTA sessions (never count against the plan)",

@@ -12,6 +12,8 @@ from parsers.vocab import security_of, version_with_source
 from pipeline.config import SiteConfig
 from pipeline.sessions.rows import Row
 
+Refusal = tuple[LogEvent, str]  # a refused cleartext attempt's line and its file
+
 DOVECOT_AUTH_RESULTS = {
     "auth_failed": "failed",
     "plaintext_disallowed": "refused_cleartext",
@@ -31,8 +33,9 @@ class DovecotSessions:
         self.config = config
         self.rows = rows
         # connections that had a cleartext login refused ("Plaintext authentication
-        # disabled"), by host/session id, until the connection's own line arrives
-        self.refused_plaintext: set[str] = set()
+        # disabled"), by host/session id, until the connection's own line arrives: the refusal
+        # line itself (None when only its key crossed a file edge)
+        self.refused_plaintext: dict[str, Refusal | None] = {}
         # wrong passwords the auth process logged, by host/session id
         self.auth_failures: dict[str, int] = {}
 
@@ -48,10 +51,31 @@ class DovecotSessions:
             if text.startswith("Login failed"):
                 # a refused attempt inside a connection that goes on; the connection's own
                 # line (Login: or Disconnected) follows with the same session id
-                if "laintext" in text and event.fields.get("session_id"):
-                    self.refused_plaintext.add(f"{event.host}/{event.fields['session_id']}")
+                if event.fields.get("failure") == "plaintext_disallowed":
+                    self.note_refusal(event, source_file)
                 return
+            key = f"{event.host}/{event.fields.get('session_id')}"
+            refused = kind == "dovecot.login.ok" and key in self.refused_plaintext
+            self.rows.append(self._row(event, source_file))  # takes the session's failures
+            if refused:
+                # refused in the clear, then logged in (after STARTTLS): two events
+                self.refusal_row(self.refused_plaintext.pop(key))
+
+    def note_refusal(self, event: LogEvent, source_file: str) -> None:
+        """A refused cleartext attempt: the password may have crossed. It joins its connection's
+        line; without a session id to join by, it is a row of its own at once."""
+        if not event.fields.get("session_id"):
             self.rows.append(self._row(event, source_file))
+            return
+        self.refused_plaintext[f"{event.host}/{event.fields['session_id']}"] = (event, source_file)
+
+    def refusal_row(self, refusal: Refusal | None) -> None:
+        """The row of a refusal no connection line claims (never dropped silently)."""
+        if refusal is not None:
+            event, source_file = refusal
+            row = self._row(event, source_file)
+            row["session_key"] += "/refused"
+            self.rows.append(row)
 
     def _row(self, event: LogEvent, source_file: str) -> Row:
         f = event.fields
@@ -76,7 +100,7 @@ class DovecotSessions:
             auth_result = DOVECOT_AUTH_RESULTS.get(f.get("failure") or "", "unknown")
             session_key = f"{event.host}/{f.get('session_id')}"
             if session_key in self.refused_plaintext:
-                self.refused_plaintext.discard(session_key)
+                del self.refused_plaintext[session_key]
                 auth_result = "refused_cleartext"
             elif auth_result == "failed" and not f.get("auth_method") and tls is False:
                 # Dovecot 2.3 logs a LOGIN/USER+PASS refused by disable_plaintext_auth as "auth
@@ -115,7 +139,17 @@ class DovecotSessions:
         }
 
     def flush_stale(self, latest: datetime | None, *, everything: bool = False) -> None:
-        """Nothing waits: a Dovecot connection line is a whole session."""
+        """A Dovecot connection line is a whole session; only refusals wait for theirs. At the
+        end of the data one still waiting becomes a row: a connection line written later would
+        count the connection twice, which is better than hiding an exposed password."""
+        self.drop_refusals()
+
+    def drop_refusals(self) -> None:
+        """Every refusal still waiting becomes a row of its own."""
+        waiting = list(self.refused_plaintext.values())
+        self.refused_plaintext.clear()
+        for refusal in waiting:
+            self.refusal_row(refusal)
 
     def open_sessions(self) -> list[dict[str, Any]]:
         return []

@@ -79,9 +79,27 @@ def test_lab_logs_show_the_sessions(lab_runs: dict[str, Path], profile: str) -> 
             assert f", {v} with cipher" in dc, f"Dovecot log has no {v} session"
     else:
         assert "lport=" not in dc and " with cipher " not in dc
-    # No password (real or guessed) is ever logged.
+    # No password (real or guessed) is ever logged in the clear.
     for text in (pf, dc):
         assert "lab-pw" not in text and "given password" not in text
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_lab_opensmtpd_log_shows_the_sessions(lab_runs: dict[str, Path], profile: str) -> None:
+    log = lab_runs[profile] / "logs" / "opensmtpd.log"
+    if not log.exists():
+        pytest.skip("the run was made with LAB_OPENSMTPD=0")
+    text = log.read_text()
+    for v in ("TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"):
+        assert f" smtp tls ciphers={v}:" in text, f"OpenSMTPD log has no {v} session"
+    assert " smtp authentication user=olivia@lab.example result=ok" in text
+    assert " result=permfail" in text
+    # uma's AUTH PLAIN in the clear, refused and logged as sent: base64, never the plain text
+    refused = [line for line in text.splitlines() if 'command="AUTH PLAIN A' in line]
+    assert refused and all('result="503 ' in line for line in refused)
+    assert "lab-pw" not in text
+    rows = [r for r in _sessions(lab_runs[profile]) if r["server"] == "opensmtpd"]
+    assert len(rows) == text.count(" smtp connected address=127.")
 
 
 @pytest.mark.parametrize("profile", PROFILES)

@@ -19,6 +19,7 @@ from pipeline.ingest.mailbox import (
     OwnServers,
     TruncatedInput,
     iter_messages,
+    looks_like_message,
     message_rows,
     submission_hop_index,
 )
@@ -247,3 +248,20 @@ def test_maildir_of_ten_thousand_messages_counts_exactly(tmp_path: Path) -> None
         hops += len(hop_rows)
         assert row["hop_count"] == len(hop_rows)
     assert (messages, hops) == (10_000, expected_hops)
+
+
+@pytest.mark.parametrize(
+    ("head", "is_message"),
+    [
+        (b"Return-Path: <a@example.org>\nReceived: from x\n", True),
+        (b"From a@example.org Mon Jan  1 00:00:00 2024\nReceived: from x\n", True),
+        (b"X-Spam-Flag: NO\nX-Other: 1\n\tfolded\nMessage-ID: <1@x>\n", True),
+        (b"dovecot: pop3-login: Login: user=<samt>, method=PLAIN, rip=127.0.0.1\n", False),
+        (b"dovecot: POP3(samt): Disconnected: Logged out\ndovecot: imap-login: x\n", False),
+        (b"postfix/smtpd[1]: connect from a[192.0.2.1]\n", False),
+        (b"X-Only: 1\n\nbody\n", False),
+    ],
+)
+def test_mail_or_log_on_real_header_names(head: bytes, is_message: bool) -> None:
+    # issue 16 defect 8: a "word:" first line is not a header block; a mail field name is
+    assert looks_like_message(head) is is_message

@@ -15,9 +15,16 @@ from datetime import datetime
 from parsers.received.dates import parse_date
 
 _NAME_BYTES = bytes(range(ord("!"), ord("~") + 1))
-_LOOKS_LIKE_HEADER = re.compile(
-    rb"^(?:From |[A-Za-z][A-Za-z0-9-]{0,75}:)"
-)  # not "2024-01-01T00:…" logs
+_FIELD_NAME = re.compile(rb"^[A-Za-z][A-Za-z0-9-]{0,75}$")
+# Names that only a message's header has; a log line may start with any "word:" ("dovecot:
+# pop3-login: …", "postfix/smtpd[1]: …"), so the first line alone says nothing.
+_REAL_HEADER_NAMES = frozenset(
+    (
+        b"received", b"return-path", b"message-id", b"date", b"from", b"delivered-to",
+        b"x-original-to", b"dkim-signature", b"arc-seal", b"authentication-results",
+        b"mime-version", b"subject", b"to", b"x-received", b"received-spf",
+    )
+)  # fmt: skip
 _MESSAGE_ID = re.compile(r"<[^<>\s]{1,990}>")
 # The common From: forms whose first address getaddresses would return unchanged
 _PLAIN_ADDRESS = re.compile(
@@ -100,5 +107,23 @@ def header_fields(block: bytes) -> list[tuple[str, str]]:
 
 
 def looks_like_message(head: bytes) -> bool:
-    """The first line of a file is an mbox ``From `` line or a header field."""
-    return bool(_LOOKS_LIKE_HEADER.match(head.lstrip(b"\r\n")[:80]))
+    """The start of a file is a header block (after an mbox ``From `` line) that names a field
+    only mail has (``Received``, ``Return-Path``, ``Message-ID``, ``Date``, ``From``, …) before
+    its first line that is not a header field."""
+    lines = head.lstrip(b"\r\n").split(b"\n")
+    if len(lines) > 1:
+        lines.pop()  # the head may cut its last line
+    if lines and lines[0].startswith(b"From "):
+        lines.pop(0)
+    for line in lines:
+        line = line.rstrip(b"\r")
+        if not line:
+            return False  # the header ended without a mail field
+        if line[:1] in (b" ", b"\t"):
+            continue  # a folded line of the field before
+        name, colon, _ = line.partition(b":")
+        if not colon or not _FIELD_NAME.match(name):
+            return False
+        if name.lower() in _REAL_HEADER_NAMES:
+            return True
+    return False

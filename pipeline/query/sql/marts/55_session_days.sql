@@ -8,6 +8,9 @@ SELECT
     partition_date AS day,
     count(*) FILTER (WHERE in_window AND is_mua_service) AS session_count,
     count(*) FILTER (WHERE in_window AND is_level_evidence) AS login_count,
+    -- a refused cleartext attempt without a user name (Dovecot "user=<>"): exposure, no level
+    count(*) FILTER (WHERE in_window AND is_refused AND user_key IS NULL)
+        AS unknown_user_refused_count,
     count(*) FILTER (WHERE in_window AND is_level_evidence AND is_tls_known) AS tls_known_count,
     CAST(coalesce(sum(failed_attempts) FILTER (WHERE in_window AND is_mua_service), 0) AS BIGINT)
         AS failed_login_count,
@@ -20,7 +23,7 @@ SELECT
 FROM (
     SELECT
         partition_date, security, service, is_mua_service, is_level_evidence, is_tls_known,
-        failed_attempts,
+        failed_attempts, user_key,
         event_at >= since AND event_at < until AS in_window,
         auth_result = 'ok' AND NOT is_trusted_hop AND service <> 'smtp' AS is_login,
         auth_result = 'refused_cleartext' AND service <> 'smtp' AS is_refused

@@ -49,6 +49,36 @@ def explain(line_or_file: str, unknown: bool) -> None:
         click.echo(printable_lines(f"line {number}: {shown}" if is_file else shown))
 
 
+def _lines_of(path: str) -> Iterator[str]:
+    """The lines of a log file, compressed or not."""
+    from pipeline.ingest.sources import open_bytes
+
+    with open_bytes(Path(path)) as stream:
+        for raw in stream:
+            yield raw.decode("utf-8", "surrogateescape").rstrip("\r\n")
+
+
+def unknown_report(lines: Iterable[str]) -> str:
+    """The shapes of unrecognised lines, per family, most frequent first."""
+    shapes = UnknownShapes()
+    parser = LogLineParser(shapes=shapes)
+    for number, line in enumerate(lines, 1):
+        parser.parse(line, number)
+    if not shapes.families:
+        return "every line of the login daemons was recognised (or there were none)"
+    out: list[str] = []
+    for family, found in sorted(shapes.families.items()):
+        total = sum(shape.count for shape in found.values())
+        out.append(
+            f"{family}: {total} line{'s' if total != 1 else ''} not recognised,"
+            f" {len(found)} shape{'s' if len(found) != 1 else ''}"
+        )
+        for text, shape in sorted(found.items(), key=lambda item: (-item[1].count, item[0])):
+            out.append(f"  {shape.count:>7}  {text}")
+            out.append(f"           line {shape.line_no}: {shape.example}")
+    return "\n".join(out)
+
+
 def render(record: LogEvent | Reject | None, line: str) -> str:
     if record is None:
         return f"out of scope: {line}"

@@ -12,7 +12,7 @@ install: $(STAMP)
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev,app,dask,fuzz]'
+	$(PY) -m pip install --quiet -e '.[dev,app,dask,report,fuzz]'
 	touch $(STAMP)
 
 ## test: the full offline suite (no network, no root, no servers)

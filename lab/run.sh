@@ -5,7 +5,8 @@
 #   OUTDIR gets: logs/postfix.log, logs/dovecot.log, logs/opensmtpd.log, maildir/<user>/{cur,new,tmp}/... (message files only),
 #                ground_truth/{sessions,messages,users}.csv, lab-info.txt
 # env: LAB_DIR (default /tmp/mailtls-lab), SEED (default 8314), SCALE (default 1),
-#      LAB_OPENSMTPD (default 1; 0 = no OpenSMTPD, Postfix and Dovecot only)
+#      LAB_OPENSMTPD (default 1; 0 = no OpenSMTPD, Postfix and Dovecot only),
+#      SCENARIO (default scenario.py; week.py plays one week of lab/make_history.sh)
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 profile=${1:?usage: lab/run.sh default|recommended OUTDIR [scenario args...]}
@@ -36,8 +37,8 @@ if ((with_opensmtpd)); then
 fi
 
 mkdir -p "$out/ground_truth" "$out/logs"
-"$PYTHON" "$LAB_SRC/scenario.py" --out "$out/ground_truth" --seed "$seed" --scale "$scale" \
-    --cut-command "$LAB_SRC/cut.sh" "${scenario_args[@]}" "$@"
+"$PYTHON" "$LAB_SRC/${SCENARIO:-scenario.py}" --out "$out/ground_truth" --seed "$seed" \
+    --scale "$scale" --cut-command "$LAB_SRC/cut.sh" "${scenario_args[@]}" "$@"
 
 # Let the queue drain (every message delivered over LMTP) before stopping.
 for _ in $(seq 100); do

@@ -62,3 +62,10 @@ def main() -> None:
     except MailtlsError as exc:
         click.echo(f"mailtls: error: {exc}", err=True)
         sys.exit(1)
+    except Exception as exc:
+        if not type(exc).__module__.startswith(("duckdb", "_duckdb")):
+            raise
+        # a query of a command's own that met the lake mid-change, or DuckDB refusing: one line
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        click.echo(f"mailtls: error: {first}", err=True)
+        sys.exit(1)

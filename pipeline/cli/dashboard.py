@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import importlib.util
+import signal
 import subprocess
 import sys
 from pathlib import Path
+from types import FrameType
 from typing import Final
 
 import click
 
+from pipeline.children import death_signal_hook
 from pipeline.errors import MailtlsError
 from pipeline.query.db import default_lake
 
@@ -109,8 +112,27 @@ def dashboard(
     if is_exposed(address):
         click.echo(UNGUARDED.format(address=address, port=port), err=True)
     click.echo(f"mailtls dashboard on http://{address}:{port} (Ctrl-C to stop)", err=True)
+    sys.exit(serve(command))
+
+
+def serve(command: list[str]) -> int:
+    """Run the server until it ends; a SIGTERM or SIGHUP to this process is passed on to it,
+    and it gets SIGTERM from the kernel if this process dies any other way (``kill -9``)."""
+    child = subprocess.Popen(command, preexec_fn=death_signal_hook(signal.SIGTERM))
+
+    def forward(signum: int, _frame: FrameType | None) -> None:
+        child.send_signal(signum)
+
+    previous = {sig: signal.signal(sig, forward) for sig in (signal.SIGTERM, signal.SIGHUP)}
     try:
-        code = subprocess.call(command)
-    except KeyboardInterrupt:
-        code = 0
-    sys.exit(code)
+        while True:
+            try:
+                code = child.wait()
+                break
+            except KeyboardInterrupt:  # Ctrl-C reached the child too: wait for it to stop
+                code = 0
+                child.send_signal(signal.SIGINT)
+        return 0 if code in (0, -signal.SIGINT, -signal.SIGTERM) else code
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)

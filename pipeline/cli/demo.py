@@ -11,8 +11,9 @@ import pipeline
 from pipeline.errors import MailtlsError
 
 DEMO_LAKE: Final = "mailtls-demo-lake"
-# what the demo reads, relative to the sample folder (sample_data/README.md says how it was made)
-SAMPLE_INPUTS: Final = ("logs/recommended", "maildir")
+# what the demo reads, relative to the sample folder: the eight-week migration history of the
+# lab (sample_data/README.md says how it was made)
+SAMPLE_INPUTS: Final = ("history/logs", "history/maildir")
 SAMPLE_CONFIG: Final = "mailtls.toml"
 SAMPLE_PLAN: Final = "plan.toml"
 

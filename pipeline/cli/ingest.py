@@ -124,6 +124,11 @@ def _print_summary(summary: RunSummary) -> None:
         for file in result.files:
             if file.problem:
                 click.echo(f"mailtls: skipped: {file.problem}", err=True)
+            for remark in file.remarks:
+                click.echo(f"mailtls: note: {remark}", err=True)
+    if summary.unchanged:
+        many = "s" if summary.unchanged != 1 else ""
+        click.echo(f"{summary.unchanged} file{many} unchanged since the last run: not read")
     for result in summary.sets:
         for file in result.files:
             if file.note:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -12,23 +12,35 @@ import click
 
 from pipeline.plan.phases import EMPTY_PLAN, Plan, load_plan
 from pipeline.query.queries import DEFAULT_WINDOW_DAYS
+from pipeline.report.periods import PERIODS, period_bounds
 from pipeline.report.render import FRAME_FORMATS
 
 F = TypeVar("F", bound=Callable[..., Any])
 DEFAULT_PLAN = "plan.toml"
+PERIOD_END = "mailtls.period_end"  # ctx.meta key: the end of a period named by --since
 
 
 def parse_moment(
     ctx: click.Context, param: click.Parameter, value: str | None
 ) -> date | datetime | None:
-    """``YYYY-MM-DD`` (a whole day) or an ISO date and time (UTC unless it says otherwise)."""
+    """``YYYY-MM-DD`` (a whole day), an ISO date and time (UTC unless it says otherwise), or a
+    named period (``last-week``, ``last-month``): its first day for --since, its last for
+    --until. A period given to --since alone is the whole period: Click handles a missing
+    --until after the given --since, and it takes the period's end then."""
     if value is None:
-        return None
+        return ctx.meta.get(PERIOD_END) if param.name == "until" else None
+    if value in PERIODS:
+        first, last = period_bounds(value, datetime.now(UTC).date())
+        if param.name == "since":
+            ctx.meta[PERIOD_END] = last
+            return first
+        return last
     try:
         return date.fromisoformat(value) if len(value) == 10 else datetime.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(
-            f"{value!r} is not a date (2025-03-01) or a time (2025-03-01T08:00)"
+            f"{value!r} is not a date (2025-03-01), a time (2025-03-01T08:00) "
+            f"or one of {', '.join(PERIODS)}"
         ) from None
 
 
@@ -39,7 +51,8 @@ def window_options(command: F) -> F:
                 "--since",
                 metavar="DATE",
                 callback=parse_moment,
-                help="Window start (default: --days before --until).",
+                help="Window start: a date, or last-week / last-month for that whole period "
+                "(default: --days before --until).",
             ),
             click.option(
                 "--until",

@@ -10,15 +10,18 @@ import contextlib
 import gc
 import importlib
 import multiprocessing
+import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from itertools import chain, islice
 from typing import Any, TypeVar
 
+from pipeline.children import die_with_parent
 from pipeline.errors import MailtlsError
 from pipeline.ingest.results import FileResult, Progress
 from pipeline.ingest.spans import FileJob, parse_file
+from pipeline.lake.journal import close_inherited_locks
 from pipeline.lake.writer import load_row_conversion
 
 ENGINES = ("local", "dask")
@@ -90,10 +93,23 @@ def _forking_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
     load_row_conversion()
     gc.freeze()
     try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=_FORK) as pool:
+        with ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=_FORK,
+            initializer=_worker_start,
+            initargs=(os.getpid(),),
+        ) as pool:
             yield pool
     finally:
         gc.unfreeze()
+
+
+def _worker_start(parent: int) -> None:
+    """A forked worker ends with the run that forked it (a ``kill -9`` of the run must not
+    leave workers blocked on its pipe) and lets go of the lake's lock it inherited, so the
+    lock is the run's alone and ends with it."""
+    die_with_parent(parent)
+    close_inherited_locks()
 
 
 def _in_order(

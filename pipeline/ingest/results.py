@@ -29,6 +29,7 @@ class FileResult:
     unknown: dict[str, dict[str, int]] = field(default_factory=dict)
     family_lines: dict[str, int] = field(default_factory=dict)  # lines naming each family
     note: str | None = None  # what a file that gave no record is, when it is not a problem
+    remarks: tuple[str, ...] = ()  # one line each on what was read unusually (not a skip)
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         """Pickled as its fields in order, an empty :class:`Edges` left out: a mail unit sends
@@ -36,7 +37,7 @@ class FileResult:
         cost ≈ 40 µs each (a 20k-message Maildir: 0.8 s CPU → 0.35 s)."""
         edges = None if self.edges == _NO_EDGES else self.edges
         fields = (self.path, self.lines, self.events, self.skipped, self.rejects, self.sessions)
-        more = (self.unknown, self.family_lines, self.note)
+        more = (self.unknown, self.family_lines, self.note, self.remarks)
         return _file_result, (*fields, self.problem, self.ingested, edges, self.resumed, *more)
 
     def add(self, part: FileResult) -> None:
@@ -50,6 +51,7 @@ class FileResult:
         merge_counts(self.unknown, part.unknown)
         for family, count in part.family_lines.items():
             self.family_lines[family] = self.family_lines.get(family, 0) + count
+        self.remarks += part.remarks
 
 
 _NO_EDGES = Edges()
@@ -69,6 +71,7 @@ def _file_result(
     unknown: dict[str, dict[str, int]],
     family_lines: dict[str, int],
     note: str | None,
+    remarks: tuple[str, ...],
 ) -> FileResult:
     """A :class:`FileResult` as :meth:`FileResult.__reduce__` pickled it."""
     return FileResult(
@@ -85,6 +88,7 @@ def _file_result(
         unknown,
         family_lines,
         note,
+        remarks,
     )
 
 
@@ -140,6 +144,7 @@ class SetResult:
 class RunSummary:
     sets: list[SetResult]
     problems: list[str]
+    unchanged: int = 0  # files read to their end before and not changed since: not opened
 
     @property
     def has_skips(self) -> bool:

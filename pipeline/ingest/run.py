@@ -7,13 +7,14 @@ read by :func:`pipeline.ingest.spans.parse_file`, so the files of one rotated se
 or by the workers of a Dask cluster. A session cut by a rotation or a range is still one row:
 each set's edges are joined oldest first, range by range (:mod:`pipeline.ingest.stitch`), as the
 results arrive. Sessions still open at the end are kept
-in the lake's ``_pending.json`` and finished by the next run that reads the set's newer lines.
+in the lake's ``_pending.parquet`` and finished by the next run that reads the set's newer lines.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from itertools import groupby
 from pathlib import Path
 from typing import Any
@@ -22,15 +23,25 @@ from pipeline.config import SiteConfig
 from pipeline.ingest.engines import dask_cluster, run_files
 from pipeline.ingest.ranges import file_jobs
 from pipeline.ingest.results import FileResult, Progress, RunSummary, SetResult, joined
-from pipeline.ingest.sources import SourceFile, expand, fingerprint, open_bytes, rotation_sets
+from pipeline.ingest.sources import (
+    COMPRESSIONS,
+    SourceFile,
+    expand_names,
+    fingerprint,
+    open_bytes,
+    rotation_key,
+    rotation_sets,
+)
 from pipeline.ingest.spans import CORRUPT, FileJob
-from pipeline.ingest.stitch import Edges, stitch
+from pipeline.ingest.stitch import Edges, settle, stitch
 from pipeline.lake.derived import refresh
 from pipeline.lake.journal import (
     check_version,
     commit,
     locked,
     new_run_id,
+    read_files_read,
+    read_fingerprints,
     read_ingested,
     read_pending,
     recover,
@@ -57,9 +68,13 @@ def ingest(
     with locked(lake):
         check_version(lake)
         recover(lake)
-        found, problems = expand(paths)
-        lake_resolved = lake.resolve()
-        found = [p for p in found if not p.is_relative_to(lake_resolved)]
+        names, problems = expand_names(paths)
+        inside_lake = str(lake.resolve()) + os.sep
+        names = [name for name in names if not name.startswith(inside_lake)]
+        files_read = read_files_read(lake)
+        found, unchanged = _without_unchanged(names, files_read)
+        if not found:
+            return RunSummary([], problems, unchanged=unchanged)  # nothing to read or commit
         logs, mail = _split_mail(found)
         sets = rotation_sets(logs)
         if on_total:
@@ -88,7 +103,14 @@ def ingest(
             # them ≈ 12 MB in this process, pinning its heap while edges come and go)
             writer = LakeWriter(lake, f"{run_id}-stitch", batch_rows=1)
             results = [
-                _stitch_set(files, read, writer, config, pending.get(files[0].rotation_set, []))
+                _stitch_set(
+                    files,
+                    read,
+                    writer,
+                    config,
+                    pending.get(files[0].rotation_set, []),
+                    older_unread=_older_unread(files[0], files_read, lake),
+                )
                 for files in sets
             ]
             writer.flush()
@@ -110,7 +132,37 @@ def ingest(
                 )
         _record(lake, run_id, known, pending, results)
         refresh(lake)  # after the commit: a crash here leaves stale summaries, never wrong ones
-    return RunSummary(results, problems)
+    return RunSummary(results, problems, unchanged=unchanged)
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+
+
+def _without_unchanged(
+    names: list[str], read: dict[str, tuple[int, int, int, bool]]
+) -> tuple[list[Path], int]:
+    """The files to look at, and how many were left out: read to their end before (a plain
+    file to its size; a compressed one, by its name, without damage) and not changed since
+    (size and modification time). One ``stat`` each, nothing opened."""
+    changed = []
+    for name in names:
+        seen = read.get(name)
+        if seen is not None:
+            size, mtime_us, bytes_read, stopped = seen
+            try:
+                stat = os.stat(name)
+            except OSError:
+                changed.append(Path(name))  # the worker says why
+                continue
+            # as the row stored it (pipeline.ingest.spans: fromtimestamp of the float)
+            mtime = datetime.fromtimestamp(stat.st_mtime, UTC) - _EPOCH
+            same = stat.st_size == size and mtime // _MICROSECOND == mtime_us
+            complete = bytes_read == size or name.endswith(COMPRESSIONS)
+            if same and complete and not stopped:
+                continue
+        changed.append(Path(name))
+    return changed, len(names) - len(changed)
 
 
 def _known_rows(known: list[dict[str, Any]]) -> Callable[[Path], tuple[dict[str, Any], ...]]:
@@ -141,30 +193,61 @@ def _stitch_set(
     writer: LakeWriter,
     config: SiteConfig,
     pending: list[dict[str, Any]],
+    *,
+    older_unread: bool = False,
 ) -> SetResult:
     """Join the edges of one set's files, oldest first, each file's spans in order, onto its
     open sessions; ``read`` yields the results of all sets' files in that order, by path."""
     result = SetResult(files[0].rotation_set)
     into = Sessioniser(config, pending)
     stitched = 0
-    for source in files:
+    for number, source in enumerate(files):
         path, spans = next(read)
         assert path == str(source.path)  # run_files keeps the order of the jobs
         parts = []
-        for part in spans:
-            stitch(into, part.edges, part.path)
+        for index, part in enumerate(spans):
+            stitch(into, part.edges, part.path, older_unread=older_unread and number == index == 0)
             part.edges = Edges()  # joined: let it go
             parts.append(part)
             rows = into.take_rows()
             stitched += len(rows)
             writer.add("sessions", rows)
         result.files.append(joined(parts))
+    if not older_unread:
+        settle(into)
     into.flush_stale()
     rows = into.take_rows()
     writer.add("sessions", rows)
     result.sessions = stitched + len(rows) + result.total("sessions")
     result.pending = into.open_sessions()
     return result
+
+
+def _older_unread(oldest: SourceFile, files_read: dict[str, Any], lake: Path) -> bool:
+    """Whether an older file of ``oldest``'s rotated set lies beside it whose content was not
+    read yet, under this name or another (then the sessions ``oldest`` finds begun wait for
+    it). Costs a directory listing, and a look at the head of such a file."""
+    folder = oldest.path.parent
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return False
+    fingerprints: set[str] | None = None
+    for name in names:
+        path = folder / name
+        set_name, age = rotation_key(path)
+        if set_name != oldest.rotation_set or age <= oldest.age or str(path) in files_read:
+            continue
+        if fingerprints is None:
+            fingerprints = read_fingerprints(lake)
+        try:
+            with open_bytes(path) as stream:
+                head = stream.read(4096)
+        except CORRUPT:
+            continue
+        if head and fingerprint(head) not in fingerprints:
+            return True
+    return False
 
 
 def _split_mail(paths: list[Path]) -> tuple[list[Path], list[Path]]:

@@ -25,7 +25,18 @@ from parsers.redact import redact_cut
 from parsers.shapes import UnknownShapes
 from pipeline.config import SiteConfig
 from pipeline.ingest.results import FileResult, Progress
-from pipeline.ingest.sources import fingerprint, is_compressed, looks_binary, open_bytes, read_lines
+from pipeline.ingest.sources import (
+    LineNotes,
+    content_tail,
+    decode_line,
+    fingerprint,
+    is_compressed,
+    is_live,
+    looks_binary,
+    open_bytes,
+    read_lines,
+    tail_digest,
+)
 from pipeline.ingest.stitch import FileSessioniser
 from pipeline.lake.writer import LakeWriter
 
@@ -63,12 +74,19 @@ class FileJob:
 
 
 def previous_read(known: tuple[dict[str, Any], ...], path: Path, fp: str) -> dict[str, Any] | None:
-    """The _ingested row for this content: the same fingerprint, preferring the same path."""
+    """The _ingested row for this content: the same first line (the fingerprint), preferring
+    the same path, then the longest read, and the same bytes before where that read stopped:
+    two logs that begin alike (a blank line, a host-less start-up line) are told apart there."""
     same = [row for row in known if row["fingerprint"] == fp]
+    same.sort(key=lambda row: (row["path"] != str(path), -(row["bytes_read"] or 0)))
     for row in same:
-        if row["path"] == str(path):
+        digest = row.get("tail_digest")
+        if digest is None:
+            return row  # read before this check existed: trusted, as it was
+        tail = content_tail(path, row["bytes_read"] or 0)
+        if tail is not None and tail_digest(tail) == digest:
             return row
-    return max(same, key=lambda row: row["bytes_read"] or 0, default=None)
+    return None
 
 
 def parse_file(job: FileJob, progress: Progress | None = None) -> FileResult:
@@ -91,7 +109,11 @@ def unread_span(job: FileJob, progress: Progress | None = None) -> Span | FileRe
             for row in job.known
             if row["path"] == str(path) and row["size"] == stat.st_size and row["mtime"] == mtime
         ]
-        if unchanged and (is_compressed(path) or unchanged[0]["bytes_read"] == stat.st_size):
+        if (
+            unchanged
+            and not unchanged[0].get("stopped")
+            and (is_compressed(path) or unchanged[0]["bytes_read"] == stat.st_size)
+        ):
             if progress:
                 progress(stat.st_size)
             return FileResult(str(path))  # read before, not changed since: no work at all
@@ -131,9 +153,19 @@ def read_span(job: FileJob, span: Span, progress: Progress | None = None) -> Fil
     source_file = str(path)
     offset = span.begin
     reported = span.counted_from
+    notes = LineNotes()
+    not_utf8 = 0
     try:
         with open_bytes(path) as stream:
-            lines = read_lines(stream, skip_bytes=span.begin, stop=span.end, max_line=MAX_LINE)
+            lines = read_lines(
+                stream,
+                skip_bytes=span.begin,
+                stop=span.end,
+                max_line=MAX_LINE,
+                # a compressed or rotated file is complete; a live one may be mid-line
+                final=span.end is not None or not stream.seekable() or not is_live(path),
+                notes=notes,
+            )
             for raw, offset in lines:
                 line_no += 1
                 result.lines += 1
@@ -149,7 +181,9 @@ def read_span(job: FileJob, span: Span, progress: Progress | None = None) -> Fil
                         )
                     )
                     continue
-                record = parser.parse(raw.decode("utf-8", "surrogateescape"), line_no)
+                text, latin1 = decode_line(raw)
+                not_utf8 += latin1
+                record = parser.parse(text, line_no)
                 if record is None:
                     result.skipped += 1
                 elif isinstance(record, LogEvent):
@@ -176,7 +210,13 @@ def read_span(job: FileJob, span: Span, progress: Progress | None = None) -> Fil
         )
     if progress:
         progress(max(offset - reported, 0))
-    result.rejects += len(rejects)
+    rejects.extend(damaged_rows(source_file, span.lines_before, notes))
+    result.rejects += len(rejects) + notes.damaged_count - len(notes.damaged)
+    result.remarks = line_remarks(path, notes, not_utf8)
+    if notes.stopped:
+        result.problem = (
+            f"{path}: {notes.stopped}, after line {line_no}; the lines before it were read"
+        )
     writer.add("rejects", rejects)
     result.edges = sessioniser.finish()
     writer.add("sessions", sessioniser.take_rows())
@@ -195,8 +235,39 @@ def read_span(job: FileJob, span: Span, progress: Progress | None = None) -> Fil
         "ingested_at": datetime.now(UTC),
         "bytes_read": offset,
         "skipped": result.skipped,
+        "tail_digest": tail_digest(notes.tail) if notes.tail or not offset else None,
+        "stopped": notes.stopped or result.problem,
     }
     return result
+
+
+def damaged_rows(source_file: str, lines_before: int, notes: LineNotes) -> list[dict[str, Any]]:
+    """Rejects for the text the line source found damaged (cut by NUL bytes or by the end of
+    a damaged stream); beyond the first ``MAX_NOTED`` only their count is kept."""
+    return [
+        reject_row(
+            source_file,
+            lines_before + ordinal,
+            "line",
+            reason,
+            fragment.decode("utf-8", "replace"),
+        )
+        for ordinal, reason, fragment in notes.damaged
+    ]
+
+
+def line_remarks(path: Path, notes: LineNotes, not_utf8: int) -> tuple[str, ...]:
+    """What was read differently from plain UTF-8 lines, said once per file."""
+    remarks = []
+    if not_utf8:
+        remarks.append(f"{path}: {not_utf8} lines not UTF-8, read as Latin-1")
+    if notes.has_bom:
+        remarks.append(f"{path}: byte order mark left out")
+    if notes.waiting:
+        remarks.append(
+            f"{path}: unfinished last line ({notes.waiting} bytes) left for the next run"
+        )
+    return tuple(remarks)
 
 
 def reason_of(exc: BaseException) -> str:

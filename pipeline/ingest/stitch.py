@@ -132,13 +132,19 @@ class FileSessioniser(Sessioniser):
         return edges
 
 
-def stitch(into: Sessioniser, edges: Edges, source_file: str) -> None:
+def stitch(
+    into: Sessioniser, edges: Edges, source_file: str, *, older_unread: bool = False
+) -> None:
     """Join one file's ``edges`` onto ``into``, the sessioniser of its set holding everything
-    before the file; finished rows collect in ``into``."""
+    before the file; finished rows collect in ``into``. ``older_unread``: the file before this
+    one exists and was not read yet (a set read newest first), so a session this file finds
+    begun waits for that file's start of it (:func:`settle`)."""
     postfix: PostfixSessions = into.family("postfix")
     dovecot: DovecotSessions = into.family("dovecot")
+    postfix.hold_heads = older_unread
     for event in edges.postfix_heads:
         into.feed(event, source_file)
+    postfix.hold_heads = False
     for key in edges.connected:
         postfix.close(key)  # a session of an earlier file whose disconnect line was lost
     for event in edges.opensmtpd_heads:
@@ -161,3 +167,10 @@ def stitch(into: Sessioniser, edges: Edges, source_file: str) -> None:
     dovecot.refused_plaintext |= edges.refused_plaintext
     if edges.latest is not None and (into.latest is None or edges.latest > into.latest):
         into.latest = edges.latest
+
+
+def settle(into: Sessioniser) -> None:
+    """The set's oldest file was read (or none older exists): sessions that waited for their
+    start join it now, or are written as they are."""
+    postfix: PostfixSessions = into.family("postfix")
+    postfix.settle_orphans()

@@ -2,17 +2,19 @@
 the table's time column (or a few, of at most :data:`PART_ROWS` rows each, so memory stays flat
 however large a day is), under the lake's lock.
 
-A compaction is a run: its parts are named after a new run id, listed as committed in
-``_ingested`` before any is written (:func:`pipeline.lake.journal.commit_run`; the rows stay as they
-are, so re-ingest still finds every file read). Each partition is written to hidden temporary
-files first; the journal of its swap (:func:`pipeline.lake.journal.journal_swap`) is its commit point:
-a crash before it leaves the old parts (the temporaries are removed by the next recover), a
-crash after it leaves the swap for the next recover to finish (:func:`pipeline.lake.journal.recover`).
+A compaction is a run, or several: the new parts of up to :data:`COMMIT_PARTITIONS`
+partitions are written under a new run id, which no reader counts and a crash's recover
+removes until the run commits; the commit (:func:`pipeline.lake.journal.commit_run`; the rows of
+``_ingested`` stay as they are, so re-ingest still finds every file read) lists the run and
+retires the parts it replaces in one atomic write, and the retired parts are removed after it
+(by the next recover, if a crash comes first). A reader sees the old parts or the new ones,
+never both and never neither (:func:`pipeline.lake.journal.visible_parts`).
 Folders whose name starts with ``_`` (derived data) are never read or written here.
 """
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -30,8 +32,6 @@ from pipeline.lake.derived import refresh
 from pipeline.lake.journal import (
     check_version,
     commit_run,
-    finish_swap,
-    journal_swap,
     locked,
     new_run_id,
     recover,
@@ -43,12 +43,14 @@ from pipeline.lake.schema import (
     UPGRADABLE_VERSIONS,
     with_version,
 )
-from pipeline.lake.writer import COMPRESSION, temporary_for
+from pipeline.lake.writer import COMPRESSION, sync_folder, temporary_for
 
 PART_ROWS: Final = 200_000  # rows of one compacted part: one sort holds them (≈ 420 MB peak RSS)
 ROW_GROUP_ROWS: Final = 100_000  # two per full part: near DuckDB's own 122,880
 READ_ROWS: Final = 65_536
 TAG: Final = "compact"  # in a compacted part's name: <run>-compact-<n>.parquet
+# partitions swapped by one commit: each commit rewrites `_ingested`, each waits for the disk
+COMMIT_PARTITIONS: Final = 32
 
 # one time range of a partition: [low, high), None for open; nulls go to the open-ended last one
 TimeRange = tuple[pa.Scalar | None, pa.Scalar | None]
@@ -107,8 +109,8 @@ def compact(
         if on_plan:
             on_plan(len(partitions))
         run_id = new_run_id()
-        if partitions:
-            commit_run(lake, run_id)
+        replaced: list[Path] = []
+        swapped = 0
         for partition in partitions:
             if not _skipped(summary, partition):
                 _count_before(summary, partition)
@@ -117,8 +119,15 @@ def compact(
                 summary.bytes_after += sum(path.stat().st_size for path in written)
                 if partition.table == "sessions":
                     summary.session_dates.append(partition.day)
+                replaced.extend(partition.parts)
+                swapped += 1
+                if swapped == COMMIT_PARTITIONS:
+                    swap(lake, run_id, replaced)
+                    run_id, replaced, swapped = new_run_id(), [], 0
             if progress:
                 progress(partition)
+        if swapped:
+            swap(lake, run_id, replaced)
         # the summaries are keyed by the sessions part names, which compaction changed
         refresh(lake, summary.session_dates)
     summary.seconds = time.monotonic() - started
@@ -147,12 +156,20 @@ def is_compact(parts: tuple[Path, ...]) -> bool:
     return len(parts) <= 1 or (len(runs) == 1 and all(f"-{TAG}-" in p.name for p in parts))
 
 
+def swap(lake: Path, run_id: str, replaced: list[Path]) -> None:
+    """Commit the run's new parts in place of the ``replaced`` ones, then remove those."""
+    commit_run(lake, run_id, replaced)
+    for part in replaced:
+        part.unlink(missing_ok=True)
+    for folder in {part.parent for part in replaced}:
+        sync_folder(folder)
+
+
 def compact_partition(lake: Path, run_id: str, partition: Partition) -> list[Path]:
-    """Write the partition's rows as new parts, then swap them for the old ones; returns the
-    new parts."""
+    """Write the partition's rows as new parts of the (not yet committed) run; returns them."""
     schema = with_version(TABLES[partition.table])
     time_column = PARTITION_BY.get(partition.table)
-    moves = []
+    written = []
     for number, rows in enumerate(_pieces(partition, time_column), 1):
         table = pa.Table.from_batches(rows, schema=schema)
         if time_column:
@@ -160,10 +177,9 @@ def compact_partition(lake: Path, run_id: str, partition: Partition) -> list[Pat
         part = partition.folder / f"{run_id}-{TAG}-{number:05d}.parquet"
         temporary = temporary_for(part)
         pq.write_table(table, temporary, compression=COMPRESSION, row_group_size=ROW_GROUP_ROWS)
-        moves.append((temporary, part))
-    journal = journal_swap(lake, run_id, moves, list(partition.parts))
-    finish_swap(lake, journal)
-    return [part for _, part in moves]
+        os.replace(temporary, part)  # the run's, counted once committed (synced then)
+        written.append(part)
+    return written
 
 
 def _pieces(partition: Partition, time_column: str | None) -> Iterator[list[pa.RecordBatch]]:

@@ -45,7 +45,7 @@ SQL_DIR: Final = Path(__file__).parent.parent / "query" / "sql"
 
 def session_parts(lake: Path) -> dict[date, list[str]]:
     """The names of the ``sessions`` parts of each day that has any (what
-    ``pipeline.query.db.PARTS_GLOB`` finds; read with ``scandir``: a report lists them three times)."""
+    ``pipeline.lake.journal.PARTS_GLOB`` finds; read with ``scandir``: a report lists them three times)."""
     parts: dict[date, list[str]] = {}
     try:
         folders = list(os.scandir(lake / "sessions"))

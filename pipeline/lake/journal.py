@@ -4,9 +4,15 @@ and the small state files beside the parts (``_ingested``, ``_pending``).
 Every part is named after its run (``r<time><hex>-…``). A run commits by writing
 ``_ingested``: its rows carry the ``run_id`` that read each file, and its metadata lists every
 run whose parts count (``mailtls.runs``; a row names only the last run that read its file, and
-``mailtls compact`` runs read none). One run at a time holds the lake's lock, and it first
-removes the parts of any run that never committed (a crash), so no row counts twice; a
-compaction cut after its swap was journalled is finished instead (:func:`recover`).
+``mailtls compact`` runs read none) and the parts a compaction replaced (``mailtls.retired``),
+which count no more and are removed after the commit. One run at a time holds the lake's lock,
+and it first removes the parts of any run that never committed (a crash), so no row counts
+twice, and any retired part a crash left (:func:`recover`).
+
+Readers take their parts from the same commit (:func:`visible_parts`): those of listed runs,
+not retired, found while ``_ingested`` stayed the same file. So a reader sees the lake as one
+commit left it, never a run half written or a compaction half swapped; a part removed while
+its query runs is the one thing it can meet, and it then takes the parts afresh.
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ import fcntl
 import json
 import os
 import secrets
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -25,6 +31,15 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline.errors import LakeError
+from pipeline.lake.pending import (
+    LEGACY_PENDING_FILE,
+    PENDING_FILE,
+    STAGED_GLOB,
+    Pending,
+    staged_for,
+    write_pending,
+)
+from pipeline.lake.pending import read_pending as read_pending
 from pipeline.lake.schema import (
     INGESTED,
     SCHEMA_VERSION,
@@ -33,13 +48,21 @@ from pipeline.lake.schema import (
     UPGRADABLE_VERSIONS,
     with_version,
 )
-from pipeline.lake.writer import atomic_write, temporary_for
+from pipeline.lake.writer import (
+    atomic_write,
+    durable_replace,
+    sync_folder,
+    sync_lake,
+    temporary_for,
+)
 
 INGESTED_FILE = "_ingested.parquet"
-PENDING_FILE = "_pending.json"
 LOCK_FILE = ".lock"
 RUNS_KEY = b"mailtls.runs"  # _ingested metadata: the runs whose parts count
-SWAP_GLOB = "_compact.r*.json"  # a compaction's journalled swap (pipeline.compact)
+RETIRED_KEY = b"mailtls.retired"  # _ingested metadata: parts replaced, removed after the commit
+PARTS_GLOB = "date=*/*.parquet"  # a table's parts, below <lake>/<table>/
+SNAPSHOT_ATTEMPTS = 20
+SWAP_GLOB = "_compact.r*.json"  # a swap journalled by an older compaction, finished by recover
 
 
 def check_version(lake: Path) -> None:
@@ -57,6 +80,45 @@ def check_version(lake: Path) -> None:
         )
 
 
+def read_files_read(lake: Path) -> dict[str, tuple[int, int, int, bool]]:
+    """Per path, what the last read of it saw: (size, mtime in µs, bytes read, whether it
+    stopped early). Read by column, not as rows: the unchanged-file check of a run over
+    100,000 files costs no row objects."""
+    path = lake / INGESTED_FILE
+    if not path.is_file():
+        return {}
+    names = [field.name for field in pq.read_schema(path)]
+    columns = ["path", "size", "mtime", "bytes_read", *(["stopped"] if "stopped" in names else [])]
+    table = pq.ParquetFile(path).read(columns=columns)
+    stopped = (
+        table.column("stopped").is_valid().to_pylist()
+        if "stopped" in names
+        else [False] * table.num_rows
+    )
+    return dict(
+        zip(
+            table.column("path").to_pylist(),
+            zip(
+                table.column("size").to_pylist(),
+                table.column("mtime").cast(pa.int64()).to_pylist(),
+                table.column("bytes_read").to_pylist(),
+                stopped,
+                strict=True,
+            ),
+            strict=True,
+        )
+    )
+
+
+def read_fingerprints(lake: Path) -> set[str]:
+    """The content fingerprints of every file read (pipeline.ingest.sources.fingerprint)."""
+    path = lake / INGESTED_FILE
+    if not path.is_file():
+        return set()
+    column = pq.ParquetFile(path).read(columns=["fingerprint"]).column(0)
+    return {value for value in column.to_pylist() if value}
+
+
 def read_ingested(lake: Path) -> list[dict[str, Any]]:
     path = lake / INGESTED_FILE
     if not path.is_file():
@@ -64,12 +126,71 @@ def read_ingested(lake: Path) -> list[dict[str, Any]]:
     return pq.read_table(path).to_pylist()  # type: ignore[no-any-return]
 
 
-def write_ingested(lake: Path, rows: list[dict[str, Any]], runs: set[str]) -> None:
-    """The commit: ``rows`` and the committed ``runs`` (sorted, in the file's metadata)."""
+def write_ingested(
+    lake: Path, rows: list[dict[str, Any]], runs: set[str], retired: set[str] | None = None
+) -> None:
+    """The commit: ``rows``, the committed ``runs`` and the ``retired`` parts (paths relative
+    to the lake; default: those of the last commit still on disk), sorted, in its metadata."""
+    if retired is None:
+        retired = _still_retired(lake)
     schema = with_version(INGESTED)
-    metadata = {**(schema.metadata or {}), RUNS_KEY: json.dumps(sorted(runs)).encode()}
+    metadata = {
+        **(schema.metadata or {}),
+        RUNS_KEY: json.dumps(sorted(runs)).encode(),
+        RETIRED_KEY: json.dumps(sorted(retired)).encode(),
+    }
     table = pa.Table.from_pylist(rows, schema=schema.with_metadata(metadata))
-    atomic_write(table, lake / INGESTED_FILE)
+    sync_lake(lake)  # the parts this commit makes count, on disk before it
+    atomic_write(table, lake / INGESTED_FILE, durable=True)
+
+
+def _metadata(lake: Path) -> dict[bytes, bytes]:
+    path = lake / INGESTED_FILE
+    return (pq.read_schema(path).metadata or {}) if path.is_file() else {}
+
+
+def retired_parts(lake: Path) -> set[str]:
+    """The parts the last commit retired (relative to the lake)."""
+    listed = _metadata(lake).get(RETIRED_KEY)
+    return set(json.loads(listed)) if listed else set()
+
+
+def _still_retired(lake: Path) -> set[str]:
+    return {name for name in retired_parts(lake) if (lake / name).exists()}
+
+
+def visible_parts(lake: Path) -> dict[str, list[Path]]:
+    """Per table, the parts a reader of the lake counts, as of one commit: the parts of its
+    committed runs, without those it retired (a part not named after a run counts as well).
+    The folders are listed between two looks at ``_ingested``; if a commit came in between,
+    again, so the list and the commit match."""
+    for _ in range(SNAPSHOT_ATTEMPTS):
+        before = _identity(lake / INGESTED_FILE)
+        found = {table: sorted((lake / table).glob(PARTS_GLOB), key=str) for table in TABLES}
+        metadata = _metadata(lake)
+        if _identity(lake / INGESTED_FILE) == before:
+            break
+    listed = metadata.get(RUNS_KEY)
+    runs = set(json.loads(listed)) if listed is not None else committed_runs(lake)
+    retired = {lake / name for name in json.loads(metadata.get(RETIRED_KEY) or b"[]")}
+    return {
+        table: [part for part in parts if _counts(part, runs) and part not in retired]
+        for table, parts in found.items()
+    }
+
+
+def _counts(part: Path, runs: set[str]) -> bool:
+    if not part.name.startswith("r") or "-" not in part.name:
+        return True  # not written by a run (a hand-made lake): not the journal's to judge
+    return part.name.split("-", 1)[0] in runs
+
+
+def _identity(path: Path) -> tuple[int, int, int] | None:
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return None
+    return stat.st_ino, stat.st_mtime_ns, stat.st_size
 
 
 def committed_runs(lake: Path) -> set[str]:
@@ -79,7 +200,9 @@ def committed_runs(lake: Path) -> set[str]:
     path = lake / INGESTED_FILE
     if not path.is_file():
         return set()
-    named = {row["run_id"] for row in read_ingested(lake) if row.get("run_id")}
+    # by ParquetFile, not read_table: that imports pyarrow.dataset and pandas (≈ 1 s)
+    column = pq.ParquetFile(path).read(columns=["run_id"]).column(0).unique().to_pylist()
+    named = {run for run in column if run}
     listed = (pq.read_schema(path).metadata or {}).get(RUNS_KEY)
     if listed is not None:
         return named | set(json.loads(listed))
@@ -102,9 +225,14 @@ def new_run_id() -> str:
     return "r" + datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f") + secrets.token_hex(3)
 
 
+_held_locks: set[int] = set()  # descriptors of the locks this process holds
+
+
 @contextlib.contextmanager
 def locked(lake: Path) -> Iterator[None]:
-    """Hold the lake for one ingest or compaction; a second one at the same time is refused."""
+    """Hold the lake for one ingest or compaction; a second one at the same time is refused.
+    The lock is the kernel's (``flock``): it ends with the process that holds it, however
+    that process ends, so a lock left by a killed run is simply free."""
     try:
         lake.mkdir(parents=True, exist_ok=True)
         handle = (lake / LOCK_FILE).open("w")
@@ -115,26 +243,42 @@ def locked(lake: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
             raise LakeError(f"lake {lake} is in use by another ingest or compact") from None
-        yield
+        _held_locks.add(handle.fileno())
+        try:
+            yield
+        finally:
+            _held_locks.discard(handle.fileno())
+
+
+def close_inherited_locks() -> None:
+    """In a forked child: close the lock descriptors it inherited. The lock stays the
+    parent's (it belongs to the open file, which the parent still has) but no longer outlives
+    the parent in a child."""
+    for descriptor in list(_held_locks):
+        with contextlib.suppress(OSError):
+            os.close(descriptor)
+    _held_locks.clear()
 
 
 def commit(
     lake: Path,
     run_id: str,
     ingested: list[dict[str, Any]],
-    pending: dict[str, list[dict[str, Any]]],
+    pending: Pending,
 ) -> None:
     """Make the run's parts count: ``_ingested`` names the run; then its ``_pending`` takes over
     (staged under the run's name first, so :func:`recover` can finish a cut commit)."""
-    staged = lake / f"_pending.{run_id}.json"
-    _write_pending(staged, pending)
+    staged = staged_for(lake, run_id)
+    write_pending(staged, pending)
     write_ingested(lake, ingested, _still_counting(lake) | {run_id})
-    os.replace(staged, lake / PENDING_FILE)
+    _take_over(staged, lake)
 
 
-def commit_run(lake: Path, run_id: str) -> None:
-    """Make a run that read no file count (a compaction): list it, rows unchanged."""
-    write_ingested(lake, read_ingested(lake), _still_counting(lake) | {run_id})
+def commit_run(lake: Path, run_id: str, replaced: Iterable[Path] = ()) -> None:
+    """Make a run that read no file count (a compaction): list it, rows unchanged, and retire
+    the parts its parts replace (the caller removes them once this returns)."""
+    retired = _still_retired(lake) | {str(p.relative_to(lake)) for p in replaced}
+    write_ingested(lake, read_ingested(lake), _still_counting(lake) | {run_id}, retired)
 
 
 def _still_counting(lake: Path) -> set[str]:
@@ -142,14 +286,25 @@ def _still_counting(lake: Path) -> set[str]:
     return committed_runs(lake) & part_runs(lake)
 
 
+def _take_over(staged: Path, lake: Path) -> None:
+    """A committed run's open sessions become the lake's (and a legacy file goes)."""
+    os.replace(staged, lake / PENDING_FILE)
+    (lake / LEGACY_PENDING_FILE).unlink(missing_ok=True)
+    sync_folder(lake)
+
+
 def recover(lake: Path) -> list[Path]:
     """Remove what a run that never committed left (its parts and staged state), or finish
     the commit of one that did. Returns the files removed."""
     removed = [*_finish_swaps(lake)]
+    for name in retired_parts(lake):  # retired by a commit, left by a crash before removal
+        if (lake / name).exists():
+            (lake / name).unlink()
+            removed.append(lake / name)
     committed = committed_runs(lake)
-    for staged in lake.glob("_pending.r*.json"):
+    for staged in lake.glob(STAGED_GLOB):
         if staged.name.split(".")[1] in committed:
-            os.replace(staged, lake / PENDING_FILE)
+            _take_over(staged, lake)
         else:
             staged.unlink()
             removed.append(staged)
@@ -162,18 +317,6 @@ def recover(lake: Path) -> list[Path]:
             temporary.unlink()
             removed.append(temporary)
     return removed
-
-
-def journal_swap(lake: Path, run_id: str, moves: list[tuple[Path, Path]], old: list[Path]) -> Path:
-    """The commit of a compaction step: once this is written, the written ``moves``
-    (temporary → part) and the removal of the ``old`` parts happen, now or in :func:`recover`."""
-    journal = lake / f"_compact.{run_id}.json"
-    data = {
-        "moves": [[str(t.relative_to(lake)), str(p.relative_to(lake))] for t, p in moves],
-        "old": [str(p.relative_to(lake)) for p in old],
-    }
-    _write_json(journal, data)
-    return journal
 
 
 def finish_swap(lake: Path, journal: Path) -> list[Path]:
@@ -195,33 +338,7 @@ def _finish_swaps(lake: Path) -> Iterator[Path]:
         yield from finish_swap(lake, journal)
 
 
-def read_pending(lake: Path) -> dict[str, list[dict[str, Any]]]:
-    """Open Postfix sessions per rotated set, left by the last run for the next to finish."""
-    path = lake / PENDING_FILE
-    if not path.is_file():
-        return {}
-    data: dict[str, list[dict[str, Any]]] = json.loads(path.read_text(encoding="utf-8"))
-    for states in data.values():
-        for state in states:
-            for key in ("started_at", "last_at"):
-                if state.get(key):
-                    state[key] = datetime.fromisoformat(state[key])
-    return data
-
-
-def _write_pending(path: Path, pending: dict[str, list[dict[str, Any]]]) -> None:
-    def encode(value: Any) -> Any:
-        return value.isoformat() if isinstance(value, datetime) else value
-
-    data = {
-        name: [{k: encode(v) for k, v in state.items()} for state in states]
-        for name, states in pending.items()
-        if states
-    }
-    _write_json(path, data)
-
-
 def _write_json(path: Path, data: Any) -> None:
     temporary = temporary_for(path)
     temporary.write_text(json.dumps(data), encoding="utf-8")
-    os.replace(temporary, path)
+    durable_replace(temporary, path)

@@ -11,11 +11,12 @@ from typing import Final
 
 import pyarrow as pa
 
-SCHEMA_VERSION: Final = 4
+SCHEMA_VERSION: Final = 5
 # versions whose lakes this mailtls writes into as they are: the same columns (2 → 3 only added
-# the committed-runs list to `_ingested.parquet`'s metadata, which the next commit writes; 3 → 4
-# added received_hops.is_from_own, NULL in older parts: their hops end the chain of custody)
-UPGRADABLE_VERSIONS: Final = frozenset({2, 3, SCHEMA_VERSION})
+# the committed-runs list to `_ingested.parquet`'s metadata, which the next commit writes;
+# 3 → 4 added two nullable columns to `_ingested` only: rows without them resume as before;
+# 4 → 5 added received_hops.is_from_own, NULL in older parts: their hops end the chain of custody)
+UPGRADABLE_VERSIONS: Final = frozenset({2, 3, 4, SCHEMA_VERSION})
 SCHEMA_VERSION_KEY: Final = b"mailtls.schema_version"
 
 _TS = pa.timestamp("us", tz="UTC")
@@ -114,6 +115,11 @@ INGESTED: Final = pa.schema(
         ("skipped", pa.int64()),
         # the run that read it: a lake part whose run no row names was left by a crash
         ("run_id", pa.string()),
+        # the content's identity where the read stopped (its last KiB): a file resumes there
+        # only when its bytes before that offset are the same (pipeline.ingest.lines)
+        ("tail_digest", pa.string()),
+        # why the read ended before the content did (damaged compression); null: it did not
+        ("stopped", pa.string()),
     ]
 )
 

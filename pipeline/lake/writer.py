@@ -4,6 +4,8 @@ schema version in every file. What makes a run's parts count is :mod:`pipeline.l
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import os
 import uuid
 from datetime import UTC, date, datetime
@@ -40,10 +42,52 @@ def temporary_for(path: Path) -> Path:
     return path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
 
 
-def atomic_write(table: pa.Table, path: Path) -> None:
+def atomic_write(table: pa.Table, path: Path, *, durable: bool = False) -> None:
+    """``table`` to ``path`` through a temporary; ``durable``: on disk when this returns (the
+    commit's own file; parts are made durable all at once before it, :func:`sync_lake`)."""
     temporary = temporary_for(path)
     pq.write_table(table, temporary, compression=COMPRESSION)
+    if durable:
+        durable_replace(temporary, path)
+    else:
+        os.replace(temporary, path)
+
+
+def durable_replace(temporary: Path, path: Path) -> None:
+    """``os.replace`` with the file's content on disk before and its new name after."""
+    with temporary.open("rb") as handle:
+        os.fsync(handle.fileno())
     os.replace(temporary, path)
+    sync_folder(path.parent)
+
+
+def sync_folder(folder: Path) -> None:
+    """The folder's entries (names renamed in or out) on disk."""
+    descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def sync_lake(lake: Path) -> None:
+    """Everything written to the lake's file system on disk, once before a commit: a run's
+    parts and their folders (``syncfs``; ``sync`` where there is none), so a power cut after
+    the commit cannot leave a committed part torn. One call instead of one per part."""
+    descriptor = os.open(lake, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        if _syncfs(descriptor) != 0:
+            os.sync()
+    finally:
+        os.close(descriptor)
+
+
+def _syncfs(descriptor: int) -> int:
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        return int(libc.syncfs(descriptor))
+    except (OSError, AttributeError):
+        return -1
 
 
 class LakeWriter:

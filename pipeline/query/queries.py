@@ -21,6 +21,7 @@ import pandas as pd
 
 from pipeline.lake.derived import exposure, lake_of, session_parts
 from pipeline.plan.phases import EMPTY_PLAN, Plan, evaluate
+from pipeline.query.db import run
 
 Connection = duckdb.DuckDBPyConnection
 Moment = date | datetime
@@ -98,16 +99,25 @@ def event_span(con: Connection) -> tuple[datetime | None, datetime | None]:
 
 
 def judge_attempts(con: Connection) -> None:
-    """Judge the refused cleartext attempts once for ``con``: ``cleartext_attempts`` reads every
-    session of the addresses that made one (a scan of the whole lake), and user_posture, the plan
-    metrics and the report reach it several times through ``login_evidence``. A temporary table
-    of that name, this connection's own, shadows the view (as ``exposure_summaries`` is shadowed
-    by pipeline.lake.derived) until the connection closes; a new connection judges anew."""
-    found = con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name = 'cleartext_attempts'"
+    """Judge the refused cleartext attempts once per connection and lake commit:
+    ``cleartext_attempts`` reads every session of the addresses that made one (a scan of the
+    whole lake), and user_posture, the plan metrics and the report reach it several times
+    through ``login_evidence``. A temporary table of that name, this connection's own, shadows
+    the view (as ``exposure_summaries`` is shadowed by pipeline.lake.derived); its comment names
+    the commit it was judged at, so a connection that outlives a commit judges again."""
+    commit = str(_row(con, "SELECT lake_commit()")[0])  # run(): the parts afresh after a commit
+    judged = con.execute(
+        "SELECT comment FROM duckdb_tables() WHERE temporary AND table_name = 'cleartext_attempts'"
     ).fetchall()
-    if found[0][0] == 0:
-        con.execute("CREATE TEMP TABLE cleartext_attempts AS SELECT * FROM main.cleartext_attempts")
+    if judged and judged[0][0] == commit:
+        return
+    run(
+        con,
+        "CREATE OR REPLACE TEMP TABLE cleartext_attempts AS SELECT * FROM main.cleartext_attempts",
+        {},
+        lambda result: None,
+    )
+    con.execute(f"COMMENT ON TABLE temp.cleartext_attempts IS '{commit.replace(chr(39), chr(39) * 2)}'")
 
 
 def user_posture(
@@ -244,6 +254,140 @@ def daily_trend(
         days = session_days(con, since=w.since, until=w.until)
     trend = days.loc[days["day"] < pd.Timestamp(w.until.date()), list(TREND_COLUMNS)]
     return trend.sort_values("day").reset_index(drop=True)
+
+
+WEEKLY_COLUMNS: Final = (
+    "week",
+    "days_with_data",
+    "l0_user_count",
+    "l1_user_count",
+    "l2_user_count",
+    "l3_user_count",
+    "unknown_user_count",
+    "user_count",
+    "cleartext_logins",
+    "legacy_tls_logins",
+    "modern_tls_logins",
+    "unknown_logins",
+    "smtp_sessions",
+)
+
+
+def weekly_trend(
+    con: Connection,
+    *,
+    since: Moment | None = None,
+    until: Moment | None = None,
+    window_days: int = DEFAULT_WINDOW_DAYS,
+    days: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Per week (Monday, UTC) of the window, every week listed: users by their worst level that
+    week (marts/80_weekly_levels.sql) and the :func:`daily_trend` counts summed, with how many
+    of the week's days in the window have data. ``days``: as for :func:`daily_trend`."""
+    w = window(con, since=since, until=until, window_days=window_days)
+    trend = daily_trend(con, since=w.since, until=w.until, days=days)
+    levels = _df(con, "SELECT * FROM weekly_levels($since, $until)", since=w.since, until=w.until)
+    first = w.since.date() - timedelta(days=w.since.weekday())
+    last = (w.until - timedelta(microseconds=1)).date()
+    weeks = pd.DataFrame({"week": pd.date_range(first, last, freq="7D")})
+    counts = trend.drop(columns="day").groupby(_monday(trend["day"])).sum()
+    counts["days_with_data"] = trend.groupby(_monday(trend["day"])).size()
+    levels["week"] = pd.to_datetime(levels["week"])
+    out = weeks.merge(counts, left_on="week", right_index=True, how="left").merge(
+        levels, on="week", how="left"
+    )
+    out = out.reindex(columns=list(WEEKLY_COLUMNS)).fillna(0)
+    out[list(WEEKLY_COLUMNS[1:])] = out[list(WEEKLY_COLUMNS[1:])].astype("int64")
+    return out.reset_index(drop=True)
+
+
+def open_endpoints(
+    con: Connection,
+    *,
+    since: Moment | None = None,
+    until: Moment | None = None,
+    window_days: int = DEFAULT_WINDOW_DAYS,
+) -> pd.DataFrame:
+    """Servers, services and ports that accepted a cleartext password or legacy TLS in the
+    window (marts/85_open_endpoints.sql); mail-client services first, then by server."""
+    w = window(con, since=since, until=until, window_days=window_days)
+    return _df(
+        con,
+        """
+        SELECT * FROM open_endpoints($since, $until)
+        ORDER BY counts_against_plan DESC, server_host, service, server_port NULLS LAST, listener
+        """,
+        since=w.since,
+        until=w.until,
+    )
+
+
+def user_sessions(
+    con: Connection,
+    user: str,
+    *,
+    since: Moment | None = None,
+    until: Moment | None = None,
+    window_days: int = DEFAULT_WINDOW_DAYS,
+) -> pd.DataFrame:
+    """One user's sessions in the window (failed ones too), oldest first, with each session's
+    level and whether it is evidence for the user's own level (marts/10_session_levels.sql).
+    ``user`` is compared as the marts do: trimmed and lower-cased."""
+    w = window(con, since=since, until=until, window_days=window_days)
+    return _df(
+        con,
+        """
+        SELECT event_at, service, server_port, listener, client_ip, auth_method, auth_result,
+               auth_failures, tls_mode, tls_version, tls_cipher, security, is_trusted_hop,
+               level, is_level_evidence, source_file, source_line
+        FROM session_levels
+        WHERE user_key = lower(trim($user)) AND event_at >= $since AND event_at < $until
+            AND partition_date BETWEEN CAST($since AS DATE) AND CAST($until AS DATE)
+        ORDER BY event_at, source_file, source_line
+        """,
+        user=user,
+        since=w.since,
+        until=w.until,
+    )
+
+
+def user_mail_hops(
+    con: Connection,
+    user: str,
+    *,
+    since: Moment | None = None,
+    until: Moment | None = None,
+    window_days: int = DEFAULT_WINDOW_DAYS,
+) -> pd.DataFrame:
+    """The Received hops of the stored messages whose From: names ``user`` and that our own
+    servers received in the window, one row per hop (hop_index 0 is the newest, the top one)."""
+    w = window(con, since=since, until=until, window_days=window_days)
+    return _df(
+        con,
+        """
+        WITH sent AS (
+            SELECT DISTINCT message_key, message_id FROM stg_messages
+            WHERE position(lower(trim($user)) IN lower(coalesce(header_from, ''))) > 0
+        )
+        SELECT s.message_id, h.hop_index, h.received_at, h.from_helo, h.from_ip, h.by_host,
+               h.with_protocol, h.is_authenticated, h.tls_version, h.tls_cipher, h.security,
+               h.is_own_server
+        FROM sent AS s JOIN stg_received_hops AS h USING (message_key)
+        WHERE s.message_key IN (
+            SELECT message_key FROM stg_received_hops
+            WHERE is_own_server AND received_at >= $since AND received_at < $until
+        )
+        ORDER BY h.received_at, s.message_id, h.hop_index DESC
+        """,
+        user=user,
+        since=w.since,
+        until=w.until,
+    )
+
+
+def _monday(days: pd.Series) -> pd.Series:
+    stamps = pd.to_datetime(days)
+    return (stamps - pd.to_timedelta(stamps.dt.day_of_week, unit="D")).rename("week")
 
 
 def session_days(
@@ -414,11 +558,12 @@ def plan_status(
 
 
 def _df(con: Connection, sql: str, **params: Any) -> pd.DataFrame:
-    return con.execute(sql, params).df()
+    return run(con, sql, params, lambda result: result.df())
 
 
 def _row(con: Connection, sql: str, **params: Any) -> tuple[Any, ...]:
-    rows = con.execute(sql, params).fetchall()  # fetched to the end: the connection is free
+    # fetched to the end: the connection is free
+    rows = run(con, sql, params, lambda result: result.fetchall())
     return tuple(rows[0])  # an aggregate always returns its one row
 
 

@@ -1,24 +1,30 @@
-"""The weekly report: headline numbers, users per level, the unverified cleartext attempts, the
-plan's phases, the daily trend and the rejects, as sections of tables rendered to text, Markdown, HTML, JSON or CSV."""
+"""The weekly report: the headline sentence, key figures against the previous window, users per
+level, the unverified cleartext attempts, the plan's phases, the weekly and daily trends, the users left at L0/L1, the servers
+still accepting cleartext or legacy TLS, the rejects and the caveats, as sections of tables
+rendered to text, Markdown, JSON or CSV, or as the HTML page of :mod:`pipeline.report.page`
+(which the PDF prints)."""
 
 from __future__ import annotations
 
 import csv
-import html
 import io
 import json
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Final
 
 import pandas as pd
 
 from pipeline.plan.phases import EMPTY_PLAN, Plan
 from pipeline.query import queries
+from pipeline.query.privacy import key_from_env, pseudonymise_column
 from pipeline.query.queries import Connection, Moment, Window
 from pipeline.report.escapes import printable, spreadsheet_safe
-from pipeline.report.render import cell, html_table, markdown_table, records, text_table
+from pipeline.report.page import Embed, render_html
+from pipeline.report.render import cell, markdown_table, records, text_table
+from pipeline.report.summary import TREND_WEEKS, Summary, build_summary
 
-FORMATS: Final = ("text", "md", "html", "json", "csv")
+FORMATS: Final = ("text", "md", "html", "json", "csv")  # the PDF prints the html one
 TITLE: Final = "mailtls report: who still sends mail passwords in cleartext or over legacy TLS"
 HEADLINE: Final = {
     "user_count": "users seen logging in",
@@ -36,6 +42,10 @@ HEADLINE: Final = {
 }
 
 
+# sections the HTML page keeps at its end, as plain tables, for whoever wants the detail
+APPENDIX: Final = ("Headline", "Daily trend", "Rejects")
+
+
 @dataclass(frozen=True, slots=True)
 class Section:
     title: str
@@ -46,6 +56,7 @@ class Section:
 class Report:
     window: Window
     sections: tuple[Section, ...]
+    summary: Summary
 
     @property
     def subtitle(self) -> str:
@@ -59,7 +70,11 @@ def build_report(
     until: Moment | None = None,
     window_days: int = queries.DEFAULT_WINDOW_DAYS,
     plan: Plan = EMPTY_PLAN,
+    names: bool = False,
+    trend_weeks: int = TREND_WEEKS,
 ) -> Report:
+    """``names``: show user names (default: keyed pseudonyms); ``trend_weeks``: how many weeks
+    the weekly trend reaches back from the window's end (at least the window)."""
     window = queries.window(con, since=since, until=until, window_days=window_days)
     since, until = window.since, window.until
     posture = queries.user_posture(con, since=since, until=until, baseline=plan.baseline)
@@ -67,14 +82,31 @@ def build_report(
     headline = queries.overview(
         con, since=since, until=until, baseline=plan.baseline, posture=posture, days=days
     ).iloc[0]
+    status = queries.plan_status(con, plan, as_of=window.until)
+    summary = build_summary(
+        con,
+        window,
+        plan,
+        posture=posture,
+        days=days,
+        phases=status,
+        overview=headline,
+        names=names,
+        trend_weeks=trend_weeks,
+    )
     return Report(
         window=window,
+        summary=summary,
         sections=(
             Section(
                 "Headline",
                 pd.DataFrame(
                     {"measure": list(HEADLINE.values()), "value": [headline[k] for k in HEADLINE]}
                 ),
+            ),
+            Section(
+                "Change against the previous window",
+                summary.kpis.drop(columns=["key", "is_better"]),
             ),
             Section(
                 "Users per level",
@@ -84,18 +116,39 @@ def build_report(
             ),
             Section(
                 "Unverified cleartext attempts (set no level: maybe a stranger guessing names)",
-                queries.cleartext_attempts(con, since=since, until=until)[
-                    list(queries.ATTEMPT_COLUMNS)
-                ],
+                _unverified(con, since, until, names),
             ),
-            Section("Migration plan", _phases(queries.plan_status(con, plan, as_of=window.until))),
+            Section("Migration plan", _phases(status)),
+            Section(
+                "Plan timeline",
+                summary.timeline.drop(columns="status"),
+            ),
+            Section("Weekly trend", summary.weekly),
             Section("Daily trend", queries.daily_trend(con, since=since, until=until, days=days)),
+            Section("Users left at L0 and L1", summary.users_left),
+            Section("Servers still accepting cleartext or legacy TLS", summary.endpoints),
             Section(
                 "Rejects",
                 queries.rejects_summary(con, since=since, until=until).drop(columns="example"),
             ),
+            Section("Caveats", pd.DataFrame({"caveat": list(summary.caveats)})),
         ),
     )
+
+
+def _unverified(con: Connection, since: Moment, until: Moment, names: bool) -> pd.DataFrame:
+    """The refused cleartext attempts that set no level, names hidden as in the users left:
+    keyed pseudonyms, else numbers of their own (``name 1``: not the ``user 1`` of that table)."""
+    frame = queries.cleartext_attempts(con, since=since, until=until)
+    frame = frame[list(queries.ATTEMPT_COLUMNS)].reset_index(drop=True)
+    if names or frame.empty:
+        return frame
+    key = key_from_env()
+    if key is not None:
+        return pseudonymise_column(frame, "user_name", key)
+    numbers = {name: n for n, name in enumerate(dict.fromkeys(frame["user_name"]), 1)}
+    frame["user_name"] = [f"name {numbers[name]}" for name in frame["user_name"]]
+    return frame
 
 
 def _phases(status: pd.DataFrame) -> pd.DataFrame:
@@ -123,33 +176,46 @@ def _phases(status: pd.DataFrame) -> pd.DataFrame:
 def render(report: Report, fmt: str, *, styled: bool = False) -> str:
     """``report`` as ``fmt`` (one of FORMATS); ``styled`` text uses rich tables and colour."""
     if fmt == "text":
-        parts = [TITLE, report.subtitle]
+        parts = [TITLE, report.subtitle, report.summary.headline]
         parts += [text_table(s.frame, title=s.title, styled=styled) for s in report.sections]
         return "\n\n".join(parts) + "\n"
     if fmt == "md":
-        parts = [f"# {TITLE}", report.subtitle]
+        parts = [f"# {TITLE}", report.subtitle, f"**{report.summary.headline}**"]
         parts += [f"## {printable(s.title)}\n\n{markdown_table(s.frame)}" for s in report.sections]
         return "\n\n".join(parts) + "\n"
     if fmt == "html":
-        body = "\n".join(
-            f"<h2>{html.escape(printable(s.title))}</h2>\n{html_table(s.frame)}"
-            for s in report.sections
-        )
-        return (
-            '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
-            f"<title>{html.escape(TITLE)}</title></head><body>\n<h1>{html.escape(TITLE)}</h1>\n"
-            f"<p>{html.escape(report.subtitle)}</p>\n{body}\n</body></html>\n"
-        )
+        return render_page(report)
     if fmt == "json":
         document = {
             "since": report.window.since.isoformat(),
             "until": report.window.until.isoformat(),
+            "summary": report.summary.headline,
             **{s.title: records(s.frame) for s in report.sections},
         }
         return json.dumps(document, indent=2) + "\n"
     if fmt == "csv":
         return _long_csv(report)
     raise ValueError(f"unknown report format {fmt!r}; one of {', '.join(FORMATS)}")
+
+
+def render_page(report: Report, embed: Embed | None = None) -> str:
+    """The HTML page (:mod:`pipeline.report.page`); ``embed`` places its charts (default:
+    inline SVG; ``page.MailImages`` for a mail body)."""
+    previous = report.summary.previous
+    return render_html(
+        report.summary,
+        since=cell(report.window.since),
+        until=cell(report.window.until),
+        previous=f"{cell(previous.since)} to {cell(previous.until)}",
+        generated_at=cell(datetime.now(UTC).replace(microsecond=0)),
+        levels=_section(report, "Users per level"),
+        appendix=[(s.title, s.frame) for s in report.sections if s.title in APPENDIX],
+        embed=embed,
+    )
+
+
+def _section(report: Report, title: str) -> pd.DataFrame:
+    return next(s.frame for s in report.sections if s.title == title)
 
 
 def _long_csv(report: Report) -> str:
@@ -159,6 +225,7 @@ def _long_csv(report: Report) -> str:
     writer.writerow(["section", "row", "column", "value"])
     writer.writerow(["Window", 0, "since", report.window.since.isoformat()])
     writer.writerow(["Window", 0, "until", report.window.until.isoformat()])
+    writer.writerow(["Summary", 0, "headline", report.summary.headline])
     for section in report.sections:
         for number, row in enumerate(records(section.frame)):
             for column, value in row.items():

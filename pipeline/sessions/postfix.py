@@ -18,6 +18,9 @@ from pipeline.sessions.rows import Row
 # An smtpd session never lasts this long (Postfix's own smtpd_timeout is minutes): a session
 # still open after this much later log time lost its disconnect line (crash, lost log).
 STALE_AFTER = timedelta(hours=1)
+# open sessions kept at most: smtpd runs 100 processes by default; beyond this many the oldest
+# are closed as they are (connects that never disconnect would otherwise pile up run after run)
+MAX_OPEN = 50_000
 
 
 @dataclass(slots=True)
@@ -42,6 +45,8 @@ class PostfixSession:
     last_at: datetime | None = None
     counters: dict[str, int] = field(default_factory=dict)
     closed: bool = False
+    # begun before the data read, in an older file of the set not read yet: waits for it
+    is_orphan: bool = False
 
     def to_state(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in _POSTFIX_STATE}
@@ -71,6 +76,10 @@ class PostfixSessions:
         self.config = config
         self.rows = rows
         self.open: dict[str, PostfixSession] = {}
+        # sessions whose start is in an older file not read yet (a set read newest first):
+        # kept, ended or not, until that file's open sessions can take them (settle_orphans)
+        self.orphans: dict[str, PostfixSession] = {}
+        self.hold_heads = False  # set while the heads of such a file are fed
         self._listeners: dict[str, Listener | None] = {}  # by program: one lookup per session
 
     def feed(self, event: LogEvent, source_file: str) -> None:
@@ -107,6 +116,7 @@ class PostfixSessions:
                 event.line_no,
                 client_ip=f.get("client_ip"),
                 last_at=at,
+                is_orphan=self.hold_heads,
             )
             self.open[key] = session
         elif at is not None:
@@ -132,7 +142,7 @@ class PostfixSessions:
                 if value is not None:
                     counters[name] = int(value) if value.isdigit() else 0
             session.closed = True
-            self.rows.append(self._row(self.open.pop(key)))
+            self.close(key)
 
     # ---- classification -------------------------------------------------------------------
     def listener(self, program: str) -> Listener | None:
@@ -222,10 +232,35 @@ class PostfixSessions:
 
     # ---- draining --------------------------------------------------------------------------
     def close(self, key: str) -> None:
-        """Write the open session of ``key``, if any, with what is known of it."""
+        """Write the open session of ``key``, if any, with what is known of it (an orphan
+        waits for its start instead)."""
         session = self.open.pop(key, None)
-        if session is not None:
+        if session is None:
+            return
+        if session.is_orphan:
+            self._keep_orphan(session)
+        else:
             self.rows.append(self._row(session))
+
+    def _keep_orphan(self, session: PostfixSession) -> None:
+        earlier = self.orphans.pop(session.key, None)
+        if earlier is not None:  # the same process again: the earlier one waits no more
+            earlier.is_orphan = False
+            self.rows.append(self._row(earlier))
+        self.orphans[session.key] = session
+
+    def settle_orphans(self) -> None:
+        """Join each waiting orphan onto the open session of its key that began before it (the
+        older file's tail), else write it as it is: the older file was read, or never will be."""
+        for key, orphan in self.orphans.items():
+            orphan.is_orphan = False
+            start = self.open.get(key)
+            if start is not None and _before(start.started_at, orphan.started_at):
+                self.open.pop(key)
+                self.rows.append(self._row(_joined(start, orphan)))
+            else:
+                self.rows.append(self._row(orphan))
+        self.orphans.clear()
 
     def flush_stale(self, latest: datetime | None, *, everything: bool = False) -> None:
         """Close sessions whose disconnect will not come: open longer than STALE_AFTER before
@@ -235,16 +270,47 @@ class PostfixSessions:
             if everything or (
                 latest is not None and last is not None and latest - last > STALE_AFTER
             ):
-                self.rows.append(self._row(self.open.pop(key)))
+                self.close(key)
+        while len(self.open) > MAX_OPEN:  # the oldest first: the dicts keep opening order
+            self.close(next(iter(self.open)))
+        while len(self.orphans) > MAX_OPEN:
+            orphan = self.orphans.pop(next(iter(self.orphans)))
+            orphan.is_orphan = False
+            self.rows.append(self._row(orphan))
 
     def open_sessions(self) -> list[dict[str, Any]]:
-        return [s.to_state() for s in self.open.values()]
+        return [s.to_state() for s in (*self.open.values(), *self.orphans.values())]
 
     def resume(self, state: dict[str, Any]) -> None:
-        """Take over an open session of an earlier file or run (replacing one of the same key)."""
-        self.close(state["key"])
+        """Take over an open session of an earlier file or run (replacing one of the same key),
+        or an orphan still waiting for its start."""
         session = PostfixSession.from_state(state)
+        if session.is_orphan:
+            self._keep_orphan(session)
+            return
+        self.close(state["key"])
         self.open[session.key] = session
+
+
+def _before(start: datetime | None, later: datetime | None) -> bool:
+    return start is None or later is None or start <= later
+
+
+def _joined(start: PostfixSession, rest: PostfixSession) -> PostfixSession:
+    """The session ``start`` began (connect, TLS) continued by what ``rest`` saw after it."""
+    start.user_name = rest.user_name or start.user_name
+    start.authenticated = start.authenticated or rest.authenticated
+    start.auth_method = rest.auth_method or start.auth_method
+    start.sasl_failures += rest.sasl_failures
+    if rest.has_tls_line:
+        start.has_tls_line = True
+        start.tls_version_raw = rest.tls_version_raw or start.tls_version_raw
+        start.tls_cipher = rest.tls_cipher or start.tls_cipher
+    start.counters.update(rest.counters)
+    start.closed = rest.closed
+    start.last_at = rest.last_at or start.last_at
+    start.client_ip = start.client_ip or rest.client_ip
+    return start
 
 
 SESSIONS = PostfixSessions

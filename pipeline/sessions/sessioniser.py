@@ -22,6 +22,7 @@ from parsers.registry import families
 from pipeline.config import SiteConfig
 from pipeline.sessions.rows import FamilySessions, Row
 
+EXPIRE_EVERY = 8192  # events between looks for sessions gone stale (an hour of log time)
 FAMILY_KEY = "family"  # in an open session's state; absent in lakes before it: Postfix
 LEGACY_FAMILY = "postfix"
 
@@ -43,6 +44,7 @@ class Sessioniser:
         self.config = config
         self.rows: list[Row] = []
         self.latest: datetime | None = None
+        self._since_expiry = 0
         self.families: dict[str, FamilySessions] = {
             name: cls(config, self.rows) for name, cls in sessionisers().items()
         }
@@ -59,6 +61,10 @@ class Sessioniser:
         family = self.families.get(event.kind.split(".", 1)[0])
         if family is not None:
             family.feed(event, source_file)
+        self._since_expiry += 1
+        if self._since_expiry == EXPIRE_EVERY:  # as the events come: open ones stay bounded
+            self._since_expiry = 0
+            self.flush_stale()
 
     def take_rows(self) -> list[Row]:
         rows = self.rows[:]

@@ -14,7 +14,7 @@ def test_dashboard_runs_streamlit_headless_on_the_packaged_app(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls: list[list[str]] = []
-    monkeypatch.setattr(dashboard.subprocess, "call", lambda command: calls.append(command) or 0)
+    monkeypatch.setattr(dashboard, "serve", lambda command: calls.append(command) or 0)
     lake, plan = tmp_path / "lake", tmp_path / "plan.toml"
     result = CliRunner().invoke(
         cli, ["dashboard", "--lake", str(lake), "--plan", str(plan), "--port", "8600"]
@@ -41,7 +41,7 @@ def test_dashboard_runs_streamlit_headless_on_the_packaged_app(
 def test_listening_beyond_localhost_warns_that_there_is_no_login(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, address: str, warned: bool
 ) -> None:
-    monkeypatch.setattr(dashboard.subprocess, "call", lambda command: 0)
+    monkeypatch.setattr(dashboard, "serve", lambda command: 0)
     result = CliRunner().invoke(cli, ["dashboard", "--lake", str(tmp_path), "--address", address])
     assert result.exit_code == 0, result.output
     assert ("no login of its own" in result.output) is warned
@@ -50,7 +50,7 @@ def test_listening_beyond_localhost_warns_that_there_is_no_login(
 
 def test_the_site_config_reaches_the_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[list[str]] = []
-    monkeypatch.setattr(dashboard.subprocess, "call", lambda command: calls.append(command) or 0)
+    monkeypatch.setattr(dashboard, "serve", lambda command: calls.append(command) or 0)
     config = tmp_path / "mailtls.toml"
     result = CliRunner().invoke(
         cli, ["dashboard", "--lake", str(tmp_path), "--config", str(config)]

@@ -61,3 +61,81 @@ def test_migration_progress_runs_and_lists_exposed_users(
     assert set(ns["still_exposed"]["user_name"]) == exposed
     resets = {u for u, (_, reset) in EXPECTED_USERS.items() if reset}
     assert set(ns["resets"]["user_name"]) == resets
+
+
+def test_user_microscope_runs_on_the_worst_user(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("MAILTLS_USER", raising=False)
+    ns = _run("user_microscope", tmp_path, monkeypatch)
+    worst = min(EXPECTED_USERS.items(), key=lambda item: (item[1][0], item[0]))[0]
+    assert ns["USER"] == worst
+    assert set(ns["devices"]["worst_level"]) == {EXPECTED_USERS[worst][0]}
+
+
+# ------------------------------------------------------------------------------------------------
+# Every notebook on the lab's eight-week history (sample_data/history/), as `make demo` shows it
+# ------------------------------------------------------------------------------------------------
+SAMPLE = Path(__file__).parents[2] / "sample_data"
+
+
+@pytest.fixture(scope="module")
+def history_lake(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from click.testing import CliRunner
+
+    from pipeline.cli import cli
+
+    lake = tmp_path_factory.mktemp("history") / "lake"
+    result = CliRunner().invoke(
+        cli,
+        [
+            "ingest",
+            str(SAMPLE / "history" / "logs"),
+            str(SAMPLE / "history" / "maildir"),
+            "--lake",
+            str(lake),
+            "--config",
+            str(SAMPLE / "mailtls.toml"),
+            "--workers",
+            "1",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    return lake
+
+
+def _run_on_history(name: str, lake: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+    monkeypatch.setenv("MAILTLS_LAKE", str(lake))
+    monkeypatch.setenv("MAILTLS_PLAN", str(SAMPLE / "plan.toml"))
+    namespace: dict[str, Any] = {"__name__": "__main__"}
+    for n, cell in enumerate(c for c in _cells(name) if c["cell_type"] == "code"):
+        exec(compile("".join(cell["source"]), f"{name}.ipynb[{n}]", "exec"), namespace)
+    return namespace
+
+
+@pytest.mark.parametrize("path", sorted(NOTEBOOKS.glob("*.ipynb")), ids=lambda p: p.stem)
+def test_every_notebook_runs_on_the_sample_history(
+    path: Path, history_lake: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MAILTLS_USER", "frank@lab.example")
+    _run_on_history(path.stem, history_lake, monkeypatch)
+
+
+def test_user_microscope_finds_franks_devices_and_every_message_he_sent(
+    history_lake: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import csv
+
+    monkeypatch.setenv("MAILTLS_USER", "frank@lab.example")
+    ns = _run_on_history("user_microscope", history_lake, monkeypatch)
+    # lab/week.py: frank's phone is 127.0.0.16, his laptop 127.0.0.26 (cleartext IMAP until
+    # week 4, STARTTLS in weeks 5-6, implicit TLS from week 7)
+    devices = ns["devices"]
+    assert set(devices.index) == {"127.0.0.16", "127.0.0.26"}
+    assert devices.loc["127.0.0.26", "worst_level"] == "L0"
+    assert devices.loc["127.0.0.26", "level_on_last_day"] == "L3"
+    with open(SAMPLE / "history" / "ground_truth" / "messages.csv", newline="") as handle:
+        sent = [r for r in csv.DictReader(handle) if r["user"] == "frank@lab.example"]
+    submissions = ns["submissions"]
+    assert submissions["message_id"].nunique() == len(sent)
+    assert set(submissions["tls_version"].dropna()) == {r["tls_version"] for r in sent}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -29,7 +28,9 @@ def test_demo_serves_the_dashboard_on_its_lake_and_plan(
 ) -> None:
     pytest.importorskip("streamlit")
     served: list[list[str]] = []
-    monkeypatch.setattr(subprocess, "call", lambda command: served.append(command) or 0)
+    from pipeline.cli import dashboard
+
+    monkeypatch.setattr(dashboard, "serve", lambda command: served.append(command) or 0)
     lake = tmp_path / "lake"
     result = CliRunner().invoke(cli, ["demo", "--lake", str(lake), "--port", "8599"])
     assert result.exit_code == 0, result.output

@@ -5,8 +5,8 @@ recovered, a second compact does nothing, and re-ingest still knows every file."
 
 from __future__ import annotations
 
-import json
 import shutil
+import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, time, timedelta
 from itertools import pairwise
@@ -22,10 +22,11 @@ from pipeline.config import SiteConfig, load_config
 from pipeline.ingest.run import ingest
 from pipeline.lake import compact as compaction
 from pipeline.lake import derived
-from pipeline.lake import journal as journal_module
 from pipeline.lake.compact import compact
+from pipeline.lake.journal import commit_run as real_commit_run
 from pipeline.lake.journal import read_ingested, recover
 from pipeline.lake.schema import PARTITION_BY
+from pipeline.query.db import connect, run
 from tests.pipeline.lake_content import CONTENT_TABLES, lake_content
 
 DAY = timedelta(days=1)
@@ -156,17 +157,21 @@ def _raise(*_: Any, **__: Any) -> None:
     raise Crash
 
 
-def _swap_moved_then_crash(lake: Path, journal: Path) -> list[Path]:
-    """The new parts moved in, the old ones not yet removed: both are on disk."""
-    real_replace = journal_module.os.replace
-    data = json.loads(journal.read_text())
-    for temporary, part in data["moves"]:
-        real_replace(lake / temporary, lake / part)
+def _committed_then_crash(lake: Path, run_id: str, replaced: Any = ()) -> None:
+    """The swap committed, none of the replaced parts removed yet: both are on disk."""
+    real_commit_run(lake, run_id, replaced)
+    raise Crash
+
+
+def _half_removed_then_crash(lake: Path, run_id: str, replaced: Any = ()) -> None:
+    real_commit_run(lake, run_id, replaced)
+    for part in list(replaced)[::2]:
+        part.unlink()
     raise Crash
 
 
 def _crash_at_third_write() -> Callable[..., None]:
-    """pyarrow's own write_table: the commit, the first partition's part, then the crash."""
+    """pyarrow's own write_table: the first two partitions' parts, then the crash."""
     calls: list[int] = []
     real = compaction.pq.write_table
 
@@ -182,13 +187,13 @@ def _crash_at_third_write() -> Callable[..., None]:
 @pytest.mark.parametrize(
     ("target", "replacement"),
     [
-        ("pipeline.lake.compact.commit_run", _raise),  # before anything is written
+        ("pipeline.lake.compact.compact_partition", _raise),  # before anything is written
         ("pipeline.lake.compact.pq.write_table", None),  # a partition's part, mid-write
-        ("pipeline.lake.compact.journal_swap", _raise),  # new parts written, not yet committed
-        ("pipeline.lake.compact.finish_swap", _raise),  # committed, nothing swapped yet
-        ("pipeline.lake.compact.finish_swap", _swap_moved_then_crash),  # half swapped
+        ("pipeline.lake.compact.commit_run", _raise),  # new parts written, not yet committed
+        ("pipeline.lake.compact.commit_run", _committed_then_crash),  # committed, none removed
+        ("pipeline.lake.compact.commit_run", _half_removed_then_crash),  # half removed
     ],
-    ids=["commit", "write", "journal", "swap", "half-swap"],
+    ids=["start", "write", "commit", "committed", "half-removed"],
 )
 @pytest.mark.parametrize("next_command", ["recover", "ingest", "compact"])
 def test_a_crash_leaves_the_old_or_the_new_parts(
@@ -277,3 +282,62 @@ def test_no_lake_is_an_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["compact", "--lake", str(tmp_path / "none")])
     assert result.exit_code != 0
     assert not (tmp_path / "none").exists()
+
+
+def _counts(con: Any) -> tuple[int, ...]:
+    sql = "SELECT (SELECT count(*) FROM src_sessions), (SELECT count(*) FROM src_received_hops)"
+    return tuple(run(con, sql, None, lambda result: result.fetchall())[0])
+
+
+def test_a_reader_sees_the_old_parts_or_the_new_ones_at_every_step(
+    lake: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Readers opened before the compaction and at each step of it count the same rows: never
+    both the old and the new parts of a day, never neither, never a missing file."""
+    early = connect(lake)
+    counts = _counts(early)
+    seen: list[tuple[str, tuple[int, ...], tuple[int, ...]]] = []
+
+    def look(step: str) -> None:
+        with connect(lake) as fresh:
+            seen.append((step, _counts(early), _counts(fresh)))
+
+    def commit_run(lake_: Path, run_id: str, replaced: Any = ()) -> None:
+        look("before the commit")
+        real_commit_run(lake_, run_id, replaced)
+        look("after the commit, before the removal")
+
+    def removed(folder: Path) -> None:
+        look("after the removal")
+
+    monkeypatch.setattr(compaction, "commit_run", commit_run)
+    monkeypatch.setattr(compaction, "sync_folder", removed)
+    monkeypatch.setattr(compaction, "COMMIT_PARTITIONS", 2)
+    compact(lake)
+    assert len(seen) > 6
+    assert all(early_ == counts and fresh == counts for _, early_, fresh in seen), seen
+
+
+@pytest.mark.slow
+def test_queries_while_compact_runs_all_answer_the_same(lake: Path) -> None:
+    """A report loop in one thread while another compacts: every answer equal, none failed."""
+    expected = _counts(connect(lake))
+    answers: list[Any] = []
+    done = threading.Event()
+
+    def read() -> None:
+        with connect(lake) as con:
+            while not done.is_set():
+                try:
+                    answers.append(_counts(con))
+                except Exception as exc:
+                    answers.append(repr(exc))
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    try:
+        compact(lake)
+    finally:
+        done.set()
+        reader.join()
+    assert answers and all(answer == expected for answer in answers), set(map(str, answers))

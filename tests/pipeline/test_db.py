@@ -10,7 +10,7 @@ import pytest
 
 from pipeline.errors import LakeError
 from pipeline.lake.schema import SCHEMA_VERSION, SCHEMA_VERSION_KEY, SESSIONS
-from pipeline.query.db import connect, sql_files
+from pipeline.query.db import connect, run, sql_files
 from tests.pipeline.lakes import at, session, write_table
 
 
@@ -54,9 +54,10 @@ def test_empty_views_keep_their_types(tmp_path: Path) -> None:
 
 
 def test_an_open_connection_sees_a_day_written_after_it(tmp_path: Path) -> None:
-    # the app keeps its connection: the views must glob the parts at query time
+    # the app keeps its connection: a query through run() takes the parts of the last commit
     write_table(tmp_path, "sessions", [session(event_at=at("2025-03-01 08:00"))], "event_at")
     con = connect(tmp_path)
     write_table(tmp_path, "sessions", [session(event_at=at("2025-03-02 09:00"))], "event_at")
-    days = con.execute("SELECT partition_date FROM stg_sessions ORDER BY 1").fetchall()
+    sql = "SELECT partition_date FROM stg_sessions ORDER BY 1"
+    days = run(con, sql, None, lambda result: result.fetchall())
     assert [str(day) for (day,) in days] == ["2025-03-01", "2025-03-02"]

@@ -131,10 +131,10 @@ def test_a_crashed_run_leaves_no_rows(tmp_path: Path) -> None:
     part = next((lake / "sessions").rglob("*.parquet"))
     orphan = part.with_name("r20990101T000000000000abcdef-00000-00001.parquet")
     orphan.write_bytes(part.read_bytes())  # a run that wrote its parts and died
-    (lake / "_pending.r20990101T000000000000abcdef.json").write_text("{}")
+    (lake / "_pending.r20990101T000000000000abcdef.parquet").write_text("{}")
     ingest([str(SAMPLE / "postfix.log.1")], lake, CONFIG)
     assert not orphan.exists()
-    assert not (lake / "_pending.r20990101T000000000000abcdef.json").exists()
+    assert not (lake / "_pending.r20990101T000000000000abcdef.parquet").exists()
     assert len(_sessions(lake)) == count
 
 

@@ -117,7 +117,9 @@ def judge_attempts(con: Connection) -> None:
         {},
         lambda result: None,
     )
-    con.execute(f"COMMENT ON TABLE temp.cleartext_attempts IS '{commit.replace(chr(39), chr(39) * 2)}'")
+    con.execute(
+        f"COMMENT ON TABLE temp.cleartext_attempts IS '{commit.replace(chr(39), chr(39) * 2)}'"
+    )
 
 
 def user_posture(

@@ -176,11 +176,11 @@ def _phases(status: pd.DataFrame) -> pd.DataFrame:
 def render(report: Report, fmt: str, *, styled: bool = False) -> str:
     """``report`` as ``fmt`` (one of FORMATS); ``styled`` text uses rich tables and colour."""
     if fmt == "text":
-        parts = [TITLE, report.subtitle, report.summary.headline]
+        parts = [TITLE, report.subtitle, printable(report.summary.headline)]
         parts += [text_table(s.frame, title=s.title, styled=styled) for s in report.sections]
         return "\n\n".join(parts) + "\n"
     if fmt == "md":
-        parts = [f"# {TITLE}", report.subtitle, f"**{report.summary.headline}**"]
+        parts = [f"# {TITLE}", report.subtitle, f"**{printable(report.summary.headline)}**"]
         parts += [f"## {printable(s.title)}\n\n{markdown_table(s.frame)}" for s in report.sections]
         return "\n\n".join(parts) + "\n"
     if fmt == "html":
@@ -225,7 +225,7 @@ def _long_csv(report: Report) -> str:
     writer.writerow(["section", "row", "column", "value"])
     writer.writerow(["Window", 0, "since", report.window.since.isoformat()])
     writer.writerow(["Window", 0, "until", report.window.until.isoformat()])
-    writer.writerow(["Summary", 0, "headline", report.summary.headline])
+    writer.writerow(["Summary", 0, "headline", spreadsheet_safe(report.summary.headline)])
     for section in report.sections:
         for number, row in enumerate(records(section.frame)):
             for column, value in row.items():

@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline.query.queries import Window
-from pipeline.report.document import FORMATS, Report, Section, render
+from pipeline.report.document import FORMATS, render
 from pipeline.report.notices import Notice, as_message, file_name, recipient
 from pipeline.report.render import (
     FRAME_FORMATS,
@@ -29,6 +29,7 @@ from pipeline.report.render import (
     markdown_table,
     text_table,
 )
+from tests.fuzz.reports import real_report_with
 from tests.fuzz.seeds import HOSTILE
 
 BUDGET = settings(
@@ -100,13 +101,16 @@ def test_command_formats(names: list[str], fmt: str) -> None:
 @BUDGET
 @given(NAMES, st.sampled_from(FORMATS))
 def test_report_formats(names: list[str], fmt: str) -> None:
-    report = Report(WINDOW, (Section(names[0] or "users", _frame(names)),))
+    report = real_report_with(names)
     text = render(report, fmt, styled=fmt == "text")
     if fmt == "json":
         json.loads(text)
     elif fmt == "csv":
         for row in list(csv.reader(io.StringIO(text)))[1:]:
             assert not str(row[3]).startswith(("=", "+", "@", "\t", "\r"))
+    elif fmt == "html":
+        assert "<script" not in text.lower() or "<script" in text.lower().split("</head>")[0]
+        assert not RAW_CONTROL.search(text.replace("\t", ""))
     else:
         _terminal_safe(text)
 

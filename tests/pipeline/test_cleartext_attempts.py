@@ -211,6 +211,6 @@ def test_users_unverified_and_config_on_the_command_line(lake: Path, tmp_path: P
     )
     assert listed.exit_code == 0, listed.output
     assert "alice@example.org" in listed.output
-    report = runner.invoke(cli, ["report", "--lake", str(lake), *window])
+    report = runner.invoke(cli, ["report", "--lake", str(lake), "--names", *window])
     assert "Unverified cleartext attempts" in report.output
     assert "dave@example.org" in report.output

@@ -15,9 +15,9 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev,app,dask,report,fuzz]'
 	touch $(STAMP)
 
-## test: the full offline suite (no network, no root, no servers)
+## test: the full offline suite (no network, no root, no servers), one worker per core
 test: install
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto
 
 ## lint: ruff (format + check) and mypy strict on parsers/ and pipeline/
 lint: install

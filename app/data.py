@@ -17,9 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from pipeline.config import EvidenceRule
-from pipeline.lake.schema import TABLES
-from pipeline.plan.phases import EMPTY_PLAN, Plan, load_plan
-from pipeline.query import db, queries
+from pipeline.query import EMPTY_PLAN, TABLES, Plan, db, load_plan, queries
 
 TTL: Final = timedelta(minutes=5)
 DEFAULT_EVIDENCE: Final = EvidenceRule()

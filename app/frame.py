@@ -16,7 +16,7 @@ import streamlit as st
 
 from app import data
 from app.settings import KEY_ENV, Settings, read_settings
-from pipeline.errors import MailtlsError
+from pipeline.query import MailtlsError
 from pipeline.query.privacy import pseudonymise_column
 
 WINDOWS: Final = {7: "7 days", 14: "14 days", 30: "30 days", 90: "90 days", 365: "1 year"}

@@ -48,7 +48,8 @@ from benchmarks.population import (
 )
 from pipeline.lake.derived import refresh
 from pipeline.lake.journal import new_run_id, write_ingested
-from pipeline.lake.schema import REJECTS, SESSIONS, with_version
+from pipeline.lake.rows import check_columns, rejects_row, rows_table
+from pipeline.lake.schema import SESSIONS, with_version
 
 # shares of all sessions; the rest are users' own sessions
 MTA_SHARE = 0.25
@@ -386,6 +387,7 @@ def write_lake(out: Path, sessions: pa.Table, seed: int) -> dict[str, int]:
         part = part.append_column(
             "source_line", pa.array(1 + LINES_PER_SESSION * np.arange(count), pa.int64())
         )
+        check_columns("sessions", part.column_names)  # select() would drop an extra one
         folder = out / "sessions" / f"date={the_day.isoformat()}"
         folder.mkdir(parents=True, exist_ok=True)
         pq.write_table(
@@ -396,13 +398,13 @@ def write_lake(out: Path, sessions: pa.Table, seed: int) -> dict[str, int]:
         lines = count * LINES_PER_SESSION * 2  # and as many out-of-scope lines
         rejects = int(gen.poisson(count / 5000))
         reject_rows += [
-            {
-                "source_file": source,
-                "source_line": int(line),
-                "kind": "line",
-                "reason": "looks like dovecot.login but no dialect matched",
-                "raw": f"{the_day:%b %d} 12:00:00 {host} dovecot: imap-login: Login: garbled",
-            }
+            rejects_row(
+                source_file=source,
+                source_line=int(line),
+                kind="line",
+                reason="looks like dovecot.login but no dialect matched",
+                raw=f"{the_day:%b %d} 12:00:00 {host} dovecot: imap-login: Login: garbled",
+            )
             for line in gen.integers(1, lines, size=rejects)
         ]
         size = lines * BYTES_PER_LINE
@@ -424,7 +426,7 @@ def write_lake(out: Path, sessions: pa.Table, seed: int) -> dict[str, int]:
     if reject_rows:  # no time of their own: partitioned by the day they were ingested
         folder = out / "rejects" / f"date={ingested_at.date().isoformat()}"
         folder.mkdir(parents=True, exist_ok=True)
-        table = pa.Table.from_pylist(reject_rows, schema=with_version(REJECTS))
+        table = rows_table("rejects", reject_rows)
         pq.write_table(
             table, folder / f"{run_id}-{len(starts):05d}-00001.parquet", compression="zstd"
         )

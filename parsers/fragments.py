@@ -10,12 +10,7 @@ IPV4 = r"(?:\d{1,3}\.){3}\d{1,3}"
 IPV6 = r"(?:IPv6:)?[0-9A-Fa-f:.]{2,45}(?:%[\w.]{1,16})?"
 IP = rf"(?:{IPV4}|{IPV6})"
 HOSTNAME = r"[\w.\-:]{1,253}"
-# Postfix "host[ip]" with an optional ":port" after the bracket (smtpd_client_port_logging)
-HOST_IP = (
-    rf"(?P<client_host>[^\s\[\]]{{1,253}})\[(?P<client_ip>{IP})\](?::(?P<client_port>\d{{1,5}}))?"
-)
 QUEUE_ID = r"(?:[0-9A-F]{6,12}|[0-9B-DF-HJ-NP-TV-Zb-df-hj-np-tv-z]{10,16})"
-TLS_PROTO = r"(?:TLSv1(?:\.[0-3])?|SSLv[23])"
 CIPHER = r"[A-Za-z0-9_\-]{1,64}"
 USER = r"[^\s,>]{0,320}"
 

@@ -7,7 +7,7 @@ from datetime import tzinfo
 from parsers.dialect import Dialect
 from parsers.envelope import EnvelopeParser
 from parsers.envelopes.split import Split
-from parsers.records import Envelope, LogEvent, Reject, new_log_event
+from parsers.records import LogEvent, Reject, new_log_event
 from parsers.redact import redact
 from parsers.registry import (
     dialects_for,
@@ -140,11 +140,3 @@ def record_of(
         return None
     reason = f"looks like {looked_like.key} but does not match its pattern"
     return Reject.of(line_no, looked_like.key, reason, redact(line))
-
-
-def classify(envelope: Envelope, line: str, line_no: int) -> LogEvent | Reject | None:
-    """The record for an already-built envelope (same rules as :meth:`LogLineParser.parse`)."""
-    split = Split(
-        lambda: envelope.event_at, envelope.host, envelope.program, envelope.pid, envelope.message
-    )
-    return record_of(dialects_for(*family_and_daemon(envelope.program)), split, line, line_no)

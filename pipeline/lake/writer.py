@@ -15,6 +15,7 @@ from typing import Any, Final
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from pipeline.lake.rows import check_rows
 from pipeline.lake.schema import (
     PARTITION_BY,
     TABLES,
@@ -139,6 +140,7 @@ class LakeWriter:
         rows = self.buffers[name]
         if not rows:
             return
+        check_rows(name, rows)  # from_pylist alone would write nulls for a missing column
         self.buffers[name] = []
         schema = with_version(TABLES[name])
         by_day: dict[date, list[dict[str, Any]]] = {}

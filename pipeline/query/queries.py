@@ -1,7 +1,8 @@
 """The only query API over the lake, for the app, notebooks and reports.
 
 Every function takes an open connection (``pipeline.query.db.connect``) and explicit keyword
-parameters, and returns a pandas DataFrame. The SQL lives in ``pipeline/sql``; what views cannot
+parameters, and returns a pandas DataFrame. The SQL lives in ``pipeline/query/sql`` (views and
+macros in ``staging/`` and ``marts/``, parameterised queries in ``queries/``); what views cannot
 take (windows, the plan's baseline, the grace list) is passed here as prepared parameters.
 
 Windows are half-open ``[since, until)`` in UTC. A ``date`` for ``until`` includes that whole day.
@@ -14,6 +15,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
+from pathlib import Path
 from typing import Any, Final
 
 import duckdb
@@ -467,39 +470,7 @@ def overview(
     return _over_frames(
         con,
         {"posture": posture, "days": days},
-        """
-        WITH sessions AS (
-            SELECT
-                CAST(coalesce(sum(session_count), 0) AS BIGINT) AS session_count,
-                CAST(coalesce(sum(login_count), 0) AS BIGINT) AS login_count,
-                CAST(coalesce(sum(unknown_user_refused_count), 0) AS BIGINT)
-                    AS unknown_user_refused_count,
-                CAST(sum(tls_known_count) AS BIGINT)
-                    / nullif(CAST(coalesce(sum(login_count), 0) AS BIGINT), 0) AS coverage,
-                CAST(coalesce(sum(failed_login_count), 0) AS BIGINT) AS failed_login_count,
-                CAST(coalesce(sum(smtp_session_count), 0) AS BIGINT) AS smtp_session_count
-            FROM days
-        )
-        SELECT
-            CAST($since AS TIMESTAMPTZ) AS since, CAST($until AS TIMESTAMPTZ) AS until,
-            (SELECT count(*) FROM posture) AS user_count,
-            (SELECT count(*) FILTER (WHERE password_reset_required) FROM posture)
-                AS reset_required_count,
-            (SELECT count(*) FILTER (WHERE level IN ('L0', 'L1')) FROM posture)
-                AS exposed_user_count,
-            s.session_count,
-            s.login_count,
-            s.unknown_user_refused_count,
-            s.coverage,
-            s.failed_login_count,
-            s.smtp_session_count,
-            (SELECT count(*) FROM stg_rejects WHERE partition_date >= CAST($since AS DATE)
-                AND partition_date < CAST($until AS DATE)) AS reject_count,
-            (SELECT count(*) FROM stg_ingested) AS ingested_file_count,
-            CAST($first AS TIMESTAMPTZ) AS first_event_at,
-            CAST($last AS TIMESTAMPTZ) AS last_event_at
-        FROM sessions AS s
-        """,
+        query_sql("overview"),
         since=w.since,
         until=w.until,
         first=first,
@@ -597,3 +568,13 @@ def _utc(moment: Moment) -> datetime:
     if not isinstance(moment, datetime):
         return datetime.combine(moment, time(), tzinfo=UTC)
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+QUERIES_DIR: Final = Path(__file__).with_name("sql") / "queries"
+
+
+@cache
+def query_sql(name: str) -> str:
+    """The text of ``sql/queries/<name>.sql``: a query run here with parameters (views cannot
+    take them), kept in a file like the views."""
+    return (QUERIES_DIR / f"{name}.sql").read_text(encoding="utf-8")

@@ -10,6 +10,7 @@ from typing import Any
 from parsers.records import LogEvent
 from parsers.vocab import security_of, version_with_source
 from pipeline.config import SiteConfig
+from pipeline.lake.rows import sessions_row
 from pipeline.sessions.rows import Row
 
 Refusal = tuple[LogEvent, str]  # a refused cleartext attempt's line and its file
@@ -114,29 +115,29 @@ class DovecotSessions:
         failures = max(failures, logged)
         service = f.get("service") or (listener.service if listener else "imap")
         session_id = f.get("session_id") or f.get("mpid") or str(event.line_no)
-        return {
-            "event_at": event.event_at,
-            "source": "dovecot",
-            "server_host": event.host,
-            "service": service,
-            "listener": f.get("listener") or (f"{service}/{port}" if port else f"{service}-login"),
-            "server_port": port,
-            "client_ip": f.get("client_ip"),
-            "server_ip": f.get("server_ip"),
-            "user_name": f.get("user_name"),
-            "auth_method": f.get("auth_method"),
-            "auth_result": auth_result,
-            "auth_failures": failures,
-            "tls_mode": tls_mode,
-            "tls_version": version,
-            "tls_version_source": version_source,
-            "tls_cipher": f.get("tls_cipher"),
-            "security": security_of(tls, version, is_trusted_hop=trusted),
-            "is_trusted_hop": trusted,
-            "session_key": f"{event.host}/{session_id}",
-            "source_file": source_file,
-            "source_line": event.line_no,
-        }
+        return sessions_row(
+            event_at=event.event_at,
+            source="dovecot",
+            server_host=event.host,
+            service=service,
+            listener=f.get("listener") or (f"{service}/{port}" if port else f"{service}-login"),
+            server_port=port,
+            client_ip=f.get("client_ip"),
+            server_ip=f.get("server_ip"),
+            user_name=f.get("user_name"),
+            auth_method=f.get("auth_method"),
+            auth_result=auth_result,
+            auth_failures=failures,
+            tls_mode=tls_mode,
+            tls_version=version,
+            tls_version_source=version_source,
+            tls_cipher=f.get("tls_cipher"),
+            security=security_of(tls, version, is_trusted_hop=trusted),
+            is_trusted_hop=trusted,
+            session_key=f"{event.host}/{session_id}",
+            source_file=source_file,
+            source_line=event.line_no,
+        )
 
     def flush_stale(self, latest: datetime | None, *, everything: bool = False) -> None:
         """A Dovecot connection line is a whole session; only refusals wait for theirs. At the

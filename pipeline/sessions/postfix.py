@@ -13,6 +13,7 @@ from typing import Any
 from parsers.records import LogEvent
 from parsers.vocab import security_of, version_with_source
 from pipeline.config import Listener, SiteConfig
+from pipeline.lake.rows import sessions_row
 from pipeline.sessions.rows import Row
 
 # An smtpd session never lasts this long (Postfix's own smtpd_timeout is minutes): a session
@@ -206,29 +207,29 @@ class PostfixSessions:
         if implicit and port is None:
             port = 465
         trusted = self.config.is_internal(s.client_ip)
-        return {
-            "event_at": s.started_at,
-            "source": "postfix",
-            "server_host": s.host,
-            "service": service,
-            "listener": s.program,
-            "server_port": port,
-            "client_ip": s.client_ip,
-            "server_ip": None,
-            "user_name": s.user_name,
-            "auth_method": s.auth_method,
-            "auth_result": auth_result,
-            "auth_failures": failures,
-            "tls_mode": tls_mode,
-            "tls_version": version,
-            "tls_version_source": version_source,
-            "tls_cipher": s.tls_cipher,
-            "security": security_of(tls, version, is_trusted_hop=trusted),
-            "is_trusted_hop": trusted,
-            "session_key": f"{s.key}/{s.started_at.isoformat() if s.started_at else s.source_line}",
-            "source_file": s.source_file,
-            "source_line": s.source_line,
-        }
+        return sessions_row(
+            event_at=s.started_at,
+            source="postfix",
+            server_host=s.host,
+            service=service,
+            listener=s.program,
+            server_port=port,
+            client_ip=s.client_ip,
+            server_ip=None,
+            user_name=s.user_name,
+            auth_method=s.auth_method,
+            auth_result=auth_result,
+            auth_failures=failures,
+            tls_mode=tls_mode,
+            tls_version=version,
+            tls_version_source=version_source,
+            tls_cipher=s.tls_cipher,
+            security=security_of(tls, version, is_trusted_hop=trusted),
+            is_trusted_hop=trusted,
+            session_key=f"{s.key}/{s.started_at.isoformat() if s.started_at else s.source_line}",
+            source_file=s.source_file,
+            source_line=s.source_line,
+        )
 
     # ---- draining --------------------------------------------------------------------------
     def close(self, key: str) -> None:

@@ -9,15 +9,19 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipeline.lake.schema import INGESTED, TABLES, with_version
+from pipeline.lake.rows import SCHEMAS, received_hops_row, rows_table, sessions_row
+from pipeline.lake.schema import TABLES, with_version
 
 
 def at(text: str) -> datetime:
     """``2025-03-10 08:00`` as a UTC datetime."""
     return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+def _blank(table: str) -> dict[str, Any]:
+    return dict.fromkeys(SCHEMAS[table].names)
 
 
 def session(**fields: Any) -> dict[str, Any]:
@@ -35,8 +39,8 @@ def session(**fields: Any) -> dict[str, Any]:
         "source_file": "mail.log",
         "source_line": 1,
     }
-    row.update(fields)
-    return row
+    # through the row constructor: a field the schema does not have raises
+    return sessions_row(**_blank("sessions") | row | fields)
 
 
 def hop(**fields: Any) -> dict[str, Any]:
@@ -53,8 +57,7 @@ def hop(**fields: Any) -> dict[str, Any]:
         "parse_ok": True,
         "source_file": "INBOX",
     }
-    row.update(fields)
-    return row
+    return received_hops_row(**_blank("received_hops") | row | fields)
 
 
 def write_table(
@@ -68,18 +71,20 @@ def write_table(
     for day, day_rows in by_day.items():
         folder = lake / table / f"date={day}"
         folder.mkdir(parents=True, exist_ok=True)
-        pq.write_table(pa.Table.from_pylist(day_rows, schema=schema), folder / "part-0.parquet")
+        pq.write_table(rows_table(table, day_rows, schema), folder / "part-0.parquet")
 
 
 def write_rejects(lake: Path, day: str, rows: Iterable[Mapping[str, Any]]) -> None:
     folder = lake / "rejects" / f"date={day}"
     folder.mkdir(parents=True, exist_ok=True)
-    table = pa.Table.from_pylist(list(rows), schema=with_version(TABLES["rejects"]))
+    table = rows_table("rejects", list(rows))
     pq.write_table(table, folder / "part-0.parquet")
 
 
 def write_ingested(lake: Path, rows: Iterable[Mapping[str, Any]]) -> None:
-    table = pa.Table.from_pylist(list(rows), schema=with_version(INGESTED))
+    """``_ingested`` rows; the resume columns a row leaves out (``bytes_read``, ``skipped``,
+    ``run_id``) are null, as in a lake written before they existed."""
+    table = rows_table("_ingested", [_blank("_ingested") | dict(row) for row in rows])
     pq.write_table(table, lake / "_ingested.parquet")
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from pipeline.ingest.mailbox.headers import MailMessage
-from pipeline.ingest.mailbox.streams import open_binary
+from pipeline.ingest.mailbox.streams import open_binary, raise_if_damaged
 
 HEADER_LIMIT = 1 << 20
 LINE_LIMIT = 1 << 16  # a longer physical line is read in pieces
@@ -37,6 +37,7 @@ def iter_messages(path: str | Path) -> Iterator[MailMessage]:
             yield from iter_mbox(stream, str(path))
         else:
             yield read_message(stream, str(path))
+        raise_if_damaged(stream, path)
 
 
 def read_message(stream: BinaryIO, source_file: str, offset: int = 0) -> MailMessage:
@@ -144,3 +145,4 @@ def iter_maildir(root: Path) -> Iterator[MailMessage]:
             path = Path(folder, name)
             with open_binary(path) as stream:
                 yield read_message(stream, str(path))
+                raise_if_damaged(stream, path)

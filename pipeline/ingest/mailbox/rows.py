@@ -23,6 +23,7 @@ from parsers.received import ReceivedHop, parse_received
 from parsers.received.addresses import is_loopback
 from pipeline.config import IpNetwork
 from pipeline.ingest.mailbox.headers import MailMessage
+from pipeline.lake.rows import messages_row, received_hops_row
 
 Row = dict[str, object]
 
@@ -93,15 +94,15 @@ def message_rows(message: MailMessage, own: OwnServers) -> tuple[Row, list[Row]]
     """The ``messages`` row and the ``received_hops`` rows (hop 0 = top, newest) of one message."""
     key = message_key(message.source_file, message.offset)
     hops = [parse_received(value) for value in message.received_values()]
-    row: Row = {
-        "message_key": key,
-        "source_file": message.source_file,
-        "offset": message.offset,
-        "message_id": message.message_id(),
-        "header_from": message.header_from(),
-        "header_date_at": message.date(),
-        "hop_count": len(hops),
-    }
+    row = messages_row(
+        message_key=key,
+        source_file=message.source_file,
+        offset=message.offset,
+        message_id=message.message_id(),
+        header_from=message.header_from(),
+        header_date_at=message.date(),
+        hop_count=len(hops),
+    )
     return row, [
         hop_row(hop, key, index, len(hops), own, message.source_file)
         for index, hop in enumerate(hops)
@@ -111,33 +112,33 @@ def message_rows(message: MailMessage, own: OwnServers) -> tuple[Row, list[Row]]
 def hop_row(
     hop: ReceivedHop, key: str, index: int, count: int, own: OwnServers, source_file: str
 ) -> Row:
-    return {
-        "message_key": key,
-        "hop_index": index,
-        "hop_count": count,
-        "received_at": hop.received_at,
-        "from_helo": hop.from_helo,
-        "from_rdns": hop.from_rdns,
-        "from_ip": hop.from_ip,
-        "by_host": hop.by_host,
-        "with_protocol": hop.with_protocol,
-        "with_raw": hop.with_raw,
-        "tls": hop.tls,
-        "tls_version": hop.tls_version,
-        "tls_version_source": hop.tls_version_source,
-        "tls_cipher": hop.tls_cipher,
-        "tls_bits": hop.tls_bits,
-        "authenticated": hop.authenticated,
-        "auth_user": hop.auth_user,
-        "is_local": hop.is_local,
-        "is_own_server": own.wrote(hop),
-        "is_from_own": own.sent(hop),
-        "security": hop.security,
-        "dialect": hop.dialect,
-        "parse_ok": hop.parse_ok,
-        "raw": hop.raw,
-        "source_file": source_file,
-    }
+    return received_hops_row(
+        message_key=key,
+        hop_index=index,
+        hop_count=count,
+        received_at=hop.received_at,
+        from_helo=hop.from_helo,
+        from_rdns=hop.from_rdns,
+        from_ip=hop.from_ip,
+        by_host=hop.by_host,
+        with_protocol=hop.with_protocol,
+        with_raw=hop.with_raw,
+        tls=hop.tls,
+        tls_version=hop.tls_version,
+        tls_version_source=hop.tls_version_source,
+        tls_cipher=hop.tls_cipher,
+        tls_bits=hop.tls_bits,
+        authenticated=hop.authenticated,
+        auth_user=hop.auth_user,
+        is_local=hop.is_local,
+        is_own_server=own.wrote(hop),
+        is_from_own=own.sent(hop),
+        security=hop.security,
+        dialect=hop.dialect,
+        parse_ok=hop.parse_ok,
+        raw=hop.raw,
+        source_file=source_file,
+    )
 
 
 def submission_hop_index(hops: Sequence[Mapping[str, object]]) -> int | None:

@@ -9,21 +9,13 @@ CREATE OR REPLACE VIEW session_levels AS
 WITH classified AS (
     SELECT
         *,
-        CASE
-            WHEN is_trusted_hop THEN 'unknown'
-            WHEN auth_result = 'refused_cleartext' OR security = 'cleartext' THEN 'L0'
-            WHEN security = 'legacy_tls' THEN 'L1'
-            WHEN security = 'modern_tls' AND tls_mode = 'implicit' THEN 'L3'
-            WHEN security = 'modern_tls' THEN 'L2'
-            ELSE 'unknown'
-        END AS level,
+        level_of(security, tls_mode, is_trusted_hop, auth_result = 'refused_cleartext') AS level,
         service IN ('imap', 'pop3', 'submission', 'managesieve') AS is_mua_service
     FROM stg_sessions
 )
 SELECT
     *,
-    CASE level WHEN 'L0' THEN 0 WHEN 'L1' THEN 1 WHEN 'L2' THEN 2 WHEN 'L3' THEN 3 END
-        AS level_rank,
+    level_rank(level) AS level_rank,
     is_mua_service
         AND user_key IS NOT NULL
         AND NOT is_trusted_hop

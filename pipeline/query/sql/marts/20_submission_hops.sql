@@ -50,11 +50,5 @@ hops AS (
 )
 SELECT
     *,
-    CASE
-        WHEN is_local THEN 'unknown'
-        WHEN security = 'cleartext' THEN 'L0'
-        WHEN security = 'legacy_tls' THEN 'L1'
-        WHEN security = 'modern_tls' THEN 'L2'
-        ELSE 'unknown'
-    END AS level
+    level_of(security, NULL, is_local, false) AS level
 FROM hops;

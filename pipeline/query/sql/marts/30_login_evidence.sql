@@ -38,7 +38,7 @@ SELECT
     h.is_local AS is_trusted_hop,
     true AS is_mua_service,
     h.level,
-    CASE h.level WHEN 'L0' THEN 0 WHEN 'L1' THEN 1 WHEN 'L2' THEN 2 END AS level_rank,
+    level_rank(h.level) AS level_rank,
     NOT h.is_local AS is_level_evidence,
     h.security = 'cleartext' AS is_tls_known,
     0 AS failed_attempts,

@@ -96,8 +96,7 @@ all_time AS (
 )
 SELECT
     p.user_key AS user_name,
-    CASE p.worst_rank WHEN 0 THEN 'L0' WHEN 1 THEN 'L1' WHEN 2 THEN 'L2' WHEN 3 THEN 'L3'
-        ELSE 'unknown' END AS level,
+    level_at_rank(p.worst_rank) AS level,
     coalesce(a.password_reset_required, false) AS password_reset_required,
     a.last_cleartext_at,
     a.last_legacy_tls_at,

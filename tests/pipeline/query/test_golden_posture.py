@@ -12,7 +12,7 @@ from pipeline.cli import cli
 from pipeline.query import queries
 from pipeline.query.db import connect
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 GOLDEN = ROOT / "tests" / "data" / "golden" / "user_posture_lab_recommended.csv"
 
 

@@ -31,7 +31,7 @@ from tests.pipeline.lake_content import CONTENT_TABLES, lake_content
 
 DAY = timedelta(days=1)
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 SAMPLE_LOGS = ROOT / "sample_data" / "logs" / "recommended"
 MAILDIR = ROOT / "sample_data" / "maildir"
 CORPUS_LOGS = ROOT / "tests" / "data" / "logs" / "dovecot"

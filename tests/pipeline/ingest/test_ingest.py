@@ -17,7 +17,7 @@ from pipeline.cli import cli
 from pipeline.config import SiteConfig
 from pipeline.ingest.run import ingest
 
-SAMPLE = Path(__file__).resolve().parents[2] / "sample_data" / "logs" / "recommended"
+SAMPLE = Path(__file__).resolve().parents[3] / "sample_data" / "logs" / "recommended"
 CONFIG = SiteConfig(year=2026, timezone="UTC")
 
 

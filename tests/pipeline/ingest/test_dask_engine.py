@@ -1,5 +1,8 @@
 """``--engine dask``: the same per-file function on a Dask distributed cluster writes the same
-lake as the local engine (rotated logs whose sessions cross files, and a Maildir)."""
+lake as the local engine (rotated logs whose sessions cross files, and a Maildir).
+
+Starting a real cluster takes seconds of CPU, so these run in the slow tier (``make e2e``);
+``test_dask_engine_fake.py`` runs the same path over an in-process stand-in in ``make test``."""
 
 from __future__ import annotations
 
@@ -13,10 +16,11 @@ from tests.pipeline.lake_content import lake_content
 
 distributed = pytest.importorskip("distributed")
 
-SAMPLE = Path(__file__).resolve().parents[2] / "sample_data"
+SAMPLE = Path(__file__).resolve().parents[3] / "sample_data"
 CONFIG = SiteConfig(year=2026, timezone="UTC", own_hosts=("mail.lab.example", "lab.example"))
 
 
+@pytest.mark.slow
 def test_a_dask_cluster_writes_the_lake_the_local_engine_writes(tmp_path: Path) -> None:
     inputs = [str(SAMPLE / "logs" / "recommended"), str(SAMPLE / "maildir")]
     ingest(inputs, tmp_path / "local", CONFIG, workers=1)
@@ -32,6 +36,7 @@ def test_a_dask_cluster_writes_the_lake_the_local_engine_writes(tmp_path: Path) 
     assert not summary.has_skips
 
 
+@pytest.mark.slow
 def test_without_a_scheduler_one_local_cluster_serves_logs_and_mail(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

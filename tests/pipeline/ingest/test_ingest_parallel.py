@@ -21,7 +21,7 @@ from pipeline.lake.journal import locked
 from pipeline.lake.schema import SCHEMA_VERSION, SCHEMA_VERSION_KEY
 from tests.pipeline.lake_content import lake_content
 
-SAMPLE = Path(__file__).resolve().parents[2] / "sample_data" / "logs" / "recommended"
+SAMPLE = Path(__file__).resolve().parents[3] / "sample_data" / "logs" / "recommended"
 CONFIG = SiteConfig(year=2026, timezone="UTC")
 POSTFIX = [SAMPLE / "postfix.log.2.gz", SAMPLE / "postfix.log.1", SAMPLE / "postfix.log"]
 

@@ -15,7 +15,7 @@ from pipeline.query import queries
 from pipeline.query.db import connect
 from pipeline.report.document import FORMATS, Report, build_report, render
 
-EXAMPLE_PLAN = Path(__file__).parents[2] / "pipeline" / "plan" / "plan.example.toml"
+EXAMPLE_PLAN = Path(__file__).parents[3] / "pipeline" / "plan" / "plan.example.toml"
 MARCH = {"since": date(2025, 3, 1), "until": date(2025, 3, 31)}
 
 

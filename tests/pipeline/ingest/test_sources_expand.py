@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from pipeline.cli import cli
 from pipeline.ingest.sources import expand
 
-SAMPLE = Path(__file__).resolve().parents[2] / "sample_data" / "logs" / "recommended"
+SAMPLE = Path(__file__).resolve().parents[3] / "sample_data" / "logs" / "recommended"
 
 
 def test_a_folder_reached_through_a_link_and_a_linked_file_are_read_once(tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ from pipeline.query import queries
 from pipeline.query.db import connect
 from tests.pipeline.lakes import at, session, write_table
 
-EXAMPLE = Path(__file__).parents[2] / "pipeline" / "plan" / "plan.example.toml"
+EXAMPLE = Path(__file__).parents[3] / "pipeline" / "plan" / "plan.example.toml"
 AS_OF = date(2025, 5, 31)
 
 

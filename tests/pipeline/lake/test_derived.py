@@ -212,7 +212,7 @@ def test_ingest_leaves_every_day_summarised(tmp_path: Path) -> None:
     from pipeline.config import SiteConfig
     from pipeline.ingest.run import ingest
 
-    sample = Path(__file__).resolve().parents[2] / "sample_data" / "logs" / "recommended"
+    sample = Path(__file__).resolve().parents[3] / "sample_data" / "logs" / "recommended"
     lake = tmp_path / "lake"
     ingest([str(sample)], lake, SiteConfig(year=2026, timezone="UTC"))
     days = set(derived.session_parts(lake))

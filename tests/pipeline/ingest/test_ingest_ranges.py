@@ -19,7 +19,7 @@ from pipeline.ingest.run import ingest
 from pipeline.lake.journal import read_ingested
 from tests.pipeline.lake_content import lake_content
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 PIXELPARK = ROOT / "tests/data/logs/postfix/pixelpark-postfix-logsums__mail.log.xz"
 CONFIG = SiteConfig(year=2025, timezone="UTC")
 CONNECT = "mx1 postfix/smtpd[{pid}]: connect from a.example[192.0.2.1]\n"

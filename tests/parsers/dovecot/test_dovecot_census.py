@@ -13,7 +13,7 @@ from parsers.envelope import EnvelopeParser
 from parsers.logline import LogLineParser, family_and_daemon
 from parsers.records import LogEvent, Reject
 
-DATA = Path(__file__).resolve().parents[1] / "data" / "logs"
+DATA = Path(__file__).resolve().parents[2] / "data" / "logs"
 LAB = "generated/lab-postfix3.7.11-dovecot2.3.19.1__mail-{}.log"
 
 # file → (recognised, out of scope, rejected). Comment lines ("#", fail2ban annotations) and

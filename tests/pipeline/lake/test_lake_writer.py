@@ -16,10 +16,11 @@ from pipeline.ingest.results import FileResult
 from pipeline.ingest.stitch import Edges
 from pipeline.lake import writer as lake_module
 from pipeline.lake.writer import LakeWriter
+from tests.pipeline.lakes import session
 
 
 def _session(day: int, line: int) -> dict[str, object]:
-    return {"event_at": datetime(2026, 3, day, 12, 0, tzinfo=UTC), "source_line": line}
+    return session(event_at=datetime(2026, 3, day, 12, 0, tzinfo=UTC), source_line=line)
 
 
 def _parts(lake: Path) -> dict[str, list[int]]:

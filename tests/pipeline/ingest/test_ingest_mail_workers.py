@@ -29,7 +29,7 @@ from pipeline.ingest.run import ingest
 from pipeline.lake.journal import read_ingested, recover
 from tests.pipeline.lake_content import lake_content
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 MAILDIR = ROOT / "sample_data" / "maildir"
 CORPUS = ROOT / "tests" / "data" / "received"
 CONFIG = SiteConfig(own_hosts=("example.org",))

@@ -16,8 +16,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from pipeline.config import EvidenceRule
-from pipeline.query import EMPTY_PLAN, TABLES, Plan, db, load_plan, queries
+from pipeline.query import EMPTY_PLAN, TABLES, EvidenceRule, Plan, db, load_plan, queries
 
 TTL: Final = timedelta(minutes=5)
 DEFAULT_EVIDENCE: Final = EvidenceRule()

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
-from pipeline.config import EvidenceRule, load_config
+from pipeline.query import EvidenceRule, load_config
 from pipeline.query.db import default_lake
 from pipeline.query.privacy import KEY_ENV
 

@@ -5,8 +5,8 @@ import streamlit as st
 
 from app import data, frame
 from app.posture_filter import SERVICE_COUNTS, filter_posture
+from pipeline.query import csv_text
 from pipeline.query.queries import LEVELS, USER_COLUMNS
-from pipeline.report.render import csv_text
 
 ctx = frame.context()
 st.title("Users")

@@ -96,3 +96,44 @@ def plan_status(lake: LakeRef, plan_path: str | None, plan_mtime: float) -> pd.D
 def plan(plan_path: str | None, plan_mtime: float) -> Plan:
     """The plan at ``plan_path`` (read again when its mtime changes), or the empty plan."""
     return EMPTY_PLAN if plan_path is None else load_plan(Path(plan_path))
+
+
+@st.cache_data(ttl=TTL, show_spinner=False, max_entries=16)
+def weekly_history(lake: LakeRef, weeks: int | None) -> pd.DataFrame:
+    """The weekly trend from the lake's first day (or its last ``weeks`` weeks) to its last."""
+    con = _cursor(lake)
+    span = queries.history_window(con, weeks=weeks)
+    return queries.weekly_trend(con, since=span.since, until=span.until)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False, max_entries=64)
+def key_changes(lake: LakeRef, window_days: int, baseline: date | None) -> pd.DataFrame:
+    return queries.key_changes(_cursor(lake), window_days=window_days, baseline=baseline)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False, max_entries=16)
+def plan_timeline(lake: LakeRef, plan_path: str | None, plan_mtime: float) -> pd.DataFrame:
+    return queries.plan_timeline(_cursor(lake), plan(plan_path, plan_mtime))
+
+
+@st.cache_data(ttl=TTL, show_spinner=False, max_entries=64)
+def user_sessions(lake: LakeRef, user: str, window_days: int) -> pd.DataFrame:
+    return queries.user_sessions(_cursor(lake), user, window_days=window_days)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False, max_entries=64)
+def user_devices(lake: LakeRef, user: str, window_days: int) -> pd.DataFrame:
+    sessions = user_sessions(lake, user, window_days)
+    return queries.user_devices(_cursor(lake), user, sessions=sessions)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False, max_entries=64)
+def user_weekly(lake: LakeRef, user: str, window_days: int) -> pd.DataFrame:
+    sessions = user_sessions(lake, user, window_days)
+    return queries.user_weekly(_cursor(lake), user, sessions=sessions)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False, max_entries=64)
+def user_services(lake: LakeRef, user: str, window_days: int) -> pd.DataFrame:
+    sessions = user_sessions(lake, user, window_days)
+    return queries.user_services(_cursor(lake), user, sessions=sessions)

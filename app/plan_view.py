@@ -12,6 +12,11 @@ COLOURS: Final = {
     "met": ("green", "#1b7f3b"),
     "not met": ("red", "#c62828"),
     "not measurable": ("gray", "#6b6b6b"),
+    # a phase's state on the timeline (queries.plan_timeline)
+    "ahead": ("blue", "#2e86c1"),
+    "late": ("red", "#c62828"),
+    "upcoming": ("gray", "#6b6b6b"),
+    "done, not met": ("orange", "#e67e22"),
 }
 
 
@@ -20,13 +25,13 @@ def status_label(status: str) -> str:
     return f":{COLOURS[status][0]}[{status}]"
 
 
-def coloured(frame: pd.DataFrame, column: str) -> Styler:
-    """``frame`` with the status ``column`` drawn in its colour, in bold."""
+def coloured(frame: pd.DataFrame, *columns: str) -> Styler:
+    """``frame`` with its status or state ``columns`` drawn in their colour, in bold."""
     return frame.style.map(
         lambda status: (
             f"color: {COLOURS[status][1]}; font-weight: 600" if status in COLOURS else ""
         ),
-        subset=[column],
+        subset=list(columns),
     )
 
 
@@ -53,12 +58,40 @@ def current_phase(status: pd.DataFrame) -> CurrentPhase:
     return CurrentPhase(row["phase"], f"{row['name']}{due}", bool(row["is_late"]))
 
 
-def phase_table(status: pd.DataFrame) -> pd.DataFrame:
-    """One row per phase: dates, date changes and status."""
+# the phase table's columns with a timeline: the state beside the name
+PHASE_COLUMNS: Final = (
+    "phase",
+    "name",
+    "state",
+    "planned",
+    "actual",
+    "first_planned",
+    "slip_days",
+    "days_late",
+    "criteria_met",
+    "phase_status",
+    "is_late",
+    "date_changes",
+)
+
+
+def phase_table(status: pd.DataFrame, timeline: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per phase, in the plan's order: dates, date changes and status; with
+    ``timeline`` (queries.plan_timeline) also its state, first planned date, slip and delay."""
     phases = status.drop_duplicates("phase")[
         ["phase", "name", "planned", "actual", "is_late", "date_changes", "phase_status"]
     ]
+    if timeline is not None:
+        extra = ["state", "first_planned", "slip_days", "days_late", "criteria_met"]
+        phases = phases.merge(timeline[["phase", *extra]], on="phase", how="left")
+        phases = phases[list(PHASE_COLUMNS)]
     return phases.reset_index(drop=True)
+
+
+def state_counts(timeline: pd.DataFrame) -> dict[str, int]:
+    """How many phases are in each state, every state listed."""
+    counts = timeline["state"].value_counts()
+    return {s: int(counts.get(s, 0)) for s in ("met", "ahead", "late", "upcoming")}
 
 
 def criteria_table(status: pd.DataFrame, phase: str) -> pd.DataFrame:

@@ -95,10 +95,14 @@ def has_command(*args: str) -> str | None:
     return done.stdout if done.returncode == 0 else None
 
 
-def ingest_cmd(paths: list[Path], lake: Path, workers: int, help_text: str) -> list[str]:
+def ingest_cmd(
+    paths: list[Path], lake: Path, workers: int, help_text: str, parser: str | None = None
+) -> list[str]:
     cmd = [str(MAILTLS), "ingest", *map(str, paths), "--lake", str(lake)]
     if "--workers" in help_text:
         cmd += ["--workers", str(workers)]
+    if parser and "--parser" in help_text:
+        cmd += ["--parser", parser]
     return cmd
 
 
@@ -111,13 +115,17 @@ def run_summary(run: Run) -> Step:
 
 
 def ingest_runs(
-    source: Path, lakes: list[Path], help_text: str, args: argparse.Namespace
+    source: Path,
+    lakes: list[Path],
+    help_text: str,
+    args: argparse.Namespace,
+    parser: str | None = None,
 ) -> list[Run] | str:
     """One fresh-lake ingest of ``source`` per lake; the failure reason if any run fails."""
     runs = []
     for lake in lakes:
         shutil.rmtree(lake, ignore_errors=True)
-        run = run_tree(ingest_cmd([source], lake, args.workers, help_text))
+        run = run_tree(ingest_cmd([source], lake, args.workers, help_text, parser))
         if run.returncode != 0:
             return (
                 f"`mailtls ingest {source.name}` failed (exit {run.returncode}): {run.stderr_tail}"
@@ -147,6 +155,24 @@ def step_ingest(log: Path, lines: int, out: Path, args: argparse.Namespace) -> S
         round(again.seconds, 3) if again.returncode == 0 else f"failed: {again.stderr_tail}"
     )
     return result
+
+
+def step_ingest_duckdb(log: Path, lines: int, out: Path, args: argparse.Namespace) -> Step:
+    """The same ingest with the vectorised parser (``--parser duckdb``, issue 17)."""
+    help_text = has_command("ingest")
+    if help_text is None or "--parser" not in help_text:
+        return {"skipped": "`mailtls ingest --parser` is not available"}
+    lakes = [out / f"lake-duckdb-{i}" for i in range(args.runs)]
+    runs = ingest_runs(log, lakes, help_text, args, parser="duckdb")
+    if isinstance(runs, str):
+        return {"skipped": runs}
+    best = median_run(runs)
+    for lake in lakes:
+        shutil.rmtree(lake, ignore_errors=True)
+    return run_summary(best) | {
+        "runs": [round(r.seconds, 3) for r in runs],
+        "lines_per_s": round(lines / best.seconds),
+    }
 
 
 def step_flatness(small: Step, out: Path, args: argparse.Namespace) -> Step:
@@ -410,7 +436,12 @@ def main(argv: list[str] | None = None) -> int:
     maildir, steps["generate_mail"] = cached_mail(args.out, args.messages, args.seed)
     steps["parse_log"] = step_parse_log(log, args.lines)
     steps["ingest"] = step_ingest(log, args.lines, args.out, args)
+    steps["ingest_duckdb"] = step_ingest_duckdb(log, args.lines, args.out, args)
     steps["pflogsumm"] = step_pflogsumm(log, args.lines, args)
+    for name in ("ingest", "ingest_duckdb"):
+        if "lines_per_s" in steps[name] and "lines_per_s" in steps["pflogsumm"]:
+            ratio = steps[name]["lines_per_s"] / steps["pflogsumm"]["lines_per_s"]
+            steps[name]["ratio_to_pflogsumm"] = round(ratio, 2)
     steps["flatness"] = step_flatness(steps["ingest"], args.out, args)
     steps["mail_ingest"] = step_mail(maildir, steps["generate_mail"], args.out, args)
     steps["parse_received"] = step_parse_received(maildir)

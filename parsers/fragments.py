@@ -18,3 +18,19 @@ USER = r"[^\s,>]{0,320}"
 def named(name: str, fragment: str) -> str:
     """Wrap ``fragment`` in a named group."""
     return f"(?P<{name}>{fragment})"
+
+
+RE2_MAX_REPEAT = 1000  # the largest {m,n} RE2 (DuckDB's regex engine) accepts
+
+
+def repeat(item: str, most: int, *, lazy: bool = False) -> str:
+    """``item{0,most}`` (lazy: ``{0,most}?``) in pieces of at most RE2's 1000: two greedy (or
+    two lazy) runs match exactly the lengths one would, in the same order of preference, so
+    ``re`` gives the same matches and RE2 (the DuckDB parser) can run the pattern."""
+    pieces = []
+    left = most
+    while left > 0:
+        size = min(left, RE2_MAX_REPEAT)
+        pieces.append(f"{item}{{0,{size}}}{'?' if lazy else ''}")
+        left -= size
+    return "".join(pieces)

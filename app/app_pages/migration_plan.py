@@ -1,11 +1,12 @@
-"""Migration plan: phases P0 to P8 with planned and actual dates, each exit criterion met, not met
-or not measurable from the lake, and every change of date with its reason."""
+"""Migration plan: the timeline of phases P0 to P8 (planned against actual, slips) with each
+phase met, ahead, late or upcoming on the lake's last day, each exit criterion with its measured
+value, and every change of date with its reason."""
 
 import pandas as pd
 import streamlit as st
 
-from app import data, frame
-from app.plan_view import coloured, criteria_table, phase_table, status_label
+from app import charts, data, frame
+from app.plan_view import coloured, criteria_table, phase_table, state_counts, status_label
 
 ctx = frame.context()
 st.title("Migration plan")
@@ -18,12 +19,33 @@ if ctx.plan_path is None:
 
 plan = data.plan(ctx.plan_path, ctx.plan_mtime)
 status = data.plan_status(ctx.lake, ctx.plan_path, ctx.plan_mtime)
+timeline = data.plan_timeline(ctx.lake, ctx.plan_path, ctx.plan_mtime)
+as_of = (ctx.overview["until"] - pd.Timedelta(days=1)).date()
 st.caption(
-    f"Plan `{ctx.plan_path}` · baseline {plan.baseline or 'not set'} · login criteria are "
-    f"not measurable below {plan.coverage_threshold:.0%} TLS coverage or on missing days."
+    f"Plan `{ctx.plan_path}` read on {as_of} (the lake's last day) · baseline "
+    f"{plan.baseline or 'not set'} · login criteria are not measurable below "
+    f"{plan.coverage_threshold:.0%} TLS coverage or on missing days."
 )
+HELP = {
+    "met": "Exit criteria met, and the phase's date has come or it is done.",
+    "ahead": "Exit criteria already met before the phase's planned date.",
+    "late": "Planned date passed, not done and its criteria not met.",
+    "upcoming": "Planned date still to come, criteria not met yet.",
+}
+for column, (state, count) in zip(st.columns(4), state_counts(timeline).items(), strict=True):
+    column.metric(f"Phases {state}", count, border=True, help=HELP[state])
+if not timeline.empty:
+    st.altair_chart(
+        charts.plan_timeline(timeline, as_of),
+        width="stretch",
+        height=charts.timeline_height(timeline),
+    )
+    st.caption(
+        "Planned date (circle), done (diamond), moved from the first planned date (dashed), "
+        "the lake's last day (line)."
+    )
 st.dataframe(
-    coloured(phase_table(status), "phase_status"),
+    coloured(phase_table(status, timeline), "phase_status", "state"),
     hide_index=True,
     width="stretch",
     column_config={
@@ -34,12 +56,20 @@ st.dataframe(
         "is_late": st.column_config.CheckboxColumn("Late"),
         "date_changes": st.column_config.NumberColumn("Date changes"),
         "phase_status": st.column_config.TextColumn("Exit criteria"),
+        "state": st.column_config.TextColumn("State"),
+        "first_planned": st.column_config.DateColumn("First planned"),
+        "slip_days": st.column_config.NumberColumn("Slip (days)"),
+        "days_late": st.column_config.NumberColumn("Days late"),
+        "criteria_met": st.column_config.TextColumn("Criteria met"),
     },
 )
 
+states = dict(zip(timeline["phase"], timeline["state"], strict=True))
 for phase in plan.phases:
     result = status[status["phase"] == phase.id].iloc[0]
-    with st.expander(f"{phase.id} {phase.name} — {status_label(result['phase_status'])}"):
+    state = states.get(phase.id, result["phase_status"])
+    label = f"{status_label(state)} · exit criteria {status_label(result['phase_status'])}"
+    with st.expander(f"{phase.id} {phase.name} — {label}"):
         criteria = criteria_table(status, phase.id)
         if criteria.empty:
             st.write("No exit criteria in the plan.")

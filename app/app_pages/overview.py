@@ -1,19 +1,20 @@
-"""Overview: users per level with their change since the previous window, the users who must
-change their password, TLS coverage, the plan's current phase, and the daily trend."""
+"""Overview: the migration over the whole history (users at L0/L1 and logins by security, per
+week), users per level and the key figures with their change since the previous window, the
+plan's current phase, and the window's logins per day."""
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
-from app import data, frame
+from app import charts, data, frame
 from app.plan_view import current_phase
 
 ctx = frame.context()
 st.title("RFC 8314 migration: overview")
 head = ctx.overview
 st.caption(
-    f"{ctx.window_days} days ending {head['until'] - pd.Timedelta(days=1):%Y-%m-%d} · "
-    f"{int(head['login_count'])} logins by {int(head['user_count'])} users"
+    f"Levels and key figures: the {ctx.window_days} days ending "
+    f"{head['until'] - pd.Timedelta(days=1):%Y-%m-%d} ({int(head['login_count'])} logins by "
+    f"{int(head['user_count'])} users); deltas compare with the {ctx.window_days} days before."
 )
 
 now = data.level_counts(ctx.lake, ctx.window_days, ctx.baseline).set_index("level")
@@ -39,24 +40,32 @@ for column, (level, (label, colour)) in zip(st.columns(len(LABELS)), LABELS.item
         "compares with the window before.",
     )
 
-reset, coverage, phase = st.columns([1, 1, 1.5])
-reset.metric(
-    "Users requiring a password reset",
-    int(head["reset_required_count"]),
-    border=True,
-    help="A cleartext login or a refused cleartext attempt since the plan's baseline "
-    "(RFC 8314 §4.1).",
-)
-shown = "–" if pd.isna(head["coverage"]) else f"{head['coverage']:.1%}"
-coverage.metric(
-    "TLS coverage",
-    shown,
-    border=True,
-    help="Share of logins whose TLS version and mode are known. A phase is never done on "
-    "missing data.",
-)
+kpis = data.key_changes(ctx.lake, ctx.window_days, ctx.baseline).set_index("key")
+# key figure → label, format, and whether a rise is good (delta colour)
+SHOWN = {
+    "reset_users": ("Users requiring a password reset", "{:.0f}", "inverse"),
+    "cleartext_logins": ("Cleartext logins", "{:.0f}", "inverse"),
+    "legacy_tls_logins": ("Legacy TLS logins", "{:.0f}", "inverse"),
+    "modern_share": ("Modern TLS share", "{:.1%}", "normal"),
+    "coverage": ("TLS coverage", "{:.1%}", "normal"),
+}
+for column, (key, (label, shape, colour)) in zip(
+    st.columns(len(SHOWN)), SHOWN.items(), strict=True
+):
+    row = kpis.loc[key]
+    value, change = row["now"], row["change"]
+    column.metric(
+        label,
+        "–" if pd.isna(value) else shape.format(value),
+        delta=None if pd.isna(change) else shape.format(change).replace("%", " pts"),
+        delta_color=colour if change else "off",
+        border=True,
+        help=f"{str(row['measure']).capitalize()}; the delta compares with the window before. "
+        "A phase is never done on missing data.",
+    )
+
 now_phase = current_phase(data.plan_status(ctx.lake, ctx.plan_path, ctx.plan_mtime))
-phase.metric(
+st.metric(
     "Current plan phase",
     now_phase.phase,
     delta=now_phase.detail,
@@ -65,33 +74,22 @@ phase.metric(
     border=True,
 )
 
-st.subheader("Logins per day by connection security")
-trend = data.daily_trend(ctx.lake, ctx.window_days)
-SERIES = {
-    "cleartext_logins": ("cleartext", "#d62728"),
-    "legacy_tls_logins": ("legacy TLS", "#ff7f0e"),
-    "modern_tls_logins": ("modern TLS", "#2ca02c"),
-    "unknown_logins": ("unknown", "#9e9e9e"),
-}
-long = trend.melt(id_vars="day", value_vars=list(SERIES), var_name="series", value_name="logins")
-long["security"] = long["series"].map(lambda s: SERIES[s][0])
-chart = (
-    alt.Chart(long)
-    .mark_bar()
-    .encode(
-        x=alt.X("yearmonthdate(day):T", title=None, axis=alt.Axis(format="%b %d", tickCount="day")),
-        y=alt.Y("logins:Q", title="logins"),
-        color=alt.Color(
-            "security:N",
-            scale=alt.Scale(
-                domain=[v[0] for v in SERIES.values()], range=[v[1] for v in SERIES.values()]
-            ),
-            legend=alt.Legend(orient="top", title=None),
-        ),
-        tooltip=["day:T", "security:N", "logins:Q"],
-    )
+st.subheader("The migration, week by week")
+SPANS = {"Whole history": None, "Last 12 weeks": 12, "Last 4 weeks": 4}
+span = st.segmented_control("Trend over", list(SPANS), default="Whole history", key="trend_span")
+weekly = data.weekly_history(ctx.lake, SPANS[span or "Whole history"])
+st.caption(
+    f"{len(weekly)} weeks from {weekly['week'].min():%Y-%m-%d}. A user counts in a week at the "
+    "worst level of their own logins that week; the last week may be partial."
 )
-st.altair_chart(chart, width="stretch")
+left, right = st.columns(2)
+left.altair_chart(charts.exposed_users(weekly), width="stretch")
+right.altair_chart(charts.logins(weekly), width="stretch")
+
+with st.expander(f"Logins per day in the last {ctx.window_days} days"):
+    st.altair_chart(
+        charts.daily_logins(data.daily_trend(ctx.lake, ctx.window_days)), width="stretch"
+    )
 st.caption(
     f"Mail-client logins (IMAP, POP3, submission, ManageSieve), refused cleartext attempts "
     f"included. Port-25 MTA-to-MTA sessions are apart and never count against the plan: "

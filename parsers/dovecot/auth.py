@@ -14,6 +14,7 @@ import re
 
 from parsers.dialect import Dialect, Example, Fields
 from parsers.dovecot.fields import redacted
+from parsers.fragments import repeat
 
 _PROCESS = r"(?:dovecot: )?auth(?:-worker)?(?:\((?:\d{1,10}|default)\))?: (?:Info: )?"
 _WORKER_CONN = r"(?:conn [^\s()]{1,64} \([^()\n]{0,64}\): auth-worker<\d{1,10}>: )?"
@@ -28,9 +29,14 @@ _CONTEXT_24 = (
 )
 
 
+# up to 1024 characters, in pieces RE2 accepts (parsers.fragments.repeat)
+_REASON_TEXT = repeat(r"[^\n]", 1024)
+
+
 def _pattern(reason: str) -> re.Pattern[str]:
     return re.compile(
-        rf"^(?:{_PROCESS}{_WORKER_CONN}{_CONTEXT_23}|{_CONTEXT_24})(?P<reason>{reason}[^\n]{{0,1024}})"
+        rf"^(?:{_PROCESS}{_WORKER_CONN}{_CONTEXT_23}|{_CONTEXT_24})"
+        rf"(?P<reason>{reason}{_REASON_TEXT})"
     )
 
 

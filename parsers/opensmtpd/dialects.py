@@ -20,8 +20,14 @@ from __future__ import annotations
 import re
 
 from parsers.dialect import Dialect, Example, Fields, Watch
+from parsers.fragments import repeat
 from parsers.opensmtpd.credentials import auth_command, redacted_command
 from parsers.vocab import normalise_tls_version
+
+# free text up to N characters, in pieces RE2 accepts (parsers.fragments.repeat)
+_ANY_1024 = repeat(r"[^\n]", 1024)
+_ANY_4096 = repeat(r"[^\n]", 4096)
+_ANY_4096_LAZY = repeat(r"[^\n]", 4096, lazy=True)
 
 _ID = r"(?P<session_id>[0-9a-f]{16})"
 # 6.0-6.3 name the peer on every line: "event=NAME address=… host=… "
@@ -220,7 +226,7 @@ FAILED_COMMAND = Dialect(
     family="opensmtpd",
     contains="failed-command ",
     pattern=re.compile(
-        rf"^{_ID} smtp (?:event=)?failed-command (?:{_PEER_60})?command=\"(?P<command_raw>[^\n]{{0,4096}}?)\" result=\"(?P<reply>[^\n]{{0,1024}})\"$"
+        rf"^{_ID} smtp (?:event=)?failed-command (?:{_PEER_60})?command=\"(?P<command_raw>{_ANY_4096_LAZY})\" result=\"(?P<reply>{_ANY_1024})\"$"
     ),
     derive=_failed_command,
     description="a refused command as sent (credentials redacted, the user name decoded)",
@@ -277,7 +283,7 @@ DISCONNECTED = Dialect(
     family="opensmtpd",
     contains=" smtp disconnected ",
     pattern=re.compile(
-        rf"^{_ID} smtp disconnected {{1,2}}reason=(?:\"(?P<reason_q>[^\n]{{0,1024}})\"|(?P<reason>\S{{1,100}}))$"
+        rf"^{_ID} smtp disconnected {{1,2}}reason=(?:\"(?P<reason_q>{_ANY_1024})\"|(?P<reason>\S{{1,100}}))$"
     ),
     derive=lambda f: {**f, "reason": f.pop("reason_q", None) or f.get("reason")},
     description="the session ended (quit, disconnect, timeout, io-error: …)",
@@ -303,7 +309,7 @@ CLOSED_60 = Dialect(
     family="opensmtpd",
     contains=" smtp event=closed ",
     pattern=re.compile(
-        rf"^{_ID} smtp event=closed {_PEER_60}reason=(?:\"(?P<reason_q>[^\n]{{0,1024}})\"|(?P<reason>\S{{1,100}}))$"
+        rf"^{_ID} smtp event=closed {_PEER_60}reason=(?:\"(?P<reason_q>{_ANY_1024})\"|(?P<reason>\S{{1,100}}))$"
     ),
     derive=lambda f: {**f, "reason": f.pop("reason_q", None) or f.get("reason")},
     description="the session ended (6.0-6.3 wording)",
@@ -423,7 +429,7 @@ FAILED_COMMAND_5 = Dialect(
     family="opensmtpd",
     contains="smtp-in: Failed command on session ",
     pattern=re.compile(
-        rf"^smtp-in: Failed command on session {_SID5}: \"(?P<command_raw>[^\n]{{0,4096}}?)\" => (?P<reply>[^\n]{{0,1024}})$"
+        rf"^smtp-in: Failed command on session {_SID5}: \"(?P<command_raw>{_ANY_4096_LAZY})\" => (?P<reply>{_ANY_1024})$"
     ),
     derive=_failed_command,
     description="a refused command as sent (5.x; credentials redacted, the user name decoded)",
@@ -457,7 +463,7 @@ ACCEPTED_MESSAGE_5 = Dialect(
     family="opensmtpd",
     contains="smtp-in: Accepted message ",
     pattern=re.compile(
-        rf"^smtp-in: Accepted message (?P<msgid>[0-9a-f]{{8}}) on session {_SID5}: [^\n]{{0,4096}}, proto=(?P<proto>E?SMTP)$"
+        rf"^smtp-in: Accepted message (?P<msgid>[0-9a-f]{{8}}) on session {_SID5}: {_ANY_4096}, proto=(?P<proto>E?SMTP)$"
     ),
     description="a message accepted in the session (5.x)",
     examples=(
@@ -477,7 +483,7 @@ def _closing_5(key: str, text: str, example: str, source: str, reason: str) -> D
         key=key,
         family="opensmtpd",
         contains=f"smtp-in: {text.split(' from ')[0]}",
-        pattern=re.compile(rf"^smtp-in: {text} {_SID5}(?:: (?P<reason>[^\n]{{0,1024}}))?$"),
+        pattern=re.compile(rf"^smtp-in: {text} {_SID5}(?:: (?P<reason>{_ANY_1024}))?$"),
         description="the session ended (5.x)",
         examples=(Example(example, {"reason": reason or None}, source),),
     )

@@ -1,6 +1,6 @@
 """Received header fields → :class:`ReceivedHop` records (pure: no I/O, never raises)."""
 
+from parsers.received.entry import parse_received
 from parsers.received.hop import ReceivedHop
-from parsers.received.parse import parse_received
 
 __all__ = ["ReceivedHop", "parse_received"]

@@ -30,8 +30,9 @@ _LOCAL_MARKS = re.compile(
 )
 
 
-def parse_received(value: str) -> ReceivedHop:
-    """One Received field value (with or without ``Received:``, folded or not) → a hop. Never raises."""
+def parse_received_full(value: str) -> ReceivedHop:
+    """:func:`parsers.received.parse_received` without the fast path: the oracle of the fast
+    path, and what every field it is not sure of takes."""
     text = unfold(_clean(value))
     raw = text[:RAW_LIMIT]
     try:

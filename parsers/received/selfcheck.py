@@ -4,8 +4,8 @@ suite (one generated test per dialect) and available to ``mailtls dialects --che
 from __future__ import annotations
 
 from parsers.received.detail import DetailDialect, HeaderExample
+from parsers.received.entry import parse_received
 from parsers.received.examples_keyword import KEYWORD_EXAMPLES
-from parsers.received.parse import parse_received
 from parsers.received.registry import DIALECTS
 from parsers.selfcheck import Problem
 

@@ -61,10 +61,12 @@ def ingest(
     progress: Progress | None = None,
     on_total: Callable[[int], None] | None = None,
     range_bytes: int | None = None,
+    parser: str = "python",
 ) -> RunSummary:
     """Ingest ``paths`` into ``lake``; returns what was read, written and skipped.
     ``range_bytes`` sets the size of the byte ranges large files are cut into (default: see
-    :func:`pipeline.ingest.ranges.range_size`)."""
+    :func:`pipeline.ingest.ranges.range_size`). ``parser`` picks the log parser
+    (:data:`pipeline.ingest.span_parser.PARSERS`; ``python`` is the per-line reference)."""
     with locked(lake):
         check_version(lake)
         recover(lake)
@@ -88,7 +90,14 @@ def ingest(
                 part
                 for n, source in enumerate(source for one_set in sets for source in one_set)
                 for part in file_jobs(
-                    FileJob(source.path, lake, f"{run_id}-{n:05d}", config, rows_of(source.path)),
+                    FileJob(
+                        source.path,
+                        lake,
+                        f"{run_id}-{n:05d}",
+                        config,
+                        rows_of(source.path),
+                        parser=parser,
+                    ),
                     workers=workers,
                     range_bytes=range_bytes,
                 )

@@ -10,38 +10,27 @@ counts, its ``_ingested`` row and its :class:`~pipeline.ingest.stitch.Edges`, wh
 
 from __future__ import annotations
 
-import lzma
-import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import zstandard
-
-from parsers.logline import LogLineParser
-from parsers.records import RAW_LIMIT, LogEvent, Reject
-from parsers.redact import redact_cut
-from parsers.shapes import UnknownShapes
 from pipeline.config import SiteConfig
+from pipeline.ingest.batches import CORRUPT, MAX_LINE, line_batches
 from pipeline.ingest.results import FileResult, Progress
 from pipeline.ingest.sources import (
     LineNotes,
     content_tail,
-    decode_line,
     fingerprint,
     is_compressed,
-    is_live,
     looks_binary,
     open_bytes,
-    read_lines,
     tail_digest,
 )
-from pipeline.ingest.stitch import FileSessioniser
+from pipeline.ingest.span_parser import new_span_parser
 from pipeline.lake.writer import LakeWriter
 
-MAX_LINE = 1 << 20
-CORRUPT = (EOFError, OSError, zlib.error, lzma.LZMAError, zstandard.ZstdError)
+__all__ = ["CORRUPT", "MAX_LINE", "FileJob", "Span", "parse_file", "reason_of", "unread_span"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +60,7 @@ class FileJob:
     span: Span | None = (
         None  # a byte range of a large file (pipeline.ingest.ranges); None: all of it
     )
+    parser: str = "python"  # pipeline.ingest.span_parser.PARSERS
 
 
 def previous_read(known: tuple[dict[str, Any], ...], path: Path, fp: str) -> dict[str, Any] | None:
@@ -139,91 +129,52 @@ def unread_span(job: FileJob, progress: Progress | None = None) -> Span | FileRe
 
 
 def read_span(job: FileJob, span: Span, progress: Progress | None = None) -> FileResult:
+    """Read the span's lines through the job's parser; write what it finds; account for it."""
     path = job.path
     result = FileResult(str(path), resumed=span.resumed)
-    line_no = span.lines_before
-    config = job.config
     writer = LakeWriter(job.lake, job.part_prefix)
-    sessioniser = FileSessioniser(config)
-    shapes = UnknownShapes()
-    parser = LogLineParser(
-        year=config.year, tz=config.zone(), year_state=span.year_state, shapes=shapes
-    )
-    rejects: list[dict[str, Any]] = []
+    parser = new_span_parser(job.parser, job.config, str(path), span.year_state)
     source_file = str(path)
+    line_no = span.lines_before
     offset = span.begin
     reported = span.counted_from
     notes = LineNotes()
-    not_utf8 = 0
     try:
-        with open_bytes(path) as stream:
-            lines = read_lines(
-                stream,
-                skip_bytes=span.begin,
-                stop=span.end,
-                max_line=MAX_LINE,
-                # a compressed or rotated file is complete; a live one may be mid-line
-                final=span.end is not None or not stream.seekable() or not is_live(path),
-                notes=notes,
-            )
-            for raw, offset in lines:
-                line_no += 1
-                result.lines += 1
-                if len(raw) >= MAX_LINE:
-                    rejects.append(
-                        reject_row(
-                            source_file,
-                            line_no,
-                            "line",
-                            "line longer than 1 MiB; cut",
-                            # redacted before the cut: the password may sit past 2 KiB
-                            redact_cut(raw.decode("utf-8", "replace"))[:RAW_LIMIT],
-                        )
-                    )
-                    continue
-                text, latin1 = decode_line(raw)
-                not_utf8 += latin1
-                record = parser.parse(text, line_no)
-                if record is None:
-                    result.skipped += 1
-                elif isinstance(record, LogEvent):
-                    result.events += 1
-                    sessioniser.feed(record, source_file)
-                elif isinstance(record, Reject):
-                    rejects.append(
-                        reject_row(
-                            source_file, record.line_no, record.kind, record.reason, record.raw
-                        )
-                    )
-                if progress and offset - reported > (1 << 20):
-                    progress(offset - reported)
-                    reported = offset
-                if len(rejects) >= 10_000:
-                    writer.add("rejects", rejects)
-                    result.rejects += len(rejects)
-                    rejects = []
-                if len(sessioniser.rows) >= 10_000:
-                    writer.add("sessions", sessioniser.take_rows())
+        for batch in line_batches(path, span.begin, span.end, span.lines_before, notes):
+            parser.feed(batch)
+            line_no += len(batch.raws)
+            offset = batch.ends[-1]
+            rejects = parser.take_rejects()
+            result.rejects += len(rejects)
+            writer.add("rejects", rejects)
+            writer.add("sessions", parser.take_sessions())
+            if progress and offset - reported > 0:
+                progress(offset - reported)
+                reported = offset
     except CORRUPT as exc:
         result.problem = (
             f"{path}: {reason_of(exc)} after line {line_no}; the lines before it were read"
         )
     if progress:
         progress(max(offset - reported, 0))
+    result.lines = line_no - span.lines_before
+    result.events = parser.events
+    result.skipped = parser.skipped
+    result.edges = parser.finish()
+    rejects = parser.take_rejects()
     rejects.extend(damaged_rows(source_file, span.lines_before, notes))
     result.rejects += len(rejects) + notes.damaged_count - len(notes.damaged)
-    result.remarks = line_remarks(path, notes, not_utf8)
+    result.remarks = line_remarks(path, notes, parser.not_utf8)
     if notes.stopped:
         result.problem = (
             f"{path}: {notes.stopped}, after line {line_no}; the lines before it were read"
         )
     writer.add("rejects", rejects)
-    result.edges = sessioniser.finish()
-    writer.add("sessions", sessioniser.take_rows())
+    writer.add("sessions", parser.take_sessions())
     writer.flush()
     result.sessions = writer.written["sessions"]
-    result.unknown = shapes.counts()
-    result.family_lines = parser.family_lines
+    result.unknown = parser.unknown()
+    result.family_lines = parser.family_lines()
     result.ingested = {
         "path": str(path),
         "size": span.size,

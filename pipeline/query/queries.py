@@ -24,6 +24,7 @@ import pandas as pd
 
 from pipeline.lake.derived import exposure, lake_of, session_parts
 from pipeline.plan.phases import EMPTY_PLAN, Plan, evaluate
+from pipeline.query import progress
 from pipeline.query.db import run
 
 Connection = duckdb.DuckDBPyConnection
@@ -528,6 +529,105 @@ def plan_status(
         "reason",
     ]
     return pd.DataFrame(rows, columns=columns)
+
+
+# The migration over time, for the dashboard and the report: small functions over the queries
+# above, the arithmetic in pipeline.query.progress.
+
+
+def history_window(con: Connection, *, weeks: int | None = None) -> Window:
+    """From the first day in the lake (or ``weeks`` weeks before its end, if later) to the end of
+    its last day: the whole migration so far."""
+    end = window(con)
+    first = event_span(con)[0]
+    since = end.since if first is None else _utc(first.astimezone(UTC).date())
+    if weeks is not None:
+        since = max(since, end.until - timedelta(weeks=weeks))
+    return Window(min(since, end.until - timedelta(days=1)), end.until)
+
+
+def key_changes(
+    con: Connection,
+    *,
+    since: Moment | None = None,
+    until: Moment | None = None,
+    window_days: int = DEFAULT_WINDOW_DAYS,
+    baseline: Moment | None = None,
+) -> pd.DataFrame:
+    """The key figures (progress.KPIS) of the window against the window of the same length just
+    before it: one row each with now, before, change and whether the change is for the better."""
+    w = window(con, since=since, until=until, window_days=window_days)
+    previous = Window(w.since - (w.until - w.since), w.since)
+    figures = []
+    for span in (w, previous):
+        days = session_days(con, since=span.since, until=span.until)
+        figures.append(
+            progress.key_figures(
+                user_posture(con, since=span.since, until=span.until, baseline=baseline),
+                days,
+                daily_trend(con, since=span.since, until=span.until, days=days),
+            )
+        )
+    return progress.compare(*figures)
+
+
+def plan_timeline(
+    con: Connection, plan: Plan = EMPTY_PLAN, *, as_of: Moment | None = None
+) -> pd.DataFrame:
+    """One row per phase of ``plan`` (progress.TIMELINE_COLUMNS) on ``as_of`` (default: the
+    lake's last day): planned, first planned and actual dates, slip, and its state: met, ahead,
+    late, done, not met, or upcoming."""
+    end = window(con, until=as_of).until
+    on = (end - timedelta(days=1)).date()
+    return progress.plan_timeline(plan_status(con, plan, as_of=on), plan, on)
+
+
+def user_devices(
+    con: Connection,
+    user: str,
+    *,
+    since: Moment | None = None,
+    until: Moment | None = None,
+    window_days: int = DEFAULT_WINDOW_DAYS,
+    sessions: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """One user's client IPs (progress.user_devices). ``sessions``: the :func:`user_sessions`
+    of the same window, when the caller has it already."""
+    if sessions is None:
+        sessions = user_sessions(con, user, since=since, until=until, window_days=window_days)
+    return progress.user_devices(sessions)
+
+
+def user_services(
+    con: Connection,
+    user: str,
+    *,
+    since: Moment | None = None,
+    until: Moment | None = None,
+    window_days: int = DEFAULT_WINDOW_DAYS,
+    sessions: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """One user's sessions per service, port, TLS mode and version (progress.user_services).
+    ``sessions``: as for :func:`user_devices`."""
+    if sessions is None:
+        sessions = user_sessions(con, user, since=since, until=until, window_days=window_days)
+    return progress.user_services(sessions)
+
+
+def user_weekly(
+    con: Connection,
+    user: str,
+    *,
+    since: Moment | None = None,
+    until: Moment | None = None,
+    window_days: int = DEFAULT_WINDOW_DAYS,
+    sessions: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """One user's own logins per week and level (progress.user_weekly). ``sessions``: as for
+    :func:`user_devices`."""
+    if sessions is None:
+        sessions = user_sessions(con, user, since=since, until=until, window_days=window_days)
+    return progress.user_weekly(sessions)
 
 
 def _df(con: Connection, sql: str, **params: Any) -> pd.DataFrame:

@@ -14,19 +14,10 @@ import pandas as pd
 from pipeline.plan.phases import Plan
 from pipeline.query import queries
 from pipeline.query.privacy import key_from_env, pseudonymise_column
+from pipeline.query.progress import compare, key_figures, plan_timeline
 from pipeline.query.queries import Connection, Window
 
 TREND_WEEKS: Final = 8
-# key figure → (label, lower is better); the order is the order shown
-KPIS: Final = {
-    "l0_users": ("users at L0: password sent in cleartext", True),
-    "l1_users": ("users at L1: legacy TLS 1.0/1.1 only", True),
-    "reset_users": ("users who must reset their password", True),
-    "cleartext_logins": ("cleartext logins and refused cleartext attempts", True),
-    "legacy_tls_logins": ("logins over legacy TLS", True),
-    "modern_share": ("share of logins over modern TLS", False),
-    "coverage": ("share of logins with TLS version and mode known", False),
-}
 USERS_LEFT_COLUMNS: Final = (
     "user_name",
     "level",
@@ -104,99 +95,6 @@ def build_summary(
         previous=previous,
         is_pseudonymised=is_pseudonymised,
     )
-
-
-def key_figures(
-    posture: pd.DataFrame, days: pd.DataFrame, trend: pd.DataFrame
-) -> dict[str, float | None]:
-    """The KPIS of one window from its user_posture, session_days and daily_trend frames."""
-    levels = posture["level"] if not posture.empty else pd.Series(dtype=str)
-    logins = {c: int(trend[c].sum()) for c in queries.TREND_COLUMNS[1:5]}
-    total = sum(logins.values())
-    login_count = int(days["login_count"].sum())
-    return {
-        "l0_users": int((levels == "L0").sum()),
-        "l1_users": int((levels == "L1").sum()),
-        "reset_users": int(posture["password_reset_required"].sum()) if not posture.empty else 0,
-        "cleartext_logins": logins["cleartext_logins"],
-        "legacy_tls_logins": logins["legacy_tls_logins"],
-        "modern_share": logins["modern_tls_logins"] / total if total else None,
-        "coverage": int(days["tls_known_count"].sum()) / login_count if login_count else None,
-    }
-
-
-def compare(now: dict[str, float | None], before: dict[str, float | None]) -> pd.DataFrame:
-    rows = []
-    for key, (label, lower_is_better) in KPIS.items():
-        a, b = now[key], before[key]
-        change = None if a is None or b is None else a - b
-        is_better = None if not change else (change < 0) == lower_is_better
-        rows.append(
-            {
-                "key": key,
-                "measure": label,
-                "now": a,
-                "before": b,
-                "change": change,
-                "is_better": is_better,
-            }
-        )
-    return pd.DataFrame(rows)
-
-
-def plan_timeline(phases: pd.DataFrame, plan: Plan, as_of: date) -> pd.DataFrame:
-    """One row per phase: its dates, the date it was first planned for, how far it slipped,
-    and its state on ``as_of``: met, ahead (criteria met before its date), late (date passed,
-    not met, not done) or upcoming."""
-    columns = [
-        "phase",
-        "name",
-        "first_planned",
-        "planned",
-        "actual",
-        "state",
-        "slip_days",
-        "days_late",
-        "criteria_met",
-        "status",
-    ]
-    if phases.empty:
-        return pd.DataFrame(columns=columns)
-    by_id = {p.id: p for p in plan.phases}
-    rows = []
-    for phase_id, group in phases.groupby("phase", sort=True):
-        row = group.iloc[0]
-        spec = by_id.get(str(phase_id))
-        planned, actual = row["planned"], row["actual"]
-        planned = None if pd.isna(planned) else planned
-        actual = None if pd.isna(actual) else actual
-        first = planned
-        if spec is not None and spec.history and spec.history[0].moved_from is not None:
-            first = spec.history[0].moved_from
-        status = str(row["phase_status"])
-        if status == "met":
-            state = "ahead" if planned is not None and planned > as_of and actual is None else "met"
-        elif bool(row["is_late"]):
-            state = "late"
-        elif actual is not None:
-            state = "done, not met"
-        else:
-            state = "upcoming"
-        rows.append(
-            {
-                "phase": str(phase_id),
-                "name": row["name"],
-                "first_planned": first,
-                "planned": planned,
-                "actual": actual,
-                "state": state,
-                "slip_days": (planned - first).days if planned and first else 0,
-                "days_late": (as_of - planned).days if state == "late" and planned else 0,
-                "criteria_met": f"{(group['status'] == 'met').sum()}/{len(group)}",
-                "status": status,
-            }
-        )
-    return pd.DataFrame(rows, columns=columns)
 
 
 def headline(

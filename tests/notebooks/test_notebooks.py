@@ -133,7 +133,7 @@ def test_user_microscope_finds_franks_devices_and_every_message_he_sent(
     devices = ns["devices"]
     assert set(devices.index) == {"127.0.0.16", "127.0.0.26"}
     assert devices.loc["127.0.0.26", "worst_level"] == "L0"
-    assert devices.loc["127.0.0.26", "level_on_last_day"] == "L3"
+    assert devices.loc["127.0.0.26", "last_level"] == "L3"
     with open(SAMPLE / "history" / "ground_truth" / "messages.csv", newline="") as handle:
         sent = [r for r in csv.DictReader(handle) if r["user"] == "frank@lab.example"]
     submissions = ns["submissions"]

@@ -32,6 +32,8 @@ _PLAIN_ADDRESS = re.compile(
     re.ASCII,
 )
 VALUE_LIMIT = 998 * 4
+# The fields the accessors below read: the others are never unfolded or decoded
+READ_FIELDS = frozenset({"received", "message-id", "from", "date"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +50,7 @@ class MailMessage:
     def fields(self) -> list[tuple[str, str]]:
         """Split and decoded once per message: every accessor below reads them."""
         if self._fields is None:
-            object.__setattr__(self, "_fields", header_fields(self.header))
+            object.__setattr__(self, "_fields", header_fields(self.header, READ_FIELDS))
         return self._fields  # type: ignore[return-value]  # set just above
 
     def received_values(self) -> list[str]:
@@ -90,19 +92,26 @@ def decode(value: bytes) -> str:
         return value.decode("latin-1")
 
 
-def header_fields(block: bytes) -> list[tuple[str, str]]:
-    """(lower-cased name, unfolded decoded value) of every field, in order."""
+def header_fields(block: bytes, only: frozenset[str] | None = None) -> list[tuple[str, str]]:
+    """(lower-cased name, unfolded decoded value) of every field, in order; with ``only``, of
+    the fields so named (the others are split off as before but never joined or decoded)."""
     fields: list[tuple[str, list[bytes]]] = []
+    parts: list[bytes] | None = None  # the lines of the field being read, None when skipped
     for line in block.splitlines():
         if line[:1] in (b" ", b"\t"):
-            if fields:
-                fields[-1][1].append(line)
+            if parts is not None:
+                parts.append(line)
             continue
         colon = line.find(b":", 0, 77)
         # the name is 1-76 printable ASCII characters, no space (":" cannot be in it: the first)
         if colon < 1 or line[:colon].translate(None, _NAME_BYTES):
             continue  # an mbox "From " line or a broken line: not a field
-        fields.append((line[:colon].decode("ascii").lower(), [line[colon + 1 :]]))
+        name = line[:colon].decode("ascii").lower()
+        if only is not None and name not in only:
+            parts = None
+            continue
+        parts = [line[colon + 1 :]]
+        fields.append((name, parts))
     return [(name, decode(b"".join(parts)[:VALUE_LIMIT]).strip()) for name, parts in fields]
 
 

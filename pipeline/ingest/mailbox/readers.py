@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from pipeline.ingest.mailbox.headers import MailMessage
-from pipeline.ingest.mailbox.streams import open_binary, raise_if_damaged
+from pipeline.ingest.mailbox.streams import compression_of, open_binary, raise_if_damaged
 
 HEADER_LIMIT = 1 << 20
 LINE_LIMIT = 1 << 16  # a longer physical line is read in pieces
@@ -62,7 +62,15 @@ def _header_in_one_read(stream: BinaryIO) -> bytes | None:
     if not stream.seekable():
         return None
     start = stream.tell()
-    data = stream.read(LINE_LIMIT)
+    head = _header_in(stream.read(LINE_LIMIT))
+    if head is None:
+        stream.seek(start)
+    return head
+
+
+def _header_in(data: bytes) -> bytes | None:
+    """The header block at the start of ``data`` (the first ``LINE_LIMIT`` bytes of a message,
+    or all of it when shorter), or None when it does not end within them."""
     if data[:1] == b"\n" or data[:2] == b"\r\n":
         return b""
     ends = [at for at in (data.find(b"\n\n"), data.find(b"\n\r\n")) if at != -1]
@@ -70,7 +78,6 @@ def _header_in_one_read(stream: BinaryIO) -> bytes | None:
         return data[: min(ends) + 1]
     if len(data) < LINE_LIMIT:  # the whole file, and no empty line: all of it is header
         return data
-    stream.seek(start)
     return None
 
 
@@ -143,6 +150,19 @@ def iter_maildir(root: Path) -> Iterator[MailMessage]:
             if name.startswith("."):
                 continue
             path = Path(folder, name)
+            message = plain_message_file(path)
+            if message is not None:
+                yield message
+                continue
             with open_binary(path) as stream:
                 yield read_message(stream, str(path))
                 raise_if_damaged(stream, path)
+
+
+def plain_message_file(path: Path) -> MailMessage | None:
+    """The message of an uncompressed file whose header ends within ``LINE_LIMIT`` bytes, in a
+    single read (most Maildir files); None for any other file (read it as a stream)."""
+    with open(path, "rb") as raw:
+        data = raw.read(LINE_LIMIT)
+    head = _header_in(data) if compression_of(data[:6]) is None else None
+    return None if head is None else MailMessage(str(path), 0, head)

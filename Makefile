@@ -12,7 +12,7 @@ install: $(STAMP)
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev,app,dask,report]'
+	$(PY) -m pip install --quiet -e '.[dev,app,dask,report,fuzz]'
 	touch $(STAMP)
 
 ## test: the full offline suite (no network, no root, no servers), one worker per core
@@ -25,8 +25,9 @@ lint: install
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 
-## e2e: system tiers — real Postfix/Dovecot/OpenSMTPD on loopback, a real browser. Installs
-## Debian packages and builds OpenSMTPD from Debian's source (cached) when run as root.
+## e2e: system tiers — real Postfix/Dovecot/OpenSMTPD on loopback, a real browser, and a
+## coverage-guided fuzz run of the parsers (atheris, ATHERIS_SECONDS per target, default 60).
+## Installs Debian packages and builds OpenSMTPD from Debian's source (cached) when run as root.
 e2e: install
 	@if [ "$$(id -u)" = 0 ]; then bash .ci/e2e-deps.sh chromium && bash lab/opensmtpd.sh build; else echo "not root: using the Debian packages already installed"; fi
 	$(PY) -m pytest -m "e2e or slow" -p no:cacheprovider

@@ -16,27 +16,29 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from pipeline.query import EMPTY_PLAN, TABLES, Plan, db, load_plan, queries
+from pipeline.query import EMPTY_PLAN, TABLES, EvidenceRule, Plan, db, load_plan, queries
 
 TTL: Final = timedelta(minutes=5)
+DEFAULT_EVIDENCE: Final = EvidenceRule()
 
 
 class LakeRef(NamedTuple):
     path: str
     layout: tuple[str, ...]
+    evidence: EvidenceRule = DEFAULT_EVIDENCE
 
 
-def lake_ref(lake: Path) -> LakeRef:
-    """The lake and the tables in it that hold at least one file."""
+def lake_ref(lake: Path, evidence: EvidenceRule | None = None) -> LakeRef:
+    """The lake, the tables in it that hold at least one file, and the site's evidence rule."""
     present = [t for t in TABLES if next((lake / t).glob("**/*.parquet"), None) is not None]
     if (lake / db.INGESTED_FILE).is_file():
         present.append(db.INGESTED_FILE)
-    return LakeRef(str(lake), tuple(present))
+    return LakeRef(str(lake), tuple(present), evidence or EvidenceRule())
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _connection(lake: LakeRef) -> duckdb.DuckDBPyConnection:
-    return db.connect(lake.path)
+    return db.connect(lake.path, evidence=lake.evidence)
 
 
 def _cursor(lake: LakeRef) -> duckdb.DuckDBPyConnection:
@@ -71,6 +73,13 @@ def user_posture(lake: LakeRef, window_days: int, baseline: date | None) -> pd.D
 @st.cache_data(ttl=TTL, show_spinner=False, max_entries=64)
 def daily_trend(lake: LakeRef, window_days: int) -> pd.DataFrame:
     return queries.daily_trend(_cursor(lake), window_days=window_days)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False, max_entries=64)
+def unverified_attempts(lake: LakeRef, window_days: int) -> pd.DataFrame:
+    return queries.cleartext_attempts(_cursor(lake), window_days=window_days)[
+        list(queries.ATTEMPT_COLUMNS)
+    ]
 
 
 @st.cache_data(ttl=TTL, show_spinner=False, max_entries=64)

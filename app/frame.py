@@ -67,7 +67,7 @@ def sidebar() -> None:
 def context() -> Context:
     """The page's context; stops the page with a message when there is nothing to show."""
     conf = settings()
-    lake = data.lake_ref(conf.lake)
+    lake = data.lake_ref(conf.lake, conf.evidence)
     if not lake.layout:
         _stop_empty(conf.lake)
     plan_path = str(conf.plan) if conf.plan else None

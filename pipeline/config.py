@@ -66,6 +66,30 @@ PORT_LISTENERS: dict[int, Listener] = {
 }
 
 
+REFUSED_RULES = ("own_client", "login_address", "any", "none")
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceRule:
+    """Which refused cleartext attempts count as the user's own client, and so set L0 and the
+    reset flag (``[evidence]`` in mailtls.toml; marts/25_cleartext_attempts.sql applies it).
+
+    RFC 8314 §4.1 has the server answer a wrong password as it answers a right one, so the log
+    cannot tell a user's misconfigured phone from a stranger trying the name. The address's
+    behaviour can: ``own_client`` (default) counts an address the user also logs in from, or one
+    that repeats the same name over ``repeat_hours``; ``login_address`` only the former; both
+    never count an address that behaves like a guesser (``guesser_names`` names it never
+    logged in as, a burst of ``burst_attempts`` within ``burst_minutes``, or a failed password
+    for another name). ``any`` counts every attempt (the looser rule), ``none`` none.
+    """
+
+    refused_cleartext: str = "own_client"
+    repeat_hours: int = 6
+    guesser_names: int = 3
+    burst_attempts: int = 10
+    burst_minutes: int = 10
+
+
 @dataclass(frozen=True, slots=True)
 class SiteConfig:
     postfix_listeners: dict[str, Listener] = field(default_factory=lambda: dict(POSTFIX_LISTENERS))
@@ -77,6 +101,7 @@ class SiteConfig:
     year: int | None = None  # for year-less syslog lines; None = infer from today
     timezone: str | None = None  # IANA name for zone-less lines; None = the machine's
     pseudonym_key: str | None = None
+    evidence: EvidenceRule = field(default_factory=EvidenceRule)
     plan: Path | None = None
     source: Path | None = None  # the file this came from, for messages
 
@@ -153,9 +178,29 @@ def _from_dict(data: dict[str, Any], path: Path) -> SiteConfig:
         year=year,
         timezone=timezone,
         pseudonym_key=data.get("privacy", {}).get("pseudonym_key"),
+        evidence=_evidence(data.get("evidence", {}), fail),
         plan=(path.parent / plan) if plan else None,
         source=path,
     )
+
+
+def _evidence(table: Any, fail: Any) -> EvidenceRule:
+    if not isinstance(table, dict):
+        raise fail("evidence", "a table is expected")
+    default = EvidenceRule()
+    rule = table.get("refused_cleartext", default.refused_cleartext)
+    if rule not in REFUSED_RULES:
+        raise fail("evidence.refused_cleartext", f"{rule!r}: use {', '.join(REFUSED_RULES)}")
+    numbers = {}
+    for key in ("repeat_hours", "guesser_names", "burst_attempts", "burst_minutes"):
+        value = table.get(key, getattr(default, key))
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 100_000:
+            raise fail(f"evidence.{key}", f"{value!r} is not a whole number from 1")
+        numbers[key] = value
+    unknown = set(table) - {"refused_cleartext", *numbers}
+    if unknown:
+        raise fail("evidence", f"unknown key {sorted(unknown)[0]!r}")
+    return EvidenceRule(refused_cleartext=rule, **numbers)
 
 
 def _listener(spec: Any, key: str, fail: Any, default: Listener | None = None) -> Listener:

@@ -17,7 +17,9 @@ DAY_2: Final = "2025-03-04"
 # user → (level, password_reset_required), worked out by hand from the rows below
 EXPECTED_USERS: Final = {
     "alice@example.org": ("L0", True),  # cleartext IMAP on 143, later a modern login: worst wins
-    "frank@example.org": ("L0", True),  # refused cleartext: the password still crossed the wire
+    # refused cleartext, the same name from the same address a day apart: the user's own client,
+    # so the password still crossed the wire (a one-off from a stranger's address would not count)
+    "frank@example.org": ("L0", True),
     "bob@example.org": ("L1", False),  # POP3 on 995 with TLS 1.0
     "carol@example.org": ("L2", False),  # submission on 587, STARTTLS, TLS 1.2
     "dave@example.org": ("L3", False),  # IMAP on 993, implicit TLS 1.3
@@ -88,6 +90,14 @@ def session_rows() -> list[dict[str, Any]]:
         _session(DAY_2, "08:00", "alice@example.org", "imap", 993, **modern_implicit),
         _session(
             DAY_1,
+            "09:00",
+            "frank@example.org",
+            "imap",
+            143,
+            **_cleartext(auth_result="refused_cleartext"),
+        ),
+        _session(
+            DAY_2,
             "09:00",
             "frank@example.org",
             "imap",

@@ -1,5 +1,6 @@
-"""Data quality: what was ingested, what could not be parsed (by kind, with an example), and
-how much of the evidence carries the TLS version and mode the levels need."""
+"""Data quality: what was ingested, what could not be parsed (by kind, with an example), the
+refused cleartext attempts that set no level, and how much of the evidence carries the TLS
+version and mode the levels need."""
 
 import pandas as pd
 import streamlit as st
@@ -86,3 +87,28 @@ st.dataframe(
         ),
     },
 )
+
+st.subheader("Unverified cleartext attempts")
+attempts = data.unverified_attempts(ctx.lake, ctx.window_days)
+st.caption(
+    "Refused cleartext logins that set no level and no reset: the server answers a wrong "
+    "password as it answers a right one, so only an address that behaves like the user's own "
+    "client counts (one the user also logs in from, or the same name repeated over hours). "
+    "Set the rule in mailtls.toml [evidence]."
+)
+if attempts.empty:
+    st.success("None in the window.")
+else:
+    st.dataframe(
+        ctx.names(attempts),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "user_name": "User",
+            "client_ip": "Address",
+            "attempt_count": "Attempts",
+            "first_attempt_at": "First",
+            "last_attempt_at": "Last",
+            "reason": st.column_config.TextColumn("Why it sets no level", width="large"),
+        },
+    )

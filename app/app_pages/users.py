@@ -6,6 +6,7 @@ import streamlit as st
 
 from app import charts, data, frame
 from app.posture_filter import SERVICE_COUNTS, filter_posture
+from pipeline.query import csv_text
 from pipeline.query.queries import LEVELS, USER_COLUMNS
 
 ctx = frame.context()
@@ -69,7 +70,7 @@ st.dataframe(
 )
 st.download_button(
     "Download this list (CSV)",
-    shown.to_csv(index=False).encode("utf-8"),
+    csv_text(shown).encode("utf-8"),  # formulas and controls neutralised
     file_name=f"mailtls-users-{ctx.window_days}d.csv",
     mime="text/csv",
     icon=":material/download:",

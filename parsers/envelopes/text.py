@@ -64,8 +64,10 @@ def traditional(line: str, clock: Clock, years: YearInference) -> Split | None:
 def traditional_general(line: str, clock: Clock, years: YearInference) -> Split | None:
     if line[15:16] == " " and line[3:4] == " " and line[6:7] == " " and line[9:10] == ":":
         # the fixed-width common case "Mar  4 00:31:06 " / "Mar 04 00:31:06 ": no regex
-        mon, day, hms, frac, end = line[:3], line[4:6], line[7:15], None, 16
-        if not (day.strip().isdigit() and hms[:2].isdigit()):
+        mon, day, hms, frac, end = line[:3], line[4:6].lstrip(" "), line[7:15], None, 16
+        # ASCII digits only: str.strip() also drops "\x1e" and isdigit() takes "²", neither
+        # of which int() reads (a fuzzer's find: "Jun \x1e3 06:25:43 …" raised)
+        if not (day.isascii() and day.isdigit() and hms[:2].isascii() and hms[:2].isdigit()):
             return None
     else:
         found = _TRADITIONAL.match(line)

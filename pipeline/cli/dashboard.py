@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 from types import FrameType
+from typing import Final
 
 import click
 
@@ -30,7 +31,22 @@ def app_script() -> Path:
     return Path(next(iter(spec.submodule_search_locations))) / "streamlit_app.py"
 
 
-def streamlit_command(lake: Path, port: int, plan: Path | None, address: str) -> list[str]:
+LOOPBACK: Final = frozenset({"localhost", "127.0.0.1", "::1", "[::1]"})
+UNGUARDED = (
+    "warning: the dashboard has no login of its own: on {address} anyone who can reach port "
+    "{port} sees every user's name, level and reset flag. Keep it on localhost behind a "
+    "reverse proxy that asks for a login (docs/security.md, The dashboard)."
+)
+
+
+def is_exposed(address: str) -> bool:
+    """Whether ``address`` lets other machines connect (anything but the loopback)."""
+    return address.strip().lower() not in LOOPBACK and not address.startswith("127.")
+
+
+def streamlit_command(
+    lake: Path, port: int, plan: Path | None, address: str, config: Path | None = None
+) -> list[str]:
     """The ``streamlit run`` line: headless, no usage statistics, the lake after ``--``."""
     command = [
         sys.executable,
@@ -52,7 +68,8 @@ def streamlit_command(lake: Path, port: int, plan: Path | None, address: str) ->
         "--lake",
         str(lake),
     ]
-    return command + (["--plan", str(plan)] if plan else [])
+    command += ["--plan", str(plan)] if plan else []
+    return command + (["--config", str(config)] if config else [])
 
 
 @click.command(epilog=EPILOG)
@@ -73,12 +90,27 @@ def streamlit_command(lake: Path, port: int, plan: Path | None, address: str) ->
     show_default=True,
     help="Port to serve on.",
 )
-@click.option("--address", default="localhost", show_default=True, help="Address to listen on.")
-def dashboard(lake: Path | None, plan: Path | None, port: int, address: str) -> None:
+@click.option(
+    "--address",
+    default="localhost",
+    show_default=True,
+    help="Address to listen on. The dashboard has no login: anything but localhost warns.",
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Site configuration, for its [evidence] rule (default ./mailtls.toml when present).",
+)
+def dashboard(
+    lake: Path | None, plan: Path | None, port: int, address: str, config_path: Path | None
+) -> None:
     """Serve the dashboard (overview, users, migration plan, data quality) in the browser."""
     if importlib.util.find_spec("streamlit") is None:
         raise MailtlsError("the dashboard needs Streamlit: pip install 'mailtls[app]'")
-    command = streamlit_command(lake or default_lake(), port, plan, address)
+    command = streamlit_command(lake or default_lake(), port, plan, address, config_path)
+    if is_exposed(address):
+        click.echo(UNGUARDED.format(address=address, port=port), err=True)
     click.echo(f"mailtls dashboard on http://{address}:{port} (Ctrl-C to stop)", err=True)
     sys.exit(serve(command))
 

@@ -12,6 +12,7 @@ from parsers.logline import LogLineParser
 from parsers.records import LogEvent, Reject
 from parsers.redact import redact
 from parsers.shapes import UnknownShapes
+from pipeline.report.escapes import printable_lines
 
 
 @click.command(
@@ -34,21 +35,21 @@ def explain(line_or_file: str, unknown: bool) -> None:
     from pipeline.cli import explain_received  # a Received header or a message file
 
     if not unknown and explain_received.applies(line_or_file):
-        click.echo(explain_received.explain(line_or_file))
+        click.echo(printable_lines(explain_received.explain(line_or_file)))
         return
     is_file = os.path.isfile(line_or_file)
     if unknown and not is_file:
         raise click.UsageError("--unknown needs a FILE")
     lines = _lines_of(line_or_file) if is_file else iter([line_or_file])
     if unknown:
-        click.echo(unknown_report(lines))
+        click.echo(printable_lines(unknown_report(lines)))
         return
     # a file's year-less lines are dated as an ingest dates them: never after its last change
     not_after = datetime.fromtimestamp(os.stat(line_or_file).st_mtime, UTC) if is_file else None
     parser = LogLineParser(not_after=not_after)
     for number, line in enumerate(lines, 1):
         shown = render(parser.parse(line, number), redact(line))
-        click.echo(f"line {number}: {shown}" if is_file else shown)
+        click.echo(printable_lines(f"line {number}: {shown}" if is_file else shown))
 
 
 def _lines_of(path: str) -> Iterator[str]:

@@ -90,6 +90,15 @@ def output_option(command: F) -> F:
     )(command)
 
 
+def config_option(command: F) -> F:
+    return click.option(
+        "--config",
+        "config_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Site configuration, for its [evidence] rule (default ./mailtls.toml when present).",
+    )(command)
+
+
 def frame_format_option(command: F) -> F:
     return click.option(
         "--format",

@@ -11,12 +11,14 @@ import click
 
 from pipeline.cli.lake_option import lake_option
 from pipeline.cli.query_options import (
+    config_option,
     is_terminal,
     output_option,
     read_plan,
     window_options,
     write_output,
 )
+from pipeline.config import load_config
 from pipeline.errors import MailtlsError
 from pipeline.query.db import connect
 from pipeline.query.queries import event_span
@@ -52,6 +54,7 @@ and a systemd timer.
     default="text",
     show_default=True,
 )
+@config_option
 @output_option
 @click.option("--names", is_flag=True, help="Show user names (default: keyed pseudonyms).")
 @click.option(
@@ -88,6 +91,7 @@ def report(
     window_days: int,
     plan_path: Path | None,
     fmt: str,
+    config_path: Path | None,
     output: Path | None,
     names: bool,
     trend_weeks: int,
@@ -105,7 +109,7 @@ def report(
     if fmt == "pdf" and output is None and sys.stdout.isatty():
         raise click.UsageError("--format pdf writes binary: give -o FILE or redirect stdout")
     plan = read_plan(plan_path)
-    with connect(lake) as con:
+    with connect(lake, evidence=load_config(config_path).evidence) as con:
         if stale_days is not None:
             problem = staleness(event_span(con)[1], stale_days, datetime.now(UTC))
             if problem:

@@ -9,7 +9,8 @@ import click
 import duckdb
 
 from pipeline.cli.lake_option import lake_option
-from pipeline.cli.query_options import frame_format_option
+from pipeline.cli.query_options import config_option, frame_format_option
+from pipeline.config import load_config
 from pipeline.query.db import connect
 from pipeline.report.render import frame_as
 
@@ -24,11 +25,12 @@ PROMPT = "mailtls> "
 
 @click.command(epilog=EPILOG)
 @lake_option
+@config_option
 @frame_format_option
 @click.argument("query", required=False)
-def sql(lake: Path, fmt: str, query: str | None) -> None:
+def sql(lake: Path, config_path: Path | None, fmt: str, query: str | None) -> None:
     """Run QUERY and print its result, or read statements from stdin (a prompt on a terminal)."""
-    with connect(lake) as con:
+    with connect(lake, evidence=load_config(config_path).evidence) as con:
         if query is not None:
             click.echo(_run(con, query, fmt), nl=False)
             return

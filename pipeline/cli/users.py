@@ -9,6 +9,7 @@ import click
 
 from pipeline.cli.lake_option import lake_option
 from pipeline.cli.query_options import (
+    config_option,
     frame_format_option,
     is_terminal,
     output_option,
@@ -16,6 +17,7 @@ from pipeline.cli.query_options import (
     window_options,
     write_output,
 )
+from pipeline.config import load_config
 from pipeline.query import queries
 from pipeline.query.db import connect
 from pipeline.query.privacy import KEY_ENV, key_from_env, pseudonymise_column
@@ -27,6 +29,7 @@ Examples:
   mailtls users --level L0 --level L1
   mailtls users --level L0 --format csv -o reset.csv
   mailtls users --since 2025-03-01 --format json
+  mailtls users --unverified
   MAILTLS_PSEUDONYM_KEY=secret mailtls users --pseudonymise --format csv
 """
 
@@ -46,6 +49,13 @@ Examples:
     is_flag=True,
     help="Replace user names by keyed pseudonyms (key: $MAILTLS_PSEUDONYM_KEY).",
 )
+@click.option(
+    "--unverified",
+    is_flag=True,
+    help="List the refused cleartext attempts that set no level (per user and address, with "
+    "the reason: a guesser's address, or not the user's own client) instead of the users.",
+)
+@config_option
 @frame_format_option
 @output_option
 def users(
@@ -56,6 +66,8 @@ def users(
     plan_path: Path | None,
     levels: tuple[str, ...],
     pseudonymise: bool,
+    unverified: bool,
+    config_path: Path | None,
     fmt: str,
     output: Path | None,
 ) -> None:
@@ -65,7 +77,15 @@ def users(
     if pseudonymise and key is None:
         raise click.UsageError(f"--pseudonymise needs a key in ${KEY_ENV}")
     plan = read_plan(plan_path)
-    with connect(lake) as con:
+    with connect(lake, evidence=load_config(config_path).evidence) as con:
+        if unverified:
+            attempts = queries.cleartext_attempts(
+                con, since=since, until=until, window_days=window_days
+            )[list(queries.ATTEMPT_COLUMNS)]
+            if key is not None:
+                attempts = pseudonymise_column(attempts, "user_name", key)
+            write_output(frame_as(attempts, fmt, styled=is_terminal(output)), output)
+            return
         frame = queries.user_posture(
             con,
             since=since,

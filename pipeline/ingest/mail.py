@@ -73,7 +73,7 @@ def ingest_mail(
     """Mail files into the lake, their parts named ``<run_id>-<unit>-…``. Units are planned as
     the engine takes them (it starts on the first while later ones are planned); their results
     come back in file order."""
-    own = OwnServers.of(config.own_hosts)
+    own = OwnServers.of(config.own_hosts, config.internal_networks)
     units = plan_units(paths, lake, run_id, own, known, workers)
     result = SetResult("mail")
     for done in run_jobs(

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from parsers.records import Reject
+from parsers.records import RAW_LIMIT, Reject
+from parsers.redact import redact_cut
 
 Row = dict[str, Any]
 
@@ -15,7 +16,8 @@ def too_long(source_file: str, line_no: int, raw: bytes) -> Row:
         "source_line": line_no,
         "kind": "line",
         "reason": "line longer than 1 MiB; cut",
-        "raw": raw[:2048].decode("utf-8", "replace"),
+        # redacted before the cut: the password may sit past 2 KiB (or be cut in half)
+        "raw": redact_cut(raw.decode("utf-8", "replace"))[:RAW_LIMIT],
         "event_at": None,  # not read: its envelope is not split
     }
 

@@ -39,6 +39,7 @@ DEFINITION_SQL: Final = (
     "staging/stg_sessions.sql",
     "marts/05_session_tls.sql",
     "marts/10_session_levels.sql",
+    "marts/25_cleartext_attempts.sql",
     "marts/30_login_evidence.sql",
     "marts/35_user_exposure.sql",
     "marts/80_outside_window.sql",
@@ -247,7 +248,7 @@ def _write(lake: Path, months: dict[str, dict[date, list[str]]], todo: dict[str,
         con.execute("SET enable_progress_bar = false")  # ingest reports its own progress
         table = con.sql(
             "SELECT * FROM user_exposure($days, CAST('infinity' AS TIMESTAMPTZ), per_day := true,"
-            " with_received := false) ORDER BY day, user_key",
+            " with_received := false, with_refused := false) ORDER BY day, user_key",
             params={"days": sorted(day for days in months.values() for day in days)},
         ).to_arrow_table()
         users = con.sql(

@@ -112,6 +112,7 @@ def received_hops_row(
     auth_user: str | None,
     is_local: bool | None,
     is_own_server: bool | None,
+    is_from_own: bool | None,
     security: str | None,
     dialect: str | None,
     parse_ok: bool | None,

@@ -11,13 +11,14 @@ from typing import Final
 
 import pyarrow as pa
 
-SCHEMA_VERSION: Final = 5
+SCHEMA_VERSION: Final = 6
 # versions whose lakes this mailtls writes into as they are: the same columns (2 → 3 only added
 # the committed-runs list to `_ingested.parquet`'s metadata, which the next commit writes;
 # 3 → 4 added two nullable columns to `_ingested` only: rows without them resume as before;
-# 4 → 5 added nullable columns to `sessions` and `rejects`, which older parts lack and the
+# 4 → 5 added received_hops.is_from_own, NULL in older parts: their hops end the chain of custody;
+# 5 → 6 added nullable columns to `sessions` and `rejects`, which older parts lack and the
 # query layer reads as NULL: pipeline/query/db.py)
-UPGRADABLE_VERSIONS: Final = frozenset({2, 3, 4, SCHEMA_VERSION})
+UPGRADABLE_VERSIONS: Final = frozenset({2, 3, 4, 5, SCHEMA_VERSION})
 SCHEMA_VERSION_KEY: Final = b"mailtls.schema_version"
 
 _TS = pa.timestamp("us", tz="UTC")
@@ -73,6 +74,7 @@ RECEIVED_HOPS: Final = pa.schema(
         ("auth_user", pa.string()),
         ("is_local", pa.bool_()),
         ("is_own_server", pa.bool_()),
+        ("is_from_own", pa.bool_()),
         ("security", pa.string()),
         ("dialect", pa.string()),
         ("parse_ok", pa.bool_()),

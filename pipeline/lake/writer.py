@@ -151,7 +151,11 @@ class LakeWriter:
             by_day.setdefault(moment.date() if moment else today, []).append(row)
         days = self.batches[name]
         for day, day_rows in by_day.items():
-            days.setdefault(day, []).append(pa.Table.from_pylist(day_rows, schema=schema))
+            try:
+                table = pa.Table.from_pylist(day_rows, schema=schema)
+            except UnicodeEncodeError:  # bytes that were not UTF-8 (surrogateescape) in a value
+                table = pa.Table.from_pylist([_utf8_row(r) for r in day_rows], schema=schema)
+            days.setdefault(day, []).append(table)
 
     def _write(self, name: str, day: date, table: pa.Table) -> None:
         self._sequence += 1
@@ -163,6 +167,19 @@ class LakeWriter:
         )
         atomic_write(table, path)
         self.files.append(path)
+
+
+def _utf8_row(row: dict[str, Any]) -> dict[str, Any]:
+    """``row`` with every text value valid UTF-8: a byte that was not (read with
+    ``surrogateescape``, e.g. a user name a client sent in Latin-1) is kept as ``\\xff``."""
+    return {k: _utf8(v) if isinstance(v, str) else v for k, v in row.items()}
+
+
+def _utf8(text: str) -> str:
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a lone surrogate that is no escaped byte
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def load_row_conversion() -> None:

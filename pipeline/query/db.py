@@ -23,6 +23,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from pipeline.config import EvidenceRule
 from pipeline.errors import LakeError
 from pipeline.lake.journal import visible_parts
 from pipeline.lake.schema import INGESTED, SCHEMA_VERSION, SCHEMA_VERSION_KEY, TABLES
@@ -44,17 +45,22 @@ _DUCKDB_TYPES: Final = {
 }
 
 
-def connect(lake: Path | str, *, database: str = ":memory:") -> duckdb.DuckDBPyConnection:
-    """A DuckDB connection (in memory unless told) with every view and mart over ``lake``."""
+def connect(
+    lake: Path | str, *, database: str = ":memory:", evidence: EvidenceRule | None = None
+) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection (in memory unless told) with every view and mart over ``lake``;
+    ``evidence``: the site's rule for refused cleartext attempts (default: the safe one)."""
     lake = Path(lake)
     if not lake.is_dir():
         raise LakeError(f"no lake at {lake}: run `mailtls ingest` first, or pass --lake DIR")
     con = duckdb.connect(database)
     con.execute("SET TimeZone = 'UTC'")
+    con.execute("SET enable_progress_bar = false")  # it writes to stdout: into a report's text
     # parts are immutable (written once under a new name): read each footer once per connection
     con.execute("SET parquet_metadata_cache = true")
     # where the lake is, for the queries that read its derived summaries (pipeline.lake.derived)
     con.execute(f"CREATE OR REPLACE MACRO lake_path() AS {_quote(str(lake.resolve()))}")
+    set_evidence_rule(con, evidence or EvidenceRule())
     for table, schema in TABLES.items():
         con.execute(source_view_sql(table, schema, None, partitioned=True))
     con.execute(source_view_sql("ingested", INGESTED, None, partitioned=False))
@@ -173,6 +179,15 @@ def _one_line(exc: BaseException) -> str:
 def _first(row: tuple[Any, ...] | None) -> Any:
     assert row is not None
     return row[0]
+
+
+def set_evidence_rule(con: duckdb.DuckDBPyConnection, rule: EvidenceRule) -> None:
+    """The rule as macros ``evidence_<field>()``: marts/25_cleartext_attempts.sql reads them
+    (macros, not variables: a cursor of ``con`` sees them too)."""
+    for name in rule.__dataclass_fields__:
+        value = getattr(rule, name)
+        literal = _quote(value) if isinstance(value, str) else str(int(value))
+        con.execute(f"CREATE OR REPLACE MACRO evidence_{name}() AS {literal}")
 
 
 def sql_files() -> list[Path]:

@@ -123,6 +123,30 @@ def event_span(con: Connection) -> tuple[datetime | None, datetime | None]:
     return first, last
 
 
+def judge_attempts(con: Connection) -> None:
+    """Judge the refused cleartext attempts once per connection and lake commit:
+    ``cleartext_attempts`` reads every session of the addresses that made one (a scan of the
+    whole lake), and user_posture, the plan metrics and the report reach it several times
+    through ``login_evidence``. A temporary table of that name, this connection's own, shadows
+    the view (as ``exposure_summaries`` is shadowed by pipeline.lake.derived); its comment names
+    the commit it was judged at, so a connection that outlives a commit judges again."""
+    commit = str(_row(con, "SELECT lake_commit()")[0])  # run(): the parts afresh after a commit
+    judged = con.execute(
+        "SELECT comment FROM duckdb_tables() WHERE temporary AND table_name = 'cleartext_attempts'"
+    ).fetchall()
+    if judged and judged[0][0] == commit:
+        return
+    run(
+        con,
+        "CREATE OR REPLACE TEMP TABLE cleartext_attempts AS SELECT * FROM main.cleartext_attempts",
+        {},
+        lambda result: None,
+    )
+    con.execute(
+        f"COMMENT ON TABLE temp.cleartext_attempts IS '{commit.replace(chr(39), chr(39) * 2)}'"
+    )
+
+
 def user_posture(
     con: Connection,
     *,
@@ -135,6 +159,7 @@ def user_posture(
     """One row per user: level, reset flag, counts, coverage (see marts/40_user_posture.sql).
     Worst level first, then by name."""
     w = window(con, since=since, until=until, window_days=window_days)
+    judge_attempts(con)
     with exposure(con, w.until) as live_days:
         return _df(
             con,
@@ -150,6 +175,44 @@ def user_posture(
             levels=None if levels is None else list(levels),
             order=list(LEVELS),
         )
+
+
+ATTEMPT_COLUMNS: Final = (
+    "user_name",
+    "client_ip",
+    "attempt_count",
+    "first_attempt_at",
+    "last_attempt_at",
+    "reason",
+)
+
+
+def cleartext_attempts(
+    con: Connection,
+    *,
+    since: Moment | None = None,
+    until: Moment | None = None,
+    window_days: int = DEFAULT_WINDOW_DAYS,
+    counted: bool | None = False,
+) -> pd.DataFrame:
+    """Refused cleartext attempts per user and client address with attempts in the window, and
+    why they do or do not count as the user's own client (marts/25_cleartext_attempts.sql).
+    ``counted``: False (default) the *unverified* ones, which set no level; True the counted
+    ones; None both. The counts span all the data: a guesser is judged on everything it did."""
+    w = window(con, since=since, until=until, window_days=window_days)
+    judge_attempts(con)
+    return _df(
+        con,
+        """
+        SELECT * FROM cleartext_attempts
+        WHERE last_attempt_at >= $since AND first_attempt_at < $until
+            AND ($counted IS NULL OR is_counted = $counted)
+        ORDER BY user_key, client_ip NULLS LAST
+        """,
+        since=w.since,
+        until=w.until,
+        counted=counted,
+    )
 
 
 def level_counts(
@@ -475,6 +538,7 @@ def plan_status(
     the phase's dates and status, the criterion, its measured value and status."""
     end = window(con, until=as_of).until
     on = (end - timedelta(days=1)).date()
+    judge_attempts(con)
 
     def measure(days: int) -> dict[str, float | None]:
         frame = _df(

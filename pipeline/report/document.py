@@ -1,5 +1,5 @@
 """The weekly report: the headline sentence, key figures against the previous window, users per
-level, the plan's phases, the weekly and daily trends, the users left at L0/L1, the servers
+level, the unverified cleartext attempts, the plan's phases, the weekly and daily trends, the users left at L0/L1, the servers
 still accepting cleartext or legacy TLS, the rejects and the caveats, as sections of tables
 rendered to text, Markdown, JSON or CSV, or as the HTML page of :mod:`pipeline.report.page`
 (which the PDF prints)."""
@@ -17,7 +17,9 @@ import pandas as pd
 
 from pipeline.plan.phases import EMPTY_PLAN, Plan
 from pipeline.query import queries
+from pipeline.query.privacy import key_from_env, pseudonymise_column
 from pipeline.query.queries import Connection, Moment, Window
+from pipeline.report.escapes import printable, spreadsheet_safe
 from pipeline.report.page import Embed, render_html
 from pipeline.report.render import Share, cell, markdown_table, records, text_table
 from pipeline.report.summary import TREND_WEEKS, Summary, build_summary
@@ -123,6 +125,10 @@ def build_report(
                     con, since=since, until=until, baseline=plan.baseline, posture=posture
                 ),
             ),
+            Section(
+                "Unverified cleartext attempts (set no level: maybe a stranger guessing names)",
+                _unverified(con, since, until, names),
+            ),
             Section("Migration plan", _phases(status)),
             Section(
                 "Plan timeline",
@@ -163,6 +169,21 @@ def _value(key: str, value: object) -> object:
     return value
 
 
+def _unverified(con: Connection, since: Moment, until: Moment, names: bool) -> pd.DataFrame:
+    """The refused cleartext attempts that set no level, names hidden as in the users left:
+    keyed pseudonyms, else numbers of their own (``name 1``: not the ``user 1`` of that table)."""
+    frame = queries.cleartext_attempts(con, since=since, until=until)
+    frame = frame[list(queries.ATTEMPT_COLUMNS)].reset_index(drop=True)
+    if names or frame.empty:
+        return frame
+    key = key_from_env()
+    if key is not None:
+        return pseudonymise_column(frame, "user_name", key)
+    numbers = {name: n for n, name in enumerate(dict.fromkeys(frame["user_name"]), 1)}
+    frame["user_name"] = [f"name {numbers[name]}" for name in frame["user_name"]]
+    return frame
+
+
 def _phases(status: pd.DataFrame) -> pd.DataFrame:
     """One row per phase, with how many of its criteria are met."""
     if status.empty:
@@ -188,12 +209,12 @@ def _phases(status: pd.DataFrame) -> pd.DataFrame:
 def render(report: Report, fmt: str, *, styled: bool = False) -> str:
     """``report`` as ``fmt`` (one of FORMATS); ``styled`` text uses rich tables and colour."""
     if fmt == "text":
-        parts = [TITLE, report.subtitle, report.summary.headline]
+        parts = [TITLE, report.subtitle, printable(report.summary.headline)]
         parts += [text_table(s.frame, title=s.title, styled=styled) for s in report.sections]
         return "\n\n".join(parts) + "\n"
     if fmt == "md":
-        parts = [f"# {TITLE}", report.subtitle, f"**{report.summary.headline}**"]
-        parts += [f"## {s.title}\n\n{markdown_table(s.frame)}" for s in report.sections]
+        parts = [f"# {TITLE}", report.subtitle, f"**{printable(report.summary.headline)}**"]
+        parts += [f"## {printable(s.title)}\n\n{markdown_table(s.frame)}" for s in report.sections]
         return "\n\n".join(parts) + "\n"
     if fmt == "html":
         return render_page(report)
@@ -233,13 +254,14 @@ def _section(report: Report, title: str) -> pd.DataFrame:
 def _long_csv(report: Report) -> str:
     """Every section's cells as ``section,row,column,value`` rows: one tidy table."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv.writer(buffer, lineterminator="\n")  # cells made safe by spreadsheet_safe
     writer.writerow(["section", "row", "column", "value"])
     writer.writerow(["Window", 0, "since", report.window.since.isoformat()])
     writer.writerow(["Window", 0, "until", report.window.until.isoformat()])
-    writer.writerow(["Summary", 0, "headline", report.summary.headline])
+    writer.writerow(["Summary", 0, "headline", spreadsheet_safe(report.summary.headline)])
     for section in report.sections:
         for number, row in enumerate(records(section.frame)):
             for column, value in row.items():
-                writer.writerow([section.title, number, column, "" if value is None else value])
+                cells = [section.title, number, column, "" if value is None else value]
+                writer.writerow([spreadsheet_safe(c) for c in cells])
     return buffer.getvalue()

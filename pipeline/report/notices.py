@@ -7,11 +7,13 @@ The notices are written as RFC 5322 messages for the admin to review and send; n
 
 from __future__ import annotations
 
+import hashlib
 import re
 import textwrap
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime
 from typing import Any
@@ -81,10 +83,31 @@ def _wrap(text: str, width: int = 72) -> str:
     return "\n".join(lines)
 
 
+# one addr-spec: a dot-atom local part (UTF-8 allowed, RFC 6531) @ a domain of two or more
+# labels. No comma, space, quote, angle bracket or control character: a user name read from a
+# log or a Received field is the attacker's text, and must never become a list of recipients.
+_LOCAL = r"[^\s\x00-\x1f\x7f()<>\[\]:;@\\,\".]{1,64}(?:\.[^\s\x00-\x1f\x7f()<>\[\]:;@\\,\".]{1,64}){0,32}"
+_LABEL = r"[^\W_](?:[\w-]{0,61}[^\W_])?"
+_ADDRESS = re.compile(rf"(?:{_LOCAL})@(?:{_LABEL})(?:\.{_LABEL}){{1,16}}")
+_POLICY = policy.default.clone(utf8=True)  # a UTF-8 address as it is, not as encoded words
+
+
+def recipient(user_name: str) -> str | None:
+    """``user_name`` when it is one valid mail address (what a notice's To: may hold), else None."""
+    if len(user_name) > 254 or "@" not in user_name[:65]:
+        return None
+    return user_name if _ADDRESS.fullmatch(user_name) else None
+
+
 def as_message(notice: Notice, *, sender: str, now: datetime) -> EmailMessage:
-    message = EmailMessage()
+    """The notice as a message to its user; ValueError when the user name is not one valid
+    address (:func:`recipient`): no notice then."""
+    to = recipient(notice.user_name)
+    if to is None:
+        raise ValueError(f"not one mail address: {notice.user_name!r}")
+    message = EmailMessage(policy=_POLICY)
     message["From"] = sender
-    message["To"] = notice.user_name
+    message["To"] = to
     message["Subject"] = notice.subject
     message["Date"] = format_datetime(now)
     message["X-Mailtls-Level"] = notice.level
@@ -92,6 +115,17 @@ def as_message(notice: Notice, *, sender: str, now: datetime) -> EmailMessage:
     return message
 
 
+_SAFE_NAME = re.compile(r"[A-Za-z0-9@_+-][A-Za-z0-9@._+-]{0,119}")
+_DIGEST_TAIL = re.compile(r"\.[0-9a-f]{12}$")
+
+
 def file_name(user_name: str) -> str:
-    """A safe file name for a user's notice."""
-    return re.sub(r"[^A-Za-z0-9@._+-]", "_", user_name)[:200] + ".eml"
+    """A safe file name for a user's notice, different for every user name: the name itself
+    when it is made of ASCII letters, digits and ``@._+-`` only, else what is left of it plus
+    a digest of the whole name (``x/y@`` and ``x_y@``, ``jürgen`` and ``jörgen`` would read
+    alike), so no two users share a file."""
+    if _SAFE_NAME.fullmatch(user_name) and not _DIGEST_TAIL.search(user_name):
+        return f"{user_name}.eml"
+    readable = re.sub(r"[^A-Za-z0-9@._+-]", "_", user_name)[:120].lstrip(".") or "user"
+    digest = hashlib.blake2b(user_name.encode("utf-8", "surrogatepass"), digest_size=6)
+    return f"{readable}.{digest.hexdigest()}.eml"

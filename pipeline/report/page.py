@@ -12,6 +12,7 @@ from typing import Any, Final
 import pandas as pd
 
 from pipeline.report import charts
+from pipeline.report.escapes import printable
 from pipeline.report.render import cell, html_table
 from pipeline.report.summary import Summary
 
@@ -71,7 +72,7 @@ def render_html(
         f"<h1>{html.escape(TITLE)}</h1>",
         f'<p class="window">{html.escape(since)} to {html.escape(until)} UTC, compared with '
         f"{html.escape(previous)} · plan read on {summary.as_of}</p>",
-        f'<p class="headline">{html.escape(summary.headline)}</p>',
+        f'<p class="headline">{html.escape(printable(summary.headline))}</p>',
         "<h2>Key figures</h2>",
         _kpi_table(summary.kpis),
         "<h2>Users per level</h2>",
@@ -91,7 +92,7 @@ def render_html(
         _endpoints_table(summary.endpoints),
         "<h2>What this report cannot tell</h2>",
         '<ul class="caveats">'
-        + "".join(f"<li>{html.escape(c)}</li>" for c in summary.caveats)
+        + "".join(f"<li>{html.escape(printable(c))}</li>" for c in summary.caveats)
         + "</ul>",
         *(f"<h2>Appendix: {html.escape(t)}</h2>\n{html_table(f)}" for t, f in appendix),
         f"<footer>mailtls {html.escape(_version())} · generated {html.escape(generated_at)} UTC"
@@ -139,7 +140,7 @@ def _chart(build: Callable[[pd.DataFrame], str], frame: pd.DataFrame, embed: Emb
 def _td(text: object, css: str = "") -> str:
     """One cell, its text escaped; ``css`` its class."""
     attribute = f' class="{css}"' if css else ""
-    return f"<td{attribute}>{html.escape(str(text))}</td>"
+    return f"<td{attribute}>{html.escape(printable(str(text)))}</td>"
 
 
 def _table(head: str, rows: list[str]) -> str:

@@ -12,6 +12,8 @@ from typing import Any
 
 import pandas as pd
 
+from pipeline.report.escapes import printable, spreadsheet_safe
+
 
 def plain_value(value: Any) -> Any:
     """A JSON-safe value: None for missing, ISO text for times, Python numbers."""
@@ -60,7 +62,7 @@ def cell(value: Any, *, share: bool = False) -> str:
         return percent(value) if is_share else f"{value:.3g}"
     if isinstance(value, str) and len(value) == 25 and value[10] == "T":
         return value[:16].replace("T", " ")  # UTC ISO time: the minute is enough in a table
-    return str(value)
+    return printable(str(value))
 
 
 def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -77,17 +79,20 @@ def rows(frame: pd.DataFrame) -> list[list[str]]:
 
 def text_table(frame: pd.DataFrame, *, title: str = "", styled: bool = False) -> str:
     """Columns aligned with spaces, or a rich table (with colour) when ``styled``."""
-    header = [str(c) for c in frame.columns]
+    header = [printable(str(c)) for c in frame.columns]
     body = rows(frame)
+    title = printable(title)
     if styled:
         from rich.console import Console
         from rich.table import Table
+        from rich.text import Text
 
-        table = Table(title=title or None, title_justify="left")
+        # Text, never a markup string: a user named "[/x]" or "[link=…]" is shown as written
+        table = Table(title=Text(title) if title else None, title_justify="left")
         for name in header:
-            table.add_column(name)
+            table.add_column(Text(name))
         for line in body:
-            table.add_row(*line)
+            table.add_row(*(Text(value) for value in line))
         buffer = io.StringIO()
         Console(file=buffer, force_terminal=True, width=160).print(table)
         return buffer.getvalue().rstrip("\n")
@@ -104,14 +109,14 @@ def markdown_table(frame: pd.DataFrame) -> str:
     def line(values: list[str]) -> str:
         return "| " + " | ".join(v.replace("|", "\\|") for v in values) + " |"
 
-    header = [str(c) for c in frame.columns]
+    header = [printable(str(c)) for c in frame.columns]
     body = rows(frame)
     out = [line(header), "|" + "---|" * len(header), *(line(r) for r in body)]
     return "\n".join(out) if body else "\n".join([*out, "", "(none)"])
 
 
 def html_table(frame: pd.DataFrame) -> str:
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
+    head = "".join(f"<th>{html.escape(printable(str(c)))}</th>" for c in frame.columns)
     body = "".join(
         "<tr>" + "".join(f"<td>{html.escape(v)}</td>" for v in r) + "</tr>" for r in rows(frame)
     )
@@ -121,9 +126,11 @@ def html_table(frame: pd.DataFrame) -> str:
 
 
 def csv_text(frame: pd.DataFrame) -> str:
+    """``frame`` as CSV that a spreadsheet opens as data (:func:`spreadsheet_safe`)."""
     out = frame.copy()
+    out.columns = [spreadsheet_safe(str(c)) for c in out.columns]
     for column in out.columns:
-        out[column] = [plain_value(v) for v in out[column]]
+        out[column] = [spreadsheet_safe(plain_value(v)) for v in out[column]]
     return str(out.to_csv(index=False, lineterminator="\n"))
 
 

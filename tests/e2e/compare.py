@@ -22,6 +22,7 @@ import sys
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -83,6 +84,8 @@ def expected_session(row: dict[str, str], profile: str) -> dict[str, Any]:
         auth_result=row["auth_result"],
         is_trusted_hop=trusted,
         auth_failures=int(row["auth_failures"] or 0),
+        client_ip=row.get("client_ip") or None,
+        started_at=datetime.fromisoformat(row["started_at"]) if row.get("started_at") else None,
     )
 
 
@@ -108,13 +111,20 @@ def expected_posture(sessions: Iterable[dict[str, Any]]) -> dict[str, dict[str, 
     for s in sessions:
         if s["service"] in MUA_SERVICES and s["user"]:
             by_user.setdefault(s["user"], []).append(s)
+    counted = own_client_attempts([r for rows in by_user.values() for r in rows])
     out: dict[str, dict[str, Any]] = {}
     for user, rows in sorted(by_user.items()):
+        # a refused cleartext attempt is evidence only from the user's own client
+        rows = [
+            r
+            for r in rows
+            if r["auth_result"] != "refused_cleartext" or (user, r.get("client_ip")) in counted
+        ]
         has_login = any(
             r["auth_result"] in ("ok", "refused_cleartext") or r["is_trusted_hop"] for r in rows
         )
         if not has_login:
-            continue  # seen only in failed logins (guessed names): not listed
+            continue  # seen only in failed logins or unverified attempts (guessed names)
         levels = [lv for lv in map(session_level, rows) if lv is not None]
         known = [lv for lv in levels if lv in LEVEL_RANK]
         level = min(known, key=LEVEL_RANK.__getitem__) if known else "unknown"
@@ -124,6 +134,59 @@ def expected_posture(sessions: Iterable[dict[str, Any]]) -> dict[str, dict[str, 
             failed_count=sum(r["auth_failures"] for r in rows),
         )
     return out
+
+
+def own_client_attempts(
+    sessions: list[dict[str, Any]],
+    *,
+    repeat_hours: float = 6,
+    guesser_names: int = 3,
+    burst_attempts: int = 10,
+    burst_minutes: float = 10,
+) -> set[tuple[str, str | None]]:
+    """The (user, address) pairs whose refused cleartext attempts count under docs/security.md's
+    default rule (own_client), written here apart from the SQL: an address the user also logs
+    in from, or the same name over repeat_hours; never a guesser's address (guesser_names names
+    it never logged in as, a burst, a failed password for another name)."""
+    mua = [s for s in sessions if s["service"] in MUA_SERVICES and not s["is_trusted_hop"]]
+    logged_in = {(s["user"], s["client_ip"]) for s in mua if s["auth_result"] == "ok"}
+    counted = set()
+    for user, ip in {
+        (s["user"], s["client_ip"]) for s in mua if s["auth_result"] == "refused_cleartext"
+    }:
+        if ip is None:
+            continue
+        here = [s for s in mua if s["client_ip"] == ip]
+        tried = {
+            s["user"]
+            for s in here
+            if (s["auth_result"] == "refused_cleartext" or s["auth_failures"] > 0)
+            and (s["user"], ip) not in logged_in
+        }
+        failed_others = {
+            s["user"]
+            for s in here
+            if s["auth_failures"] > 0 and s["user"] != user and (s["user"], ip) not in logged_in
+        }
+        moments = sorted(
+            (s["started_at"], (s["auth_result"] == "refused_cleartext") + s["auth_failures"])
+            for s in here
+            if s["auth_result"] == "refused_cleartext" or s["auth_failures"] > 0
+        )
+        burst = max(
+            sum(n for t, n in moments if t0 - timedelta(minutes=burst_minutes) <= t <= t0)
+            for t0, _ in moments
+        )
+        if len(tried) >= guesser_names or burst >= burst_attempts or failed_others:
+            continue
+        own = [
+            s["started_at"]
+            for s in here
+            if s["user"] == user and s["auth_result"] == "refused_cleartext"
+        ]
+        if (user, ip) in logged_in or max(own) - min(own) >= timedelta(hours=repeat_hours):
+            counted.add((user, ip))
+    return counted
 
 
 # --------------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from parsers.logline import LogLineParser
 from parsers.records import Reject
-from parsers.redact import may_hold_password, redact
+from parsers.redact import may_hold_password, redact, redact_cut
 from pipeline.cli.explain import explain
 
 
@@ -96,3 +96,47 @@ def test_a_text_with_a_password_may_hold_one() -> None:
     assert may_hold_password("unknown user (given password: hunter2)")
     assert may_hold_password("user=<bob>, Password=hunter2")
     assert not may_hold_password("user=<bob>, method=PLAIN, rip=192.0.2.1")
+
+
+DEBUG_LINE = (
+    "Dec  7 10:00:00 mail dovecot: auth: Debug: passwd-file(alice@example.org,192.0.2.1,<x>): "
+    "SHA512-CRYPT(s3cret) != 'x') != '$6$salt$hash', try SHA256-CRYPT scheme instead"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # auth_debug_passwords: the password (holding ") != '") and the stored hash both go
+        (
+            DEBUG_LINE,
+            "Dec  7 10:00:00 mail dovecot: auth: Debug: passwd-file(alice@example.org,192.0.2.1,"
+            "<x>): SHA512-CRYPT(<redacted>) != '<redacted>'",
+        ),
+        (
+            "auth: Debug: pam(u,1.2.3.4): PLAIN(pw) != '{PLAIN}other'",
+            "auth: Debug: pam(u,1.2.3.4): PLAIN(<redacted>) != '<redacted>'",
+        ),
+    ],
+)
+def test_redact_debug_password_comparisons(text: str, expected: str) -> None:
+    assert may_hold_password(text)
+    assert redact(text) == expected
+
+
+def test_explain_prints_no_debug_password() -> None:
+    result = CliRunner().invoke(explain, [DEBUG_LINE])
+    assert result.exit_code == 0
+    assert "s3cret" not in result.output and "$6$salt$hash" not in result.output
+
+
+def test_a_cut_debug_line_is_redacted_from_its_scheme_on() -> None:
+    cut = DEBUG_LINE[: DEBUG_LINE.index("s3cret") + 3]  # the closing ") != '" is past the cut
+    assert redact_cut(cut).endswith("SHA512-CRYPT(<redacted>")
+    assert "s3c" not in redact_cut(cut)
+
+
+def test_explain_escapes_control_characters() -> None:
+    line = "Dec  7 10:00:00 mail dovecot: imap-login: x \x1b]8;;https://evil.example\x1b\\y\x1b[2J"
+    result = CliRunner().invoke(explain, [line])
+    assert "\x1b" not in result.output and "\\x1b" in result.output

@@ -108,7 +108,8 @@ SESSIONS = [
         **IMAP,
         **CLEAR,
     ),
-    # judy: the server refused her cleartext password on 143
+    # judy: the server refused her cleartext password on 143, from the address she also logs
+    # in from on 993 (so the attempt is her own client's: marts/25_cleartext_attempts.sql)
     session(
         user_name="judy@example.org",
         event_at=at("2025-03-14 06:00"),
@@ -116,6 +117,13 @@ SESSIONS = [
         auth_result="refused_cleartext",
         **IMAP,
         **CLEAR,
+    ),
+    session(
+        user_name="judy@example.org",
+        event_at=at("2025-03-14 08:00"),
+        client_ip="192.0.2.50",
+        **IMAPS,
+        **TLS13,
     ),
     # kim: two spellings of one user
     session(

@@ -44,14 +44,16 @@ def session(**fields: Any) -> dict[str, Any]:
 
 
 def hop(**fields: Any) -> dict[str, Any]:
-    """A received_hops row: an authenticated hop into our own server unless told otherwise."""
+    """A received_hops row: an authenticated hop into our own server from a client outside, at
+    the top of its message, unless told otherwise."""
     row: dict[str, Any] = {
-        "hop_index": 1,
-        "hop_count": 2,
+        "hop_index": 0,
+        "hop_count": 1,
         "by_host": "mail1.example.org",
         "authenticated": True,
         "is_local": False,
         "is_own_server": True,
+        "is_from_own": False,
         "parse_ok": True,
         "source_file": "INBOX",
     }

@@ -184,3 +184,34 @@ def test_maildir_messages_and_hops_are_counted_exactly(tmp_path: Path) -> None:
     ]
     assert len(messages) == len(files)
     assert len(hops) == received
+
+
+def test_an_overlong_line_is_redacted_before_it_is_cut(tmp_path: Path) -> None:
+    # a line over 1 MiB: its first 2 KiB go to rejects.raw, and held the password
+    line = (
+        "Mar 14 10:00:00 mail dovecot: auth: passwd-file(alice@example.org,192.0.2.1): "
+        "unknown user (given password: hunter2-secret) " + "A" * (1 << 20) + "\n"
+    )
+    log = tmp_path / "mail.log"
+    log.write_text(line + "Mar 14 10:00:01 mail postfix/smtpd[1]: connect from a[192.0.2.1]\n")
+    lake = tmp_path / "lake"
+    result = CliRunner().invoke(cli, ["ingest", str(log), "--lake", str(lake), "--workers", "1"])
+    assert result.exit_code in (0, 3), result.output
+    raws = pq.read_table(lake / "rejects").column("raw").to_pylist()
+    assert raws and all("hunter2" not in raw for raw in raws)
+    assert any("<redacted>" in raw for raw in raws)
+
+
+def test_a_user_name_that_is_not_utf8_is_kept_escaped(tmp_path: Path) -> None:
+    # found by the fuzz pass: a byte that is not UTF-8 in a logged user name stopped the ingest
+    # (Arrow refused the surrogate it was read as)
+    log = tmp_path / "dovecot.log"
+    log.write_bytes(
+        b"Nov 29 05:24:40 imap-login: Info: Login: user=<x\xffy@lab.example>, method=PLAIN, "
+        b"rip=203.0.113.5, lip=127.0.0.1, lport=993, mpid=1, TLS, session=<zzzzgmNhV9R/AAAe>\n"
+    )
+    lake = tmp_path / "lake"
+    result = CliRunner().invoke(cli, ["ingest", str(log), "--lake", str(lake), "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    (name,) = pq.read_table(lake / "sessions").column("user_name").to_pylist()
+    assert name in ("x\\xffy@lab.example", "x\xffy@lab.example")  # escaped, or read as Latin-1

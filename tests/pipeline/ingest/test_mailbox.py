@@ -7,6 +7,7 @@ import bz2
 import gzip
 import lzma
 from datetime import UTC, datetime
+from ipaddress import ip_network
 from pathlib import Path
 
 import pyarrow as pa
@@ -51,7 +52,7 @@ MBOX = (
     + b"From carol@partner.example Wed Jan  3 09:00:00 2024\n"
     + INBOUND
 )
-OWN = OwnServers.of(["example.org"])
+OWN = OwnServers.of(["example.org"], [ip_network("192.0.2.0/24")])  # mx hands mail to store
 
 
 def _write(path: Path, data: bytes) -> Path:
@@ -153,27 +154,55 @@ def test_rows_match_the_schema_and_pick_the_submission_hop(tmp_path: Path) -> No
     )
     assert [h["is_own_server"] for h in hops] == [True, True]
     assert message_rows(second, OWN)[1] == [] and message_rows(second, OWN)[0]["hop_count"] == 0
-    # the forged "ESMTPSA by mx.example.org" below a foreign hop... here directly below ours:
+    # the forged "ESMTPSA by mx.example.org" directly below our real top hop, which took the
+    # message from mail.partner.example: written by the partner (or anyone), never evidence
     _, inbound = message_rows(third, OWN)
-    assert submission_hop_index(inbound) == 1  # ours at the top, then an own authenticated hop
+    assert [h["is_from_own"] for h in inbound] == [False, False]
+    assert submission_hop_index(inbound) is None
 
 
 def test_a_claimed_own_hop_below_a_foreign_hop_is_not_the_submission_hop() -> None:
     hops = [
-        {"is_own_server": True, "is_local": False, "authenticated": False},
-        {"is_own_server": False, "is_local": False, "authenticated": False},
-        {"is_own_server": True, "is_local": False, "authenticated": True},
+        {"is_own_server": True, "is_from_own": True, "authenticated": False},
+        {"is_own_server": False, "is_from_own": True, "authenticated": False},
+        {"is_own_server": True, "is_from_own": False, "authenticated": True},
     ]
     assert submission_hop_index(hops) is None
 
 
-def test_local_content_filter_hops_stay_in_the_trusted_run() -> None:
-    hops = [
-        {"is_own_server": True, "is_local": False, "authenticated": False},
-        {"is_own_server": False, "is_local": True, "authenticated": False},
-        {"is_own_server": True, "is_local": False, "authenticated": True},
+def test_local_content_filter_hops_stay_in_the_chain_of_custody() -> None:
+    own = OwnServers.of(["example.org"])
+    values = [  # amavis on localhost between two passes through Postfix
+        "from localhost (localhost [127.0.0.1]) by mx.example.org (Postfix) with ESMTP id 2;"
+        " Tue, 02 Jan 2024 10:00:03 +0000",
+        "from mx.example.org ([127.0.0.1]) by localhost (amavisd-new, port 10024) with ESMTP"
+        " id 1; Tue, 02 Jan 2024 10:00:02 +0000",
+        "from laptop (dsl.example.net [198.51.100.7]) (Authenticated sender: alice)"
+        " by mx.example.org (Postfix) with ESMTPSA id 4A1; Tue, 02 Jan 2024 10:00:01 +0000",
     ]
+    message = MailMessage("box", 0, "".join(f"Received: {v}\n" for v in values).encode() + b"\n")
+    _, hops = message_rows(message, own)
     assert submission_hop_index(hops) == 2
+    assert hops[2]["auth_user"] == "alice"
+
+
+def test_a_helo_cannot_make_a_stranger_one_of_ours() -> None:
+    # a client's HELO is its own text: "x (invoked by uid 0)" or "[127.0.0.1]" or our name
+    # must not make the address our server logged an internal one
+    forged = (
+        "from x by mx.example.org (OpenSMTPD) with ESMTPA id 1 auth=yes user=victim@gmail.com;"
+        " Tue, 02 Jan 2024 09:00:00 +0000"
+    )
+    for helo in ("x (invoked by uid 0)", "[127.0.0.1]", "localhost", "mx.example.org"):
+        top = (
+            f"from {helo} (evil.example [203.0.113.66]) by mx.example.org (Postfix) with ESMTP"
+            " id 2; Tue, 02 Jan 2024 10:00:00 +0000"
+        )
+        message = MailMessage("box", 0, f"Received: {top}\nReceived: {forged}\n\n".encode())
+        _, hops = message_rows(message, OWN)
+        assert hops[1]["auth_user"] == "victim@gmail.com"  # parsed, kept, never believed
+        assert hops[0]["is_from_own"] is False, helo
+        assert submission_hop_index(hops) is None, helo
 
 
 def test_own_servers_match_names_and_domains() -> None:

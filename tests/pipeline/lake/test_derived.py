@@ -40,12 +40,18 @@ ROWS = [
     _login(f"{D1} 08:00", "alice@example.org", **CLEAR),  # L0
     _login(f"{D1} 10:00", "Bob@Example.org", **LEGACY),  # L1 (user_key is lower case)
     _login(f"{D1} 12:00", "gina@example.org", **CLEAR, is_trusted_hop=True),  # webmail: not L0
-    _login(f"{D2} 09:00", "frank@example.org", **CLEAR, auth_result="refused_cleartext"),  # L0
+    # L0, but never in a summary: whether a refused attempt counts follows from other days
+    # (frank logs in from the same address on D3) and the site's rule
+    {
+        **_login(f"{D2} 09:00", "frank@example.org", **CLEAR, auth_result="refused_cleartext"),
+        "client_ip": "192.0.2.8",
+    },
     _login(f"{D2} 10:00", "bob@example.org", **LEGACY),  # L1
     _login(f"{D2} 11:00", "root", **CLEAR, auth_result="failed", auth_failures=4),  # a guesser
     _login(f"{D3} 09:00", "alice@example.org", **CLEAR),  # L0
     _login(f"{D3} 11:00", "alice@example.org", **CLEAR),  # L0, after a mid-day `until`
     _login(f"{D3} 12:00", "carol@example.org", **MODERN),  # L3: no exposure
+    {**_login(f"{D3} 12:30", "frank@example.org", **MODERN), "client_ip": "192.0.2.8"},
 ]
 # the summary of each day, by hand: user → (last_cleartext_at, last_legacy_tls_at)
 SUMMARIES = {
@@ -55,7 +61,6 @@ SUMMARIES = {
     },
     D2: {
         "bob@example.org": (None, at(f"{D2} 10:00")),
-        "frank@example.org": (at(f"{D2} 09:00"), None),
     },
     D3: {"alice@example.org": (at(f"{D3} 11:00"), None)},
 }
@@ -183,7 +188,7 @@ def test_a_cursor_sees_its_own_summaries(lake: Path) -> None:
         cursor = con.cursor()
         with derived.exposure(cursor, END) as live_days:
             assert live_days == []  # every day before END's day has a fresh summary
-            assert cursor.execute("SELECT count(*) FROM exposure_summaries").fetchall() == [(5,)]
+            assert cursor.execute("SELECT count(*) FROM exposure_summaries").fetchall() == [(4,)]
             assert con.execute("SELECT count(*) FROM exposure_summaries").fetchall() == [(0,)]
         assert cursor.execute("SELECT count(*) FROM exposure_summaries").fetchall() == [(0,)]
 

@@ -23,7 +23,7 @@ NONE = None
 #       failed IPs, trusted hops, received hops, client IPs
 EXPECTED: dict[str, tuple[Any, ...]] = {
     "dave@example.org": ("L0", True, at("2025-03-12 07:30"), NONE, 1.0, 1, 1, 0, 0, 0, 0, 1),
-    "judy@example.org": ("L0", True, at("2025-03-14 06:00"), NONE, 1.0, 1, 1, 0, 0, 0, 0, 1),
+    "judy@example.org": ("L0", True, at("2025-03-14 06:00"), NONE, 1.0, 2, 2, 0, 0, 0, 0, 1),
     "nina@example.org": ("L0", True, at("2025-03-21 09:00"), NONE, 1.0, 1, 1, 0, 0, 0, 1, 1),
     "erin@example.org": ("L1", False, NONE, at("2025-03-13 10:00"), 1.0, 1, 1, 0, 0, 0, 0, 1),
     "frank@example.org": ("L2", False, NONE, NONE, 1.0, 1, 1, 0, 0, 0, 0, 1),

@@ -1,12 +1,26 @@
 -- grain: one row per piece of evidence about a user's own connection: every log session, plus
 -- every submission hop from Received headers that no logged submission session already explains
 -- (same user and client IP within five minutes), so one login is not counted twice.
+-- A refused cleartext attempt is evidence only when cleartext_attempts counts its user and
+-- address as the user's own client (a guesser's attempts never set a level).
 CREATE OR REPLACE VIEW login_evidence AS
 SELECT
     evidence_source, event_at, user_name, user_key, service, server_port, client_ip,
     auth_result, tls_mode, tls_version, security, is_trusted_hop, is_mua_service,
     level, level_rank, is_level_evidence, is_tls_known, failed_attempts, partition_date
 FROM session_levels
+WHERE auth_result <> 'refused_cleartext'
+UNION ALL
+SELECT
+    s.evidence_source, s.event_at, s.user_name, s.user_key, s.service, s.server_port,
+    s.client_ip, s.auth_result, s.tls_mode, s.tls_version, s.security, s.is_trusted_hop,
+    s.is_mua_service, s.level, s.level_rank,
+    s.is_level_evidence AND coalesce(c.is_counted, false) AS is_level_evidence,
+    s.is_tls_known, s.failed_attempts, s.partition_date
+FROM session_levels AS s
+LEFT JOIN cleartext_attempts AS c
+    ON c.user_key = s.user_key AND c.client_ip IS NOT DISTINCT FROM s.client_ip
+WHERE s.auth_result = 'refused_cleartext'
 UNION ALL
 SELECT
     'received' AS evidence_source,

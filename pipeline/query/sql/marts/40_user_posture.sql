@@ -2,7 +2,8 @@
 -- Parameters (views cannot take them): the window, and the plan's baseline date for the
 -- password-reset rule (NULL: since the beginning of the data). The level is the worst among
 -- the window's sessions with a known level; last_*_at and the reset flag look at all the data
--- before `until`. Users seen only in failed logins are not listed (guessed names).
+-- before `until`. Users seen only in failed logins or in refused cleartext attempts that do not
+-- count (marts/25_cleartext_attempts.sql) are not listed (guessed names).
 -- Speed: the window reads only its days' partitions. The all-time part (user_exposure) reads
 -- the per-day summaries in exposure_summaries (pipeline/lake/derived.py) and computes only
 -- `live_days` from sessions (NULL: every day; pipeline.query.queries passes the days without a fresh
@@ -37,6 +38,8 @@ per_ip AS (
         count(*) FILTER (WHERE is_level_evidence AND level = 'unknown') AS unknown_count,
         count(*) FILTER (WHERE is_trusted_hop) AS trusted_hop_count,
         count(*) FILTER (WHERE auth_result = 'refused_cleartext') AS refused_cleartext_count,
+        count(*) FILTER (WHERE auth_result = 'refused_cleartext' AND NOT is_level_evidence)
+            AS unverified_cleartext_count,
         sum(failed_attempts) AS failed_count,
         bool_or(failed_attempts > 0) AS has_failed,
         count(*) FILTER (WHERE service = 'imap') AS imap_count,
@@ -64,6 +67,7 @@ per_user AS (
         CAST(sum(unknown_count) AS BIGINT) AS unknown_count,
         CAST(sum(trusted_hop_count) AS BIGINT) AS trusted_hop_count,
         CAST(sum(refused_cleartext_count) AS BIGINT) AS refused_cleartext_count,
+        CAST(sum(unverified_cleartext_count) AS BIGINT) AS unverified_cleartext_count,
         CAST(coalesce(sum(failed_count), 0) AS BIGINT) AS failed_count,
         count(client_ip) FILTER (WHERE has_failed) AS failed_ip_count,
         CAST(sum(imap_count) AS BIGINT) AS imap_count,
@@ -108,6 +112,7 @@ SELECT
     p.unknown_count,
     p.trusted_hop_count,
     p.refused_cleartext_count,
+    p.unverified_cleartext_count,
     p.imap_count,
     p.pop3_count,
     p.submission_count,

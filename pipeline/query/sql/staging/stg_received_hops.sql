@@ -21,6 +21,7 @@ SELECT
     lower(nullif(trim(auth_user), '')) AS user_key,
     coalesce(is_local, false) AS is_local,
     coalesce(is_own_server, false) AS is_own_server,
+    coalesce(is_from_own, false) AS is_from_own,  -- NULL in parts older than schema 4
     coalesce(security, 'unknown') AS security,
     dialect,
     coalesce(parse_ok, false) AS is_parse_ok,

@@ -430,6 +430,32 @@ def session_days(
     return _df(con, "SELECT * FROM session_days($since, $until)", since=w.since, until=w.until)
 
 
+def stitch_days(
+    since: datetime, frames: Sequence[tuple[Window, pd.DataFrame]]
+) -> pd.DataFrame | None:
+    """The :func:`daily_trend` rows from ``since`` to the last frame's end, taken from the
+    :func:`session_days` frames of windows the caller has already scanned (oldest first, each
+    starting where the one before ends), or None when they do not reach back to ``since``. A
+    day's trend counts depend on its partition alone, and a frame of [a, b) holds every day of
+    [a's day, b's day]: a day is taken from the newest frame that holds it. Its ``in_window``
+    counts are not the stitched window's, so the result is for the trend only."""
+    if not frames or frames[0][0].since.date() > since.date():
+        return None
+    if any(a.until != b.since for (a, _), (b, _) in zip(frames, frames[1:], strict=False)):
+        return None
+    start = pd.Timestamp(since.date())
+    parts = []
+    for (w, days), (after, _) in zip(frames, [*frames[1:], (None, None)], strict=True):
+        keep = days["day"] >= start
+        if after is not None:
+            keep &= days["day"] < pd.Timestamp(after.since.date())
+        parts.append(days.loc[keep])
+    kept = [p for p in parts if not p.empty]
+    if len(kept) <= 1:
+        return kept[0] if kept else parts[-1]
+    return pd.concat(kept, ignore_index=True)
+
+
 def client_breakdown(
     con: Connection,
     *,

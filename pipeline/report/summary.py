@@ -75,7 +75,10 @@ def build_summary(
     trend_since = window.until - timedelta(weeks=trend_weeks)
     if first is not None and not pd.isna(first):
         trend_since = max(trend_since, _midnight(pd.Timestamp(first).to_pydatetime(), window))
-    weekly = queries.weekly_trend(con, since=min(trend_since, window.since), until=window.until)
+    trend_since = min(trend_since, window.since)
+    # the weekly trend's days from the two windows' scans when they reach back far enough
+    scanned = queries.stitch_days(trend_since, [(previous, previous_days), (window, days)])
+    weekly = queries.weekly_trend(con, since=trend_since, until=window.until, days=scanned)
     timeline = plan_timeline(phases, plan, as_of)
     users_left, is_pseudonymised = _users_left(posture, names)
     sentence = headline(now, before, timeline, window, previous)

@@ -3,7 +3,7 @@ the separate scans they replace (windows on and off midnight)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pandas as pd
@@ -81,3 +81,56 @@ def test_the_window_has_sessions_to_compare(lake: Path) -> None:
     assert overview.loc[0, "session_count"] > 50
     assert overview.loc[0, "failed_login_count"] > 0
     assert len(trend) == 19  # 1 to 19 March: the day of a mid-day `until` is left out
+
+
+# (previous window's start, the window's start, its end, the trend's start): windows on and off
+# midnight, a trend starting inside the previous window, on its first day, and on the window's
+STITCHES = [
+    (date(2025, 3, 1), date(2025, 3, 15), date(2025, 3, 28), at("2025-03-03 00:00")),
+    (
+        at("2025-02-26 06:30"),
+        at("2025-03-13 06:30"),
+        at("2025-03-28 17:45"),
+        at("2025-02-26 00:00"),
+    ),
+    (
+        at("2025-03-02 23:59"),
+        at("2025-03-17 12:00"),
+        at("2025-04-01 00:00"),
+        at("2025-03-17 00:00"),
+    ),
+    (date(2025, 4, 10), date(2025, 4, 20), date(2025, 4, 30), at("2025-04-12 00:00")),  # no data
+]
+
+
+@pytest.mark.parametrize(("before", "since", "until", "trend_since"), STITCHES)
+def test_stitched_days_give_the_trends_of_a_scan(
+    lake: Path,
+    before: date | datetime,
+    since: date | datetime,
+    until: date | datetime,
+    trend_since: datetime,
+) -> None:
+    with connect(lake) as con:
+        window = queries.window(con, since=since, until=until)
+        previous = queries.Window(
+            queries.window(con, since=before, until=since).since, window.since
+        )
+        frames = [
+            (w, queries.session_days(con, since=w.since, until=w.until)) for w in (previous, window)
+        ]
+        stitched = queries.stitch_days(trend_since, frames)
+        assert stitched is not None
+        for trend in (queries.daily_trend, queries.weekly_trend):
+            expected = trend(con, since=trend_since, until=window.until)
+            actual = trend(con, since=trend_since, until=window.until, days=stitched)
+            pd.testing.assert_frame_equal(actual, expected, check_exact=True)
+
+
+def test_days_that_do_not_reach_back_are_not_stitched(lake: Path) -> None:
+    with connect(lake) as con:
+        window = queries.window(con, since=date(2025, 3, 15), until=date(2025, 3, 28))
+        days = queries.session_days(con, since=window.since, until=window.until)
+        gap = queries.Window(window.since - timedelta(days=7), window.since - timedelta(days=1))
+    assert queries.stitch_days(at("2025-03-14 00:00"), [(window, days)]) is None
+    assert queries.stitch_days(gap.since, [(gap, days), (window, days)]) is None

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
 from typing import Any, Final
 
@@ -441,11 +442,11 @@ def stitch_days(
     counts are not the stitched window's, so the result is for the trend only."""
     if not frames or frames[0][0].since.date() > since.date():
         return None
-    if any(a.until != b.since for (a, _), (b, _) in zip(frames, frames[1:], strict=False)):
+    if any(a.until != b.since for (a, _), (b, _) in pairwise(frames)):
         return None
     start = pd.Timestamp(since.date())
     parts = []
-    for (w, days), (after, _) in zip(frames, [*frames[1:], (None, None)], strict=True):
+    for (_, days), (after, _) in zip(frames, [*frames[1:], (None, None)], strict=True):
         keep = days["day"] >= start
         if after is not None:
             keep &= days["day"] < pd.Timestamp(after.since.date())

@@ -18,8 +18,9 @@ from parsers.shapes import UnknownShapes
 from pipeline.config import SiteConfig
 from pipeline.ingest.batches import MAX_LINE, LineBatch
 from pipeline.ingest.lines import decode_line
-from pipeline.ingest.reject_rows import Row, reject_row, too_long
+from pipeline.ingest.reject_rows import reject_row, too_long
 from pipeline.ingest.stitch import Edges, FileSessioniser
+from pipeline.lake.rows import Row
 
 PARSERS = ("python", "duckdb")
 

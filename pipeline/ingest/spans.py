@@ -17,6 +17,7 @@ from typing import Any
 
 from pipeline.config import SiteConfig
 from pipeline.ingest.batches import CORRUPT, MAX_LINE, line_batches
+from pipeline.ingest.reject_rows import fault
 from pipeline.ingest.results import FileResult, Progress
 from pipeline.ingest.sources import (
     LineNotes,
@@ -198,7 +199,7 @@ def damaged_rows(source_file: str, lines_before: int, notes: LineNotes) -> list[
     """Rejects for the text the line source found damaged (cut by NUL bytes or by the end of
     a damaged stream); beyond the first ``MAX_NOTED`` only their count is kept."""
     return [
-        reject_row(
+        fault(
             source_file,
             lines_before + ordinal,
             "line",
@@ -228,14 +229,3 @@ def reason_of(exc: BaseException) -> str:
     if isinstance(exc, EOFError):
         text = "truncated compressed data"
     return text.splitlines()[0][:200]
-
-
-def reject_row(source_file: str, line: int, kind: str, reason: str, raw: str) -> dict[str, Any]:
-    return {
-        "source_file": source_file,
-        "source_line": line,
-        "kind": kind,
-        "reason": reason,
-        "raw": raw[:2048],
-        "event_at": None,  # a fault of the file, not of a dated line: the ingest day
-    }

@@ -135,6 +135,21 @@ def test_a_log_with_nul_bytes_is_read_around_them(tmp_path: Path, fault) -> None
     assert len(sessions) + cut_logins == _logins(DOVECOT)
 
 
+def test_a_line_cut_by_nul_bytes_is_rejected_without_its_password(tmp_path: Path) -> None:
+    # Dovecot with auth_verbose_passwords (the form parsers/redact.py names), cut by a NUL run
+    line = (
+        b"Nov 29 05:24:35 mail dovecot: auth: passwd-file(erin,127.0.0.5,<Xy>): "
+        b"Password mismatch (given password: s3cret-Horse)"
+    )
+    data = DOVECOT + line + b"\x00" * 4096 + b" (cont)\n"
+    path = _write(tmp_path / "in" / "dovecot.log", data)
+    code, output = _run(tmp_path, path)
+    assert code == 0, output
+    rejects = _rows(tmp_path / "lake", "rejects")
+    assert any("NUL" in r["reason"] for r in rejects)
+    assert not any("s3cret-Horse" in (r["raw"] or "") for r in rejects)
+
+
 def _a_login_line(data: bytes, after: int) -> int:
     """The number of the first Login line after line ``after``."""
     lines = data.split(b"\n")

@@ -34,7 +34,7 @@ from parsers.shapes import UnknownShapes
 from pipeline.config import SiteConfig
 from pipeline.ingest.batches import MAX_LINE, LineBatch
 from pipeline.ingest.lines import decode_line
-from pipeline.ingest.reject_rows import Row, reject_row, too_long
+from pipeline.ingest.reject_rows import reject_row, too_long
 from pipeline.ingest.stitch import HOLD_WINDOW, Edges, FileSessioniser
 from pipeline.ingest.vector import envelope_sql
 from pipeline.ingest.vector.dialect_sql import SqlDialect, compiled, sql_text
@@ -46,6 +46,7 @@ from pipeline.ingest.vector.postfix_sessions import (
     to_us,
 )
 from pipeline.ingest.vector.postfix_sql import CREATE_PF, fast_pf_select, pf_select
+from pipeline.lake.rows import Row
 
 MEMORY_LIMIT = "160MB"
 

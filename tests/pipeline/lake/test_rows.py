@@ -13,7 +13,7 @@ import pytest
 
 from benchmarks import generate_lake
 from pipeline.ingest.mailbox import OwnServers, iter_messages, message_rows
-from pipeline.ingest.spans import reject_row
+from pipeline.ingest.reject_rows import fault
 from pipeline.lake.rows import CONSTRUCTORS, RowContractError, check_columns, rows_table
 from pipeline.lake.schema import TABLES
 from pipeline.lake.writer import LakeWriter
@@ -85,7 +85,7 @@ def test_mail_rows_and_rejects_have_their_tables_columns(tmp_path: Path) -> None
     row, hops = message_rows(message, OwnServers.of(["mail.example.org"]))
     assert list(row) == TABLES["messages"].names
     assert hops and all(list(h) == TABLES["received_hops"].names for h in hops)
-    assert list(reject_row("f", 1, "postfix", "no dialect", "raw")) == TABLES["rejects"].names
+    assert list(fault("f", 1, "postfix", "no dialect", "raw")) == TABLES["rejects"].names
 
 
 def test_the_test_lakes_rows_have_their_tables_columns() -> None:
